@@ -1,0 +1,26 @@
+"""Shared fixtures: every test gets a clean environment and its own WEATHERBOT_HOME."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """No real key, URL or setting leaks in; state lives under tmp; no .env is picked up."""
+    for name in list(os.environ):
+        if name.startswith(("OPENAI_", "WEATHERBOT_")) or name in {"NO_COLOR", "FORCE_COLOR"}:
+            monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "home"
+    monkeypatch.setenv("WEATHERBOT_HOME", str(home))
+    # Unroutable on purpose: a test that forgets to point a provider at a fake fails fast.
+    monkeypatch.setenv("WEATHERBOT_OPEN_METEO_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("WEATHERBOT_OPEN_METEO_GEOCODING_URL", "http://127.0.0.1:9")
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    yield home

@@ -1,0 +1,5 @@
+"""Allow `python -m weatherbot`."""
+
+from weatherbot.cli import main
+
+main()

@@ -1,0 +1,152 @@
+"""What every backend provides: the assistant profile, a turn request and the Backend protocol."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from weatherbot.events import Event
+from weatherbot.settings import Settings
+from weatherbot.tools.registry import ToolRegistry
+from weatherbot.tools.weather import ToolContext
+
+ASSISTANT_NAME = "weatherbot"
+MAX_TOOL_ROUNDS = 8
+
+BASE_INSTRUCTIONS = """\
+You are weatherbot, a concise weather assistant in a terminal.
+Answer weather questions using the tools; never invent numbers. Call several tools at once when \
+a question needs them (for example temperature and rain probability, or several places).
+Pass place names as the user wrote them, adding a state or country when the user gave one \
+("San Francisco, CA"). If a tool reports an ambiguous place, ask which one the user means and \
+list the candidates. If a tool reports an error or no data, say so plainly.
+"Today" and "tomorrow" mean the location's local dates, which the tool outputs state.
+Always name the resolved place and the data source. Reply in the user's language, briefly, \
+in Markdown."""
+
+UNITS_INSTRUCTIONS = {
+    "auto": "Use Fahrenheit for places in the United States and Celsius elsewhere, unless the "
+    "user asks otherwise.",
+    "metric": "The user prefers metric units: use Celsius unless they ask otherwise.",
+    "imperial": "The user prefers imperial units: use Fahrenheit unless they ask otherwise.",
+}
+
+
+def instructions_for(units: str) -> str:
+    """The assistant instructions for a unit preference."""
+    return BASE_INSTRUCTIONS + "\n" + UNITS_INSTRUCTIONS.get(units, UNITS_INSTRUCTIONS["auto"])
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The assistant as weatherbot defines it: model, instructions and tool schemas."""
+
+    model: str
+    instructions: str
+    tools: tuple[Mapping[str, Any], ...]
+    name: str = ASSISTANT_NAME
+
+    @property
+    def fingerprint(self) -> str:
+        """A short hash of everything that, when changed, requires updating the assistant."""
+        blob = json.dumps(
+            {"m": self.model, "i": self.instructions, "t": list(self.tools)}, sort_keys=True
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+@dataclass
+class TurnRequest:
+    """One question on one thread."""
+
+    question: str
+    thread_id: str
+    assistant_id: str | None
+    tool_context: ToolContext
+    stream: bool = False
+    # Local history (chat/offline backends): the messages of earlier turns, oldest first.
+    history: list[Mapping[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    """One message of a thread, for `thread show` and `/history`."""
+
+    role: str
+    text: str
+
+
+class Backend(Protocol):
+    """A way of running the assistant/thread/run flow against some API (or none)."""
+
+    name: str
+
+    def ensure_assistant(
+        self, profile: Profile, remembered: Mapping[str, Any] | None
+    ) -> str | None:
+        """Create, reuse or update the assistant; its id (None where the backend has none)."""
+        ...
+
+    def create_thread(self) -> str:
+        """A new thread (server thread, conversation, or a local id)."""
+        ...
+
+    def delete_thread(self, thread_id: str) -> None:
+        """Delete the thread on the server, where there is one."""
+        ...
+
+    def delete_assistant(self, assistant_id: str) -> None:
+        """Delete the assistant on the server, where there is one."""
+        ...
+
+    def thread_messages(
+        self, thread_id: str, history: list[Mapping[str, Any]]
+    ) -> list[ThreadMessage]:
+        """The thread's messages, oldest first."""
+        ...
+
+    def run_turn(self, request: TurnRequest) -> Iterator[Event]:
+        """Drive one turn; ends in exactly one Done, or raises a WeatherbotError."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What backends get injected: settings, profile, tools, and time (for tests)."""
+
+    settings: Settings
+    profile: Profile
+    registry: ToolRegistry
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+
+
+def build_backend(name: str, runtime: Runtime) -> Backend:
+    """The backend called `name` (imports only that one, so start-up stays fast)."""
+    if name == "offline":
+        from weatherbot.backends.offline import OfflineBackend
+
+        return OfflineBackend(runtime)
+    if name == "assistants":
+        from weatherbot.backends.assistants import AssistantsBackend
+
+        return AssistantsBackend(runtime)
+    if name == "responses":
+        from weatherbot.backends.responses import ResponsesBackend
+
+        return ResponsesBackend(runtime)
+    if name == "chat":
+        from weatherbot.backends.chat import ChatBackend
+
+        return ChatBackend(runtime)
+    from weatherbot.errors import ConfigError
+
+    raise ConfigError(f"unknown backend {name!r}")

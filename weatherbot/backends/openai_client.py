@@ -1,0 +1,121 @@
+"""The openai client for the API backends, the mapping of its errors, and the poll schedule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from weatherbot import __version__
+from weatherbot.errors import APIError, AuthError, ConfigError, WeatherbotError
+from weatherbot.settings import Settings
+
+if TYPE_CHECKING:
+    import openai
+
+API_TIMEOUT_S = 60.0
+API_CONNECT_TIMEOUT_S = 5.0
+API_MAX_RETRIES = 2
+
+
+def make_client(settings: Settings, backend: str) -> openai.OpenAI:
+    """An OpenAI client for `settings` (one per process: it keeps one connection pool)."""
+    import httpx2
+    import openai
+
+    if not settings.api_key and settings.base_url is None:
+        raise ConfigError(
+            f"the {backend} backend needs OPENAI_API_KEY",
+            hint="set OPENAI_API_KEY (or put it in .env), or use --backend offline",
+        )
+    # Local servers (Ollama, llama.cpp) accept any key, but the SDK insists on one.
+    key = settings.api_key.reveal() if settings.api_key else "not-needed"
+    return openai.OpenAI(
+        api_key=key,
+        base_url=settings.base_url,
+        timeout=httpx2.Timeout(API_TIMEOUT_S, connect=API_CONNECT_TIMEOUT_S),
+        max_retries=API_MAX_RETRIES,
+        default_headers={"User-Agent": f"weatherbot/{__version__}"},
+    )
+
+
+def _server_message(exc: Any) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, Mapping):
+        error = body.get("error", body)
+        if isinstance(error, Mapping) and isinstance(error.get("message"), str):
+            return str(error["message"])
+        if isinstance(body.get("message"), str):
+            return str(body["message"])
+    return str(getattr(exc, "message", exc))
+
+
+def map_openai_error(exc: Exception, what: str = "the model API") -> WeatherbotError:
+    """A one-line WeatherbotError for an openai SDK exception (never includes the key)."""
+    import openai
+
+    if isinstance(exc, openai.AuthenticationError):
+        return AuthError(
+            "your API key was rejected (HTTP 401)",
+            hint="check OPENAI_API_KEY, or use --backend offline",
+        )
+    if isinstance(exc, openai.PermissionDeniedError):
+        return AuthError(
+            f"{what} refused the request (HTTP 403): {_server_message(exc)}",
+            hint="check that your key has access to this model and endpoint",
+        )
+    if isinstance(exc, openai.RateLimitError):
+        return APIError(
+            f"{what} is rate limiting us (HTTP 429): {_server_message(exc)}",
+            hint="wait a moment and try again, or check your plan's quota",
+        )
+    if isinstance(exc, openai.NotFoundError):
+        return APIError(
+            f"{what} answered 404: {_server_message(exc)}",
+            hint="check OPENAI_BASE_URL and the model name (--model)",
+        )
+    if isinstance(exc, openai.APITimeoutError):
+        return APIError(f"{what} did not answer in time", hint="try again; check your network")
+    if isinstance(exc, openai.APIConnectionError):
+        return APIError(
+            f"cannot reach {what}", hint="check your network and OPENAI_BASE_URL, then try again"
+        )
+    if isinstance(exc, openai.APIStatusError):
+        return APIError(
+            f"{what} failed (HTTP {exc.status_code}): {_server_message(exc)}",
+            hint="try again in a moment",
+        )
+    if isinstance(exc, openai.APIError):
+        return APIError(f"{what} failed: {_server_message(exc)}", hint="try again in a moment")
+    return APIError(f"{what} failed: {type(exc).__name__}: {exc}")
+
+
+class PollSchedule:
+    """Adaptive poll delays: quick at first, backing off to 1 s; a server hint always wins."""
+
+    # Most runs finish within a few seconds, so the first polls are tight; the schedule
+    # stays under 5 polls per second of run time overall.
+    STEPS = (0.1, 0.1, 0.15, 0.2, 0.2, 0.25, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0)
+
+    def __init__(self, sleep: Callable[[float], None]) -> None:
+        self._sleep = sleep
+        self._n = 0
+
+    def reset(self) -> None:
+        """Start from the quick end again (after submitting tool outputs)."""
+        self._n = 0
+
+    def next_delay(self, headers: Mapping[str, str] | None = None) -> float:
+        """The delay before the next poll, honouring `openai-poll-after-ms` when present."""
+        hint = (headers or {}).get("openai-poll-after-ms")
+        if hint is not None:
+            try:
+                return max(0.0, int(hint) / 1000)
+            except ValueError:
+                pass
+        delay = self.STEPS[min(self._n, len(self.STEPS) - 1)]
+        self._n += 1
+        return delay
+
+    def wait(self, headers: Mapping[str, str] | None = None) -> None:
+        """Sleep for the next delay."""
+        self._sleep(self.next_delay(headers))

@@ -1,0 +1,98 @@
+"""WeatherService: geocoding + forecasts for one question, each distinct request made once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from typing import TypeVar
+
+from weatherbot.errors import ProviderError
+from weatherbot.providers.base import Geocoder, Provider
+from weatherbot.providers.models import Forecast, Place
+
+T = TypeVar("T")
+
+# Failures worth trying the next provider for; "not_found"/"ambiguous" are answers, not outages.
+FAILOVER_CODES = frozenset({"unavailable", "timeout", "rate_limited", "upstream_error", "bad_data"})
+
+
+class _SingleFlight:
+    """Concurrent callers asking for the same key share one computation (and its error)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._futures: dict[str, Future[object]] = {}
+
+    def do(self, key: str, compute: Callable[[], T]) -> T:
+        with self._lock:
+            future = self._futures.get(key)
+            owner = future is None
+            if future is None:
+                future = Future()
+                self._futures[key] = future
+        if owner:
+            try:
+                future.set_result(compute())
+            except BaseException as exc:
+                future.set_exception(exc)
+        return future.result()  # type: ignore[return-value]
+
+
+class WeatherService:
+    """The weather side of one question: resolve places, fetch forecasts, fail over."""
+
+    def __init__(self, geocoder: Geocoder, providers: Sequence[Provider]) -> None:
+        if not providers:
+            raise ValueError("at least one provider is needed")
+        self.geocoder = geocoder
+        self.providers = list(providers)
+        self._places = _SingleFlight()
+        self._forecasts = _SingleFlight()
+        self.notes: list[str] = []
+
+    @property
+    def primary(self) -> Provider:
+        """The configured provider (the first one tried)."""
+        return self.providers[0]
+
+    def resolve(self, query: str) -> Place:
+        """The place a name stands for (cached per question)."""
+        key = " ".join(query.split()).casefold()
+        return self._places.do(key, lambda: self.geocoder.resolve(query))
+
+    def forecast(self, place: Place) -> Forecast:
+        """The forecast for a place from the first provider that answers."""
+        return self._forecasts.do(place.key, lambda: self._forecast_with_failover(place))
+
+    def _forecast_with_failover(self, place: Place) -> Forecast:
+        failures: list[str] = []
+        last: ProviderError | None = None
+        for provider in self.providers:
+            try:
+                result = provider.forecast(place)
+            except ProviderError as exc:
+                if exc.code not in FAILOVER_CODES:
+                    raise
+                failures.append(f"{provider.title}: {exc.message}")
+                last = exc
+                continue
+            if failures:
+                result = _with_note(
+                    result, "used " + provider.title + " after " + "; ".join(failures)
+                )
+            return result
+        assert last is not None
+        if len(failures) == 1:
+            raise last
+        raise ProviderError(
+            "unavailable",
+            "no weather data: every provider failed (" + "; ".join(failures) + ")",
+            hint="try again later or choose another provider with --provider",
+        )
+
+
+def _with_note(forecast: Forecast, note: str) -> Forecast:
+    from dataclasses import replace
+
+    return replace(forecast, notes=(*forecast.notes, note))

@@ -1,0 +1,217 @@
+"""Settings: flags > environment > .env > config.toml > defaults; the only reader of os.environ."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from weatherbot.errors import ConfigError
+
+BACKENDS = ("auto", "assistants", "responses", "chat", "offline")
+DEFAULT_MODEL = "gpt-5.4-mini"
+DEFAULT_PROVIDER = "open-meteo"
+DEFAULT_OPEN_METEO_URL = "https://api.open-meteo.com"
+DEFAULT_OPEN_METEO_GEOCODING_URL = "https://geocoding-api.open-meteo.com"
+OPENAI_HOSTS = ("api.openai.com",)
+UNIT_SYSTEMS = ("auto", "metric", "imperial")
+
+# Keys that may come from config.toml; secrets never do (they would sit in a plain file).
+_CONFIG_KEYS = {
+    "backend": "WEATHERBOT_BACKEND",
+    "model": "WEATHERBOT_MODEL",
+    "provider": "WEATHERBOT_PROVIDER",
+    "units": "WEATHERBOT_UNITS",
+    "fallback_providers": "WEATHERBOT_FALLBACK_PROVIDERS",
+    "base_url": "OPENAI_BASE_URL",
+    "open_meteo_url": "WEATHERBOT_OPEN_METEO_URL",
+    "open_meteo_geocoding_url": "WEATHERBOT_OPEN_METEO_GEOCODING_URL",
+    "contact": "WEATHERBOT_CONTACT",
+    "stream": "WEATHERBOT_STREAM",
+}
+
+
+class Secret:
+    """A string that never shows itself in repr, str, logs or tracebacks."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The real value, for the one place that must send it (the HTTP client)."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+def default_home() -> Path:
+    """The platform's user data directory for weatherbot."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("weatherbot", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything weatherbot is configured with, resolved once per process."""
+
+    backend: str = "auto"
+    model: str = DEFAULT_MODEL
+    provider: str = DEFAULT_PROVIDER
+    fallback_providers: tuple[str, ...] = ()
+    units: str = "auto"
+    home: Path = field(default_factory=default_home)
+    api_key: Secret | None = None
+    base_url: str | None = None
+    open_meteo_url: str = DEFAULT_OPEN_METEO_URL
+    open_meteo_geocoding_url: str = DEFAULT_OPEN_METEO_GEOCODING_URL
+    contact: str | None = None
+    stream: bool = False
+    verbose: bool = False
+    debug: bool = False
+    refresh: bool = False
+    color: bool | None = None
+    # Every WEATHERBOT_<PROVIDER>_URL / _API_KEY, by lower-case provider key ("met_norway").
+    provider_urls: Mapping[str, str] = field(default_factory=dict)
+    provider_keys: Mapping[str, Secret] = field(default_factory=dict)
+
+    @property
+    def state_path(self) -> Path:
+        """The state store file."""
+        return self.home / "state.json"
+
+    @property
+    def cache_dir(self) -> Path:
+        """The provider response cache directory."""
+        return self.home / "cache"
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """A copy with the given fields changed (None values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def resolved_backend(self) -> str:
+        """The concrete backend `auto` stands for: offline, responses or chat."""
+        if self.backend != "auto":
+            return self.backend
+        if not self.api_key:
+            return "offline"
+        if self.base_url is None or any(h in self.base_url for h in OPENAI_HOSTS):
+            return "responses"
+        return "chat"
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _read_config(home: Path) -> dict[str, str]:
+    path = home / "config.toml"
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(
+            f"cannot read {path}: {exc}", hint="fix or remove the config file"
+        ) from exc
+    out: dict[str, str] = {}
+    for key, env_name in _CONFIG_KEYS.items():
+        if key in data:
+            value = data[key]
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            elif isinstance(value, list):
+                value = ",".join(str(v) for v in value)
+            out[env_name] = str(value)
+    return out
+
+
+def _read_dotenv(cwd: Path) -> dict[str, str]:
+    path = cwd / ".env"
+    if not path.is_file():
+        return {}
+    from dotenv import dotenv_values
+
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    **flags: Any,
+) -> Settings:
+    """Resolve settings from flags, the environment, ./.env, config.toml and defaults."""
+    real_env = dict(os.environ if env is None else env)
+    dotenv = _read_dotenv(cwd or Path.cwd())
+    # .env never overrides the real environment.
+    merged: dict[str, str] = {**dotenv, **real_env}
+    home_text = flags.get("home") or merged.get("WEATHERBOT_HOME")
+    home = Path(home_text).expanduser() if home_text else default_home()
+    config = _read_config(home)
+    values: dict[str, str] = {**config, **merged}
+
+    def get(name: str) -> str | None:
+        value = values.get(name)
+        return value if value not in (None, "") else None
+
+    backend = (flags.get("backend") or get("WEATHERBOT_BACKEND") or "auto").lower()
+    if backend not in BACKENDS:
+        raise ConfigError(
+            f"unknown backend {backend!r}", hint=f"choose one of: {', '.join(BACKENDS)}"
+        )
+    units = (flags.get("units") or get("WEATHERBOT_UNITS") or "auto").lower()
+    if units not in UNIT_SYSTEMS:
+        raise ConfigError(f"unknown units {units!r}", hint="choose metric, imperial or auto")
+
+    provider_urls: dict[str, str] = {}
+    provider_keys: dict[str, Secret] = {}
+    for name, value in values.items():
+        if not name.startswith("WEATHERBOT_") or not value:
+            continue
+        middle = name[len("WEATHERBOT_") :]
+        if middle.endswith("_API_KEY"):
+            provider_keys[middle[: -len("_API_KEY")].lower()] = Secret(value)
+        elif middle.endswith("_URL"):
+            provider_urls[middle[: -len("_URL")].lower()] = value
+
+    api_key = get("OPENAI_API_KEY")
+    stream_flag = flags.get("stream")
+    fallback = get("WEATHERBOT_FALLBACK_PROVIDERS")
+    return Settings(
+        backend=backend,
+        model=flags.get("model") or get("WEATHERBOT_MODEL") or DEFAULT_MODEL,
+        provider=(flags.get("provider") or get("WEATHERBOT_PROVIDER") or DEFAULT_PROVIDER).lower(),
+        fallback_providers=tuple(p.strip().lower() for p in fallback.split(",") if p.strip())
+        if fallback
+        else (),
+        units=units,
+        home=home,
+        api_key=Secret(api_key) if api_key else None,
+        base_url=get("OPENAI_BASE_URL"),
+        open_meteo_url=get("WEATHERBOT_OPEN_METEO_URL") or DEFAULT_OPEN_METEO_URL,
+        open_meteo_geocoding_url=get("WEATHERBOT_OPEN_METEO_GEOCODING_URL")
+        or DEFAULT_OPEN_METEO_GEOCODING_URL,
+        contact=get("WEATHERBOT_CONTACT"),
+        stream=bool(stream_flag)
+        if stream_flag is not None
+        else _truthy(get("WEATHERBOT_STREAM") or ""),
+        verbose=bool(flags.get("verbose")),
+        debug=bool(flags.get("debug")),
+        refresh=bool(flags.get("refresh")),
+        color=flags.get("color")
+        if flags.get("color") is not None
+        else (False if "NO_COLOR" in values else None),
+        provider_urls=provider_urls,
+        provider_keys=provider_keys,
+    )

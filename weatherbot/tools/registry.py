@@ -1,0 +1,205 @@
+"""The tool registry: JSON schemas generated from type-hinted functions, and argument checks."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
+
+_SCALARS: dict[type, str] = {str: "string", int: "integer", float: "number", bool: "boolean"}
+
+
+class ToolArgumentError(Exception):
+    """The model sent arguments a tool cannot accept; becomes an error output."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a tool, as derived from its type hint."""
+
+    name: str
+    schema: dict[str, Any]
+    required: bool
+    default: Any
+    kind: str  # string | integer | number | boolean
+    enum: tuple[Any, ...] | None
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """A tool the model may call: name, description, parameters and the function behind it."""
+
+    name: str
+    description: str
+    params: tuple[Param, ...]
+    func: Callable[..., Mapping[str, Any]]
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """The JSON schema of the arguments object."""
+        return {
+            "type": "object",
+            "properties": {p.name: p.schema for p in self.params},
+            "required": [p.name for p in self.params if p.required],
+            "additionalProperties": False,
+        }
+
+    def schema(self) -> dict[str, Any]:
+        """The neutral schema: name, description, parameters (backends convert it)."""
+        return {"name": self.name, "description": self.description, "parameters": self.parameters}
+
+
+def _param_schema(name: str, hint: Any) -> tuple[dict[str, Any], str, tuple[Any, ...] | None, bool]:
+    description = None
+    if get_origin(hint) is typing.Annotated:
+        hint, *extras = get_args(hint)
+        description = next((e for e in extras if isinstance(e, str)), None)
+    optional = False
+    origin = get_origin(hint)
+    if origin in (Union, types.UnionType):
+        members = [a for a in get_args(hint) if a is not type(None)]
+        optional = len(members) < len(get_args(hint))
+        if len(members) != 1:
+            raise TypeError(f"parameter {name}: unions other than Optional are not supported")
+        hint = members[0]
+        origin = get_origin(hint)
+    enum: tuple[Any, ...] | None = None
+    if origin is Literal:
+        enum = get_args(hint)
+        kind = _SCALARS[type(enum[0])]
+        schema: dict[str, Any] = {"type": kind, "enum": list(enum)}
+    elif hint in _SCALARS:
+        kind = _SCALARS[hint]
+        schema = {"type": kind}
+    else:
+        raise TypeError(f"parameter {name}: unsupported type {hint!r}")
+    if description:
+        schema["description"] = description
+    return schema, kind, enum, optional
+
+
+def tool(func: Callable[..., Mapping[str, Any]]) -> ToolSpec:
+    """Build a ToolSpec from a function whose first parameter is the ToolContext."""
+    hints = get_type_hints(func, include_extras=True)
+    signature = inspect.signature(func)
+    params: list[Param] = []
+    for index, (name, parameter) in enumerate(signature.parameters.items()):
+        if index == 0:
+            continue  # the context
+        schema, kind, enum, optional = _param_schema(name, hints[name])
+        has_default = parameter.default is not inspect.Parameter.empty
+        params.append(
+            Param(
+                name=name,
+                schema=schema,
+                required=not has_default and not optional,
+                default=parameter.default if has_default else None,
+                kind=kind,
+                enum=enum,
+            )
+        )
+    description = inspect.cleandoc(func.__doc__ or "").strip()
+    return ToolSpec(name=func.__name__, description=description, params=tuple(params), func=func)
+
+
+def parse_arguments(raw: Any) -> dict[str, Any]:
+    """Arguments as the model sent them (JSON string, object, empty) to a dict."""
+    # Local servers send objects instead of strings, or "" for no arguments.
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return {}
+    if isinstance(raw, Mapping):
+        return dict(raw)
+    if isinstance(raw, str):
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise ToolArgumentError(
+                "invalid_arguments", f"arguments are not valid JSON ({exc.msg} at {exc.pos})"
+            ) from exc
+        if isinstance(value, dict):
+            return value
+        raise ToolArgumentError("invalid_arguments", "arguments must be a JSON object")
+    raise ToolArgumentError("invalid_arguments", "arguments must be a JSON object")
+
+
+def _check(param: Param, value: Any) -> Any:
+    if param.kind == "string":
+        if not isinstance(value, str):
+            raise ToolArgumentError(
+                "invalid_arguments", f"{param.name} must be a string, got {type(value).__name__}"
+            )
+        value = value.strip()
+        if param.enum is not None:
+            for option in param.enum:
+                # Models write "celsius" as often as "Celsius".
+                if value.lower() == str(option).lower():
+                    return option
+            raise ToolArgumentError(
+                "invalid_arguments",
+                f"{param.name} must be one of {', '.join(map(str, param.enum))}, got {value!r}",
+            )
+        if param.required and not value:
+            raise ToolArgumentError("invalid_arguments", f"{param.name} must not be empty")
+        return value
+    if param.kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+            raise ToolArgumentError("invalid_arguments", f"{param.name} must be an integer")
+        return int(value)
+    if param.kind == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ToolArgumentError("invalid_arguments", f"{param.name} must be a number")
+        return float(value)
+    if not isinstance(value, bool):
+        raise ToolArgumentError("invalid_arguments", f"{param.name} must be true or false")
+    return value
+
+
+class ToolRegistry:
+    """The tools one conversation offers, by name."""
+
+    def __init__(self, tools: Iterable[ToolSpec]) -> None:
+        self._tools = {t.name: t for t in tools}
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._tools
+
+    def names(self) -> list[str]:
+        """Tool names in registration order."""
+        return list(self._tools)
+
+    def get(self, name: str) -> ToolSpec:
+        """The tool called `name`, or a ToolArgumentError the model can read."""
+        try:
+            return self._tools[name]
+        except KeyError:
+            raise ToolArgumentError(
+                "unknown_tool",
+                f"there is no tool named {name!r}; available: {', '.join(self._tools)}",
+            ) from None
+
+    def schemas(self) -> list[dict[str, Any]]:
+        """Neutral schemas of every tool."""
+        return [t.schema() for t in self._tools.values()]
+
+    def validate(self, name: str, arguments: Any) -> dict[str, Any]:
+        """Checked keyword arguments for `name`, from whatever the model sent."""
+        spec = self.get(name)
+        args = arguments if isinstance(arguments, dict) else parse_arguments(arguments)
+        clean: dict[str, Any] = {}
+        for param in spec.params:
+            if param.name not in args or args[param.name] is None:
+                if param.required:
+                    raise ToolArgumentError("invalid_arguments", f"missing argument {param.name}")
+                clean[param.name] = param.default
+                continue
+            clean[param.name] = _check(param, args[param.name])
+        return clean

@@ -1,0 +1,171 @@
+"""The weather tools the model (or the offline planner) calls, and their JSON outputs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+
+from weatherbot.providers.models import Forecast, Place
+from weatherbot.providers.service import WeatherService
+from weatherbot.tools.registry import ToolRegistry, ToolSpec, tool
+
+Unit = Literal["Celsius", "Fahrenheit"]
+LOCATION_DOC = (
+    "City and optional region or country, e.g. 'San Francisco, CA' or 'Paris, France'; or 'lat,lon'"
+)
+
+
+@dataclass
+class ToolContext:
+    """What a tool call may use: the question's weather service."""
+
+    weather: WeatherService
+
+
+def c_to_f(celsius: float) -> float:
+    """Degrees Celsius to Fahrenheit."""
+    return celsius * 9 / 5 + 32
+
+
+def in_unit(celsius: float | None, unit: str) -> float | None:
+    """A Celsius value in the requested unit, rounded to one decimal."""
+    if celsius is None:
+        return None
+    return round(c_to_f(celsius) if unit == "Fahrenheit" else celsius, 1)
+
+
+def _base(place: Place, forecast: Forecast) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "location": place.display_name,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "timezone": forecast.timezone or place.timezone,
+        "source": forecast.source,
+    }
+    if forecast.sample_date:
+        out["sample_date"] = forecast.sample_date
+        out["note"] = f"recorded sample data from {forecast.sample_date}, not live"
+    if forecast.cache_age_s is not None:
+        out["cache_age_s"] = round(forecast.cache_age_s)
+    if forecast.notes:
+        out["notes"] = list(forecast.notes)
+    return out
+
+
+def _lookup(ctx: ToolContext, location: str) -> tuple[Place, Forecast]:
+    place = ctx.weather.resolve(location)
+    return place, ctx.weather.forecast(place)
+
+
+def get_current_temperature(
+    ctx: ToolContext,
+    location: Annotated[str, LOCATION_DOC],
+    unit: Annotated[Unit, "Temperature unit; infer it from the user's location"],
+) -> Mapping[str, Any]:
+    """Get the current temperature for a specific location.
+
+    Infer the unit from the user's location: Fahrenheit in the United States, Celsius elsewhere.
+    """
+    place, forecast = _lookup(ctx, location)
+    out = _base(place, forecast)
+    if forecast.current is None:
+        out.update(error="unavailable", message=f"{forecast.source} has no current conditions")
+        return out
+    out["temperature"] = in_unit(forecast.current.temperature_c, unit)
+    out["unit"] = unit
+    out["time"] = forecast.current.time.isoformat()
+    return out
+
+
+def get_rain_probability(
+    ctx: ToolContext,
+    location: Annotated[str, LOCATION_DOC],
+) -> Mapping[str, Any]:
+    """Get today's probability of rain (0-100, maximum over the location's local day)."""
+    place, forecast = _lookup(ctx, location)
+    out = _base(place, forecast)
+    today = forecast.day(forecast.today)
+    out["date"] = forecast.today.isoformat()
+    probability = today.precipitation_probability_pct if today else None
+    out["probability_percent"] = None if probability is None else round(probability)
+    if probability is None:
+        out["message"] = f"{forecast.source} gives no probability of precipitation for this day"
+    return out
+
+
+def get_current_conditions(
+    ctx: ToolContext,
+    location: Annotated[str, LOCATION_DOC],
+    unit: Annotated[Unit, "Temperature unit; infer it from the user's location"] = "Celsius",
+) -> Mapping[str, Any]:
+    """Get current conditions: temperature, feels-like, humidity, wind and a description."""
+    place, forecast = _lookup(ctx, location)
+    out = _base(place, forecast)
+    current = forecast.current
+    if current is None:
+        out.update(error="unavailable", message=f"{forecast.source} has no current conditions")
+        return out
+    out.update(
+        time=current.time.isoformat(),
+        unit=unit,
+        temperature=in_unit(current.temperature_c, unit),
+        feels_like=in_unit(current.apparent_temperature_c, unit),
+        humidity_percent=None if current.humidity_pct is None else round(current.humidity_pct),
+        wind_speed_ms=None if current.wind_speed_ms is None else round(current.wind_speed_ms, 1),
+        description=current.description,
+    )
+    return out
+
+
+def get_forecast(
+    ctx: ToolContext,
+    location: Annotated[str, LOCATION_DOC],
+    days: Annotated[int, "How many local days from today (1 = today only, 2 = also tomorrow)"] = 3,
+    unit: Annotated[Unit, "Temperature unit; infer it from the user's location"] = "Celsius",
+) -> Mapping[str, Any]:
+    """Get the daily forecast (high, low, chance and amount of precipitation) by local date.
+
+    Day 0 is today in the location's own time zone, day 1 is tomorrow there.
+    """
+    place, forecast = _lookup(ctx, location)
+    out = _base(place, forecast)
+    days = max(1, min(days, 16))
+    wanted = [forecast.today + timedelta(days=i) for i in range(days)]
+    rows = []
+    for when in wanted:
+        day = forecast.day(when)
+        if day is None:
+            continue
+        rows.append(
+            {
+                "date": when.isoformat(),
+                "high": in_unit(day.temperature_max_c, unit),
+                "low": in_unit(day.temperature_min_c, unit),
+                "precipitation_probability_percent": None
+                if day.precipitation_probability_pct is None
+                else round(day.precipitation_probability_pct),
+                "precipitation_mm": day.precipitation_mm,
+                "description": day.description,
+            }
+        )
+    out.update(today=forecast.today.isoformat(), unit=unit, days=rows)
+    if len(rows) < days:
+        out["message"] = f"{forecast.source} covers {len(rows)} of the {days} days asked for"
+    return out
+
+
+def default_tools() -> list[ToolSpec]:
+    """The tools every backend offers, the two required ones first."""
+    return [
+        tool(get_current_temperature),
+        tool(get_rain_probability),
+        tool(get_current_conditions),
+        tool(get_forecast),
+    ]
+
+
+def default_registry() -> ToolRegistry:
+    """A registry with the default tools."""
+    return ToolRegistry(default_tools())
