@@ -1,0 +1,471 @@
+"""The Typer app: thin commands; the only place errors become messages and exit codes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from weatherbot import __version__
+from weatherbot.errors import ExitCode, Interrupted, UsageError, WeatherbotError
+
+app = typer.Typer(
+    name="weatherbot",
+    help="Ask about the weather in plain language; answered from real weather data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+thread_app = typer.Typer(help="List, show and delete conversations.", no_args_is_help=True)
+assistant_app = typer.Typer(help="Show or delete the remembered assistant.", no_args_is_help=True)
+app.add_typer(thread_app, name="thread")
+app.add_typer(assistant_app, name="assistant")
+
+OFFLINE_NOTICE = (
+    "no OPENAI_API_KEY: answering with the built-in offline planner; see README to use a model"
+)
+
+# -- shared options -------------------------------------------------------------------------
+
+BackendOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--backend",
+        "-b",
+        help="auto, assistants, responses, chat or offline [env: WEATHERBOT_BACKEND]",
+        show_default=False,
+    ),
+]
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", "-m", help="Model name [env: WEATHERBOT_MODEL]")
+]
+ProviderOpt = Annotated[
+    str | None,
+    typer.Option("--provider", "-p", help="Weather provider [env: WEATHERBOT_PROVIDER]"),
+]
+OfflineOpt = Annotated[
+    bool,
+    typer.Option(
+        "--offline", help="No model and no network: the built-in planner on recorded sample data."
+    ),
+]
+UnitsOpt = Annotated[
+    str | None, typer.Option("--units", help="metric, imperial or auto [env: WEATHERBOT_UNITS]")
+]
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Show full tool outputs and backend choices.")
+]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug details.")]
+NoColorOpt = Annotated[
+    bool, typer.Option("--no-color", help="Plain text, no colours or spinner [env: NO_COLOR].")
+]
+StreamOpt = Annotated[
+    bool | None,
+    typer.Option("--stream/--no-stream", help="Print the answer as it is generated."),
+]
+RefreshOpt = Annotated[
+    bool, typer.Option("--refresh", help="Ignore cached weather data and fetch it again.")
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"weatherbot {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """weatherbot: a command-line weather assistant."""
+
+
+# -- error handling -------------------------------------------------------------------------
+
+
+def _err_print(message: str, style: str = "red") -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    Console(stderr=True, highlight=False).print(Text(message, style=style), soft_wrap=True)
+
+
+def _fail(exc: BaseException, debug: bool) -> NoReturn:
+    from weatherbot.render.sanitize import clean
+
+    if debug:
+        from rich.console import Console
+
+        Console(stderr=True).print_exception(show_locals=False)
+    if isinstance(exc, WeatherbotError):
+        line = f"weatherbot: {clean(exc.message)}"
+        if exc.hint:
+            line += f" ({clean(exc.hint)})"
+        _err_print(line, "yellow" if isinstance(exc, Interrupted) else "red")
+        raise typer.Exit(int(exc.exit_code))
+    if isinstance(exc, KeyboardInterrupt):
+        _err_print("weatherbot: interrupted", "yellow")
+        raise typer.Exit(int(ExitCode.INTERRUPTED))
+    _err_print(
+        f"weatherbot: internal error: {type(exc).__name__}: {clean(str(exc))} "
+        "(run again with --debug for details)"
+    )
+    raise typer.Exit(int(ExitCode.FAILURE))
+
+
+def _guarded(debug: bool, body: Callable[[], None]) -> None:
+    try:
+        body()
+    except typer.Exit:
+        raise
+    except (Exception, KeyboardInterrupt) as exc:
+        _fail(exc, debug)
+
+
+def _settings(**flags: Any) -> Any:
+    from weatherbot.settings import load_settings
+
+    if flags.pop("offline", False):
+        flags["backend"] = "offline"
+        flags["provider"] = "sample"
+    if flags.pop("no_color", False):
+        flags["color"] = False
+    return load_settings(**flags)
+
+
+def _backend_name(settings: Any, verbose: bool) -> str:
+    name: str = settings.resolved_backend()
+    if settings.backend == "auto":
+        if name == "offline":
+            _err_print(OFFLINE_NOTICE, "yellow")
+        elif verbose:
+            _err_print(f"backend: {name} (auto)", "dim")
+    return name
+
+
+def _session(settings: Any, name: str, err: Any) -> Any:
+    from rich.text import Text
+
+    from weatherbot.conversation import Session
+
+    return Session(settings, name, on_warning=lambda m: err.print(Text(m, style="yellow")))
+
+
+def _read_question(words: list[str]) -> str:
+    if words and words != ["-"]:
+        return " ".join(words)
+    if not words and sys.stdin.isatty():
+        raise UsageError(
+            "the question is empty", hint='ask something, e.g. weatherbot ask "Rain in Paris?"'
+        )
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            "the question on stdin is not valid UTF-8", hint="convert it to UTF-8 first"
+        ) from exc
+
+
+# -- ask ------------------------------------------------------------------------------------
+
+
+@app.command()
+def ask(
+    question: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="The question; '-' or nothing reads it from stdin.", show_default=False
+        ),
+    ] = None,
+    continue_: Annotated[
+        bool, typer.Option("--continue", "-c", help="Continue the last conversation.")
+    ] = False,
+    thread: Annotated[
+        str | None, typer.Option("--thread", "-t", help="Continue the conversation with this id.")
+    ] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object (answer, ids, tool calls).")
+    ] = False,
+    stream: StreamOpt = None,
+    backend: BackendOpt = None,
+    model: ModelOpt = None,
+    provider: ProviderOpt = None,
+    offline: OfflineOpt = False,
+    units: UnitsOpt = None,
+    refresh: RefreshOpt = False,
+    verbose: VerboseOpt = False,
+    debug: DebugOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Ask one question (a new conversation unless -c or --thread)."""
+
+    def body() -> None:
+        from weatherbot.render.consoles import make_consoles
+
+        settings = _settings(
+            backend=backend,
+            model=model,
+            provider=provider,
+            offline=offline,
+            units=units,
+            refresh=refresh,
+            verbose=verbose,
+            debug=debug,
+            stream=stream,
+            no_color=no_color,
+        )
+        consoles = make_consoles(settings.color)
+        text = _read_question(list(question or []))
+        name = _backend_name(settings, verbose)
+        session = _session(settings, name, consoles.err)
+        try:
+            session.select_thread(continue_last=continue_, thread_id=thread)
+            if json_out:
+                _ask_json(session, text, name)
+            else:
+                _ask_rendered(session, text, consoles, settings)
+        finally:
+            session.close()
+
+    _guarded(debug, body)
+
+
+def _ask_rendered(session: Any, text: str, consoles: Any, settings: Any) -> None:
+    from weatherbot.render.terminal import TerminalRenderer
+
+    renderer = TerminalRenderer(
+        consoles.out,
+        consoles.err,
+        stream=settings.stream,
+        verbose=settings.verbose,
+        rich_output=consoles.rich_output,
+        spinner=consoles.spinner,
+    )
+    try:
+        for event in session.ask(text):
+            renderer.handle(event)
+    finally:
+        renderer.close()
+
+
+def _ask_json(session: Any, text: str, name: str) -> None:
+    from weatherbot.render.json_output import build_json, dumps
+
+    events: list[Any] = []
+    try:
+        for event in session.ask(text):
+            events.append(event)
+    except (WeatherbotError, KeyboardInterrupt) as exc:
+        doc = build_json(events, name, session.model)
+        doc["status"] = (
+            "interrupted" if isinstance(exc, KeyboardInterrupt | Interrupted) else "error"
+        )
+        doc["thread_id"] = doc["thread_id"] or session.thread_id
+        doc["error"] = str(exc) if isinstance(exc, WeatherbotError) else "interrupted"
+        typer.echo(dumps(doc))
+        raise
+    typer.echo(dumps(build_json(events, name, session.model)))
+
+
+# -- chat -----------------------------------------------------------------------------------
+
+
+@app.command()
+def chat(
+    continue_: Annotated[
+        bool, typer.Option("--continue", "-c", help="Continue the last conversation.")
+    ] = False,
+    thread: Annotated[
+        str | None, typer.Option("--thread", "-t", help="Continue the conversation with this id.")
+    ] = None,
+    stream: StreamOpt = None,
+    backend: BackendOpt = None,
+    model: ModelOpt = None,
+    provider: ProviderOpt = None,
+    offline: OfflineOpt = False,
+    units: UnitsOpt = None,
+    refresh: RefreshOpt = False,
+    verbose: VerboseOpt = False,
+    debug: DebugOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Hold a conversation in an interactive prompt (/help for commands)."""
+
+    def body() -> None:
+        from weatherbot.render.consoles import make_consoles
+        from weatherbot.repl import run_repl
+
+        settings = _settings(
+            backend=backend,
+            model=model,
+            provider=provider,
+            offline=offline,
+            units=units,
+            refresh=refresh,
+            verbose=verbose,
+            debug=debug,
+            stream=stream,
+            no_color=no_color,
+        )
+        consoles = make_consoles(settings.color)
+        name = _backend_name(settings, verbose)
+        session = _session(settings, name, consoles.err)
+        try:
+            session.select_thread(continue_last=continue_, thread_id=thread)
+            run_repl(session, consoles)
+        finally:
+            session.close()
+
+    _guarded(debug, body)
+
+
+# -- threads and assistants -----------------------------------------------------------------
+
+
+def _when(stamp: float) -> str:
+    return datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M") if stamp else "-"
+
+
+@thread_app.command("list")
+def thread_list(
+    backend: BackendOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """List remembered conversations, most recent first."""
+
+    def body() -> None:
+        import json
+
+        from rich.console import Console
+        from rich.table import Table
+
+        settings = _settings(backend=backend)
+        session = _session(settings, settings.resolved_backend(), Console(stderr=True))
+        threads = session.threads()
+        if json_out:
+            typer.echo(json.dumps([t.__dict__ for t in threads], ensure_ascii=False))
+            return
+        if not threads:
+            _err_print('no conversations yet; start one with weatherbot ask "..."', "dim")
+            return
+        table = Table(box=None, pad_edge=False)
+        for column in ("id", "backend", "last used", "title"):
+            table.add_column(column)
+        for t in threads:
+            table.add_row(
+                ("* " if t.current else "  ") + t.id, t.backend, _when(t.last_used_at), t.title
+            )
+        Console(highlight=False).print(table)
+
+    _guarded(debug, body)
+
+
+@thread_app.command("show")
+def thread_show(
+    thread_id: Annotated[str, typer.Argument(help="The conversation id (see thread list).")],
+    debug: DebugOpt = False,
+) -> None:
+    """Print a conversation's messages."""
+
+    def body() -> None:
+        from rich.console import Console
+        from rich.text import Text
+
+        from weatherbot.render.sanitize import clean
+
+        settings = _settings()
+        err = Console(stderr=True)
+        session = _session(settings, settings.resolved_backend(), err)
+        try:
+            messages = session.thread_messages(thread_id)
+        finally:
+            session.close()
+        out = Console(highlight=False)
+        for message in messages:
+            out.print(Text(f"{message.role}:", style="bold"))
+            out.print(Text(clean(message.text, keep_newlines=True)))
+            out.print()
+
+    _guarded(debug, body)
+
+
+@thread_app.command("delete")
+def thread_delete(
+    thread_id: Annotated[str, typer.Argument(help="The conversation id (see thread list).")],
+    debug: DebugOpt = False,
+) -> None:
+    """Delete a conversation (on the server too, where it lives there)."""
+
+    def body() -> None:
+        from rich.console import Console
+
+        settings = _settings()
+        session = _session(settings, settings.resolved_backend(), Console(stderr=True))
+        try:
+            session.delete_thread(thread_id)
+        finally:
+            session.close()
+        _err_print(f"deleted {thread_id}", "dim")
+
+    _guarded(debug, body)
+
+
+@assistant_app.command("show")
+def assistant_show(backend: BackendOpt = None, debug: DebugOpt = False) -> None:
+    """Show the remembered assistant for the current backend and server."""
+
+    def body() -> None:
+        from rich.console import Console
+
+        settings = _settings(backend=backend)
+        name = settings.resolved_backend()
+        session = _session(settings, name, Console(stderr=True))
+        record = session.assistant_record()
+        out = Console(highlight=False)
+        out.print(f"backend:      {name}")
+        out.print(f"model:        {session.profile.model}")
+        out.print(f"fingerprint:  {session.profile.fingerprint}")
+        if record is None:
+            note = "none (local profile)" if name != "assistants" else "none yet"
+            out.print(f"assistant id: {note}")
+        else:
+            out.print(f"assistant id: {record.get('id')}")
+            out.print(f"created:      {_when(float(record.get('created_at', 0)))}")
+            if record.get("fingerprint") != session.profile.fingerprint:
+                out.print("              (will be updated on the next question)")
+
+    _guarded(debug, body)
+
+
+@assistant_app.command("delete")
+def assistant_delete(backend: BackendOpt = None, debug: DebugOpt = False) -> None:
+    """Delete the remembered assistant on the server and forget it."""
+
+    def body() -> None:
+        from rich.console import Console
+
+        settings = _settings(backend=backend)
+        session = _session(settings, settings.resolved_backend(), Console(stderr=True))
+        try:
+            deleted = session.delete_assistant()
+        finally:
+            session.close()
+        _err_print(f"deleted {deleted}" if deleted else "no assistant to delete", "dim")
+
+    _guarded(debug, body)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

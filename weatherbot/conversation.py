@@ -1,0 +1,250 @@
+"""Resolve the assistant and thread from the state store, run the backend, save the ids."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from weatherbot.backends.base import (
+    Backend,
+    Profile,
+    Runtime,
+    ThreadMessage,
+    TurnRequest,
+    build_backend,
+    instructions_for,
+)
+from weatherbot.errors import UsageError
+from weatherbot.events import Done, Event, Ids
+from weatherbot.settings import Settings
+from weatherbot.state import StateStore
+from weatherbot.tools.registry import ToolRegistry
+from weatherbot.tools.weather import ToolContext, default_registry
+
+MAX_QUESTION_CHARS = 20_000
+
+
+def clean_question(text: str) -> str:
+    """The question trimmed and checked: not empty, not absurdly long."""
+    question = " ".join(text.split()) if "\n" not in text.strip() else text.strip()
+    if not question:
+        raise UsageError(
+            "the question is empty", hint='ask something, e.g. "Will it rain in Paris?"'
+        )
+    if len(question) > MAX_QUESTION_CHARS:
+        raise UsageError(
+            f"the question is too long ({len(question):,} characters; at most "
+            f"{MAX_QUESTION_CHARS:,})",
+            hint="ask a shorter question",
+        )
+    return question
+
+
+@dataclass(frozen=True)
+class ThreadInfo:
+    """A thread as `thread list` shows it."""
+
+    id: str
+    backend: str
+    title: str
+    created_at: float
+    last_used_at: float
+    current: bool
+
+
+class Session:
+    """One backend, one state store, and the thread in use (for `ask` and `chat`)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        backend_name: str,
+        *,
+        store: StateStore | None = None,
+        registry: ToolRegistry | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        on_warning: Callable[[str], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.backend_name = backend_name
+        self.store = store or StateStore(settings.state_path, on_warning=on_warning)
+        self.registry = registry or default_registry()
+        self.profile = Profile(
+            model=settings.model,
+            instructions=instructions_for(settings.units),
+            tools=tuple(self.registry.schemas()),
+        )
+        self._runtime = Runtime(settings, self.profile, self.registry, sleep=sleep, clock=clock)
+        self._backend: Backend | None = None
+        self.thread_id: str | None = None
+
+    @property
+    def scope(self) -> str:
+        """Threads and assistants are remembered per backend and server."""
+        if self.backend_name == "offline":
+            return "offline"
+        return f"{self.backend_name}|{self.settings.base_url or 'https://api.openai.com/v1'}"
+
+    @property
+    def model(self) -> str | None:
+        """The model name, or None for the offline planner."""
+        return None if self.backend_name == "offline" else self.settings.model
+
+    @property
+    def backend(self) -> Backend:
+        """The backend, built on first use (so `thread list` never imports openai)."""
+        if self._backend is None:
+            self._backend = build_backend(self.backend_name, self._runtime)
+        return self._backend
+
+    def close(self) -> None:
+        """Release the backend's connections."""
+        if self._backend is not None:
+            self._backend.close()
+
+    # -- threads -----------------------------------------------------------------------------
+
+    def select_thread(self, *, continue_last: bool = False, thread_id: str | None = None) -> None:
+        """Pick the thread for the next question: a given id, the last one, or a new one."""
+        if thread_id:
+            record = self.store.get_thread(thread_id)
+            if record is None and (
+                thread_id.startswith("local_") or self.backend_name == "offline"
+            ):
+                raise UsageError(
+                    f"no thread {thread_id!r}", hint="see `weatherbot thread list` for the ids"
+                )
+            self.thread_id = thread_id
+        elif continue_last:
+            last = self.store.last_thread_id(self.scope)
+            if last is None:
+                raise UsageError(
+                    "there is no earlier conversation to continue",
+                    hint="ask without -c to start one",
+                )
+            self.thread_id = last
+        else:
+            self.thread_id = None
+
+    def threads(self) -> list[ThreadInfo]:
+        """Every remembered thread, most recently used first."""
+        last = self.store.read()["last_thread"]
+        current = set(last.values()) if isinstance(last, dict) else set()
+        return [
+            ThreadInfo(
+                id=str(t.get("id")),
+                backend=str(t.get("backend", "?")),
+                title=str(t.get("title", "")),
+                created_at=float(t.get("created_at", 0)),
+                last_used_at=float(t.get("last_used_at", 0)),
+                current=t.get("id") in current,
+            )
+            for t in self.store.list_threads()
+        ]
+
+    def _record(self, thread_id: str) -> Mapping[str, Any]:
+        record = self.store.get_thread(thread_id)
+        if record is None:
+            raise UsageError(f"no thread {thread_id!r}", hint="see `weatherbot thread list`")
+        return record
+
+    def thread_messages(self, thread_id: str) -> list[ThreadMessage]:
+        """The messages of a remembered thread, oldest first."""
+        record = self._record(thread_id)
+        backend = self._backend_for(record)
+        return backend.thread_messages(thread_id, list(record.get("history", [])))
+
+    def delete_thread(self, thread_id: str) -> None:
+        """Delete a thread on the server (where there is one) and forget it."""
+        record = self._record(thread_id)
+        self._backend_for(record).delete_thread(thread_id)
+        self.store.delete_thread(thread_id)
+
+    def _backend_for(self, record: Mapping[str, Any]) -> Backend:
+        name = str(record.get("backend", self.backend_name))
+        if name == self.backend_name:
+            return self.backend
+        return build_backend(name, self._runtime)
+
+    def assistant_record(self) -> dict[str, Any] | None:
+        """The remembered assistant for this backend and server."""
+        return self.store.get_assistant(self.scope)
+
+    def delete_assistant(self) -> str | None:
+        """Delete the remembered assistant on the server and forget it; its id."""
+        record = self.store.get_assistant(self.scope)
+        if record is None:
+            return None
+        self.backend.delete_assistant(str(record["id"]))
+        self.store.delete_assistant(self.scope)
+        return str(record["id"])
+
+    # -- asking ------------------------------------------------------------------------------
+
+    def _ensure_assistant(self) -> str | None:
+        remembered = self.store.get_assistant(self.scope)
+        assistant_id = self.backend.ensure_assistant(self.profile, remembered)
+        if assistant_id and (
+            remembered is None
+            or remembered.get("id") != assistant_id
+            or remembered.get("fingerprint") != self.profile.fingerprint
+        ):
+            self._remember_assistant(assistant_id)
+        return assistant_id
+
+    def _remember_assistant(self, assistant_id: str) -> None:
+        self.store.put_assistant(
+            self.scope,
+            {
+                "id": assistant_id,
+                "fingerprint": self.profile.fingerprint,
+                "model": self.profile.model,
+                "created_at": self.store.now(),
+            },
+        )
+
+    def ask(self, question: str, *, stream: bool | None = None) -> Iterator[Event]:
+        """Ask on the selected thread (a new one if none); yields the backend's events."""
+        from weatherbot.providers.registry import build_service
+
+        question = clean_question(question)
+        assistant_id = self._ensure_assistant()
+        thread_id = self.thread_id
+        if thread_id is None:
+            thread_id = self.backend.create_thread()
+        self.store.save_thread(thread_id, self.scope, self.backend_name, title=question)
+        self.thread_id = thread_id
+        record = self.store.get_thread(thread_id) or {}
+        request = TurnRequest(
+            question=question,
+            thread_id=thread_id,
+            assistant_id=assistant_id,
+            tool_context=ToolContext(build_service(self.settings)),
+            stream=self.settings.stream if stream is None else stream,
+            history=list(record.get("history", [])),
+        )
+        for event in self.backend.run_turn(request):
+            if isinstance(event, Done):
+                self._after_done(event, thread_id, assistant_id, str(record.get("title", "")))
+            yield event
+
+    def _after_done(self, done: Done, thread_id: str, assistant_id: str | None, title: str) -> None:
+        ids: Ids = done.ids
+        if ids.assistant_id and ids.assistant_id != assistant_id:
+            self._remember_assistant(ids.assistant_id)
+        final_thread = ids.thread_id or thread_id
+        if final_thread != thread_id:
+            # The server lost the thread and the backend made a new one: keep the title.
+            old = self.store.delete_thread(thread_id) or {}
+            title = str(old.get("title") or title)
+            self.thread_id = final_thread
+        self.store.save_thread(
+            final_thread,
+            self.scope,
+            self.backend_name,
+            title=title,
+            append_history=[dict(m) for m in done.history],
+        )

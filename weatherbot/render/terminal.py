@@ -1,0 +1,245 @@
+"""Render a turn's events to the terminal: answer on stdout, tool lines and status on stderr."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from rich.console import Console
+from rich.live import Live
+from rich.markdown import Markdown
+from rich.status import Status
+from rich.text import Text
+
+from weatherbot.events import (
+    Done,
+    Event,
+    Notice,
+    RunStatus,
+    TextDelta,
+    ToolCallFinished,
+    ToolCallStarted,
+)
+from weatherbot.render.blocks import BlockSplitter
+from weatherbot.render.sanitize import clean
+
+
+def _fmt_value(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(clean(value))
+    return json.dumps(value, ensure_ascii=False)
+
+
+def format_arguments(arguments: Mapping[str, Any]) -> str:
+    """`location='San Francisco, CA', unit='Fahrenheit'`."""
+    return ", ".join(f"{k}={_fmt_value(v)}" for k, v in arguments.items())
+
+
+def key_result(output: str) -> str:
+    """The one fact worth showing from a tool output."""
+    try:
+        data = json.loads(output)
+    except ValueError:
+        return clean(output[:60])
+    if not isinstance(data, dict):
+        return ""
+    if data.get("error"):
+        return f"error: {clean(str(data['error']))}"
+    parts: list[str] = []
+    if isinstance(data.get("temperature"), int | float):
+        unit = "F" if data.get("unit") == "Fahrenheit" else "C"
+        parts.append(f"{data['temperature']} {unit}")
+    if "probability_percent" in data:
+        p = data["probability_percent"]
+        parts.append("no probability" if p is None else f"{p}% rain")
+    if isinstance(data.get("days"), list):
+        parts.append(f"{len(data['days'])} days")
+    if isinstance(data.get("location"), str) and not parts:
+        parts.append(clean(data["location"]))
+    return ", ".join(parts)
+
+
+def tool_line(started: ToolCallStarted | None, finished: ToolCallFinished) -> str:
+    """`-> get_current_temperature(location='San Francisco, CA', ...)  57.2 F  (120 ms)`."""
+    args = format_arguments(started.arguments) if started else ""
+    return f"-> {finished.name}({args})  {key_result(finished.output)}  ({finished.duration_ms} ms)"
+
+
+class TerminalRenderer:
+    """Consumes events; Rich Markdown on a terminal, plain text for pipes and NO_COLOR."""
+
+    def __init__(
+        self,
+        out: Console,
+        err: Console,
+        *,
+        stream: bool,
+        verbose: bool = False,
+        rich_output: bool = True,
+        spinner: bool = True,
+    ) -> None:
+        self.out = out
+        self.err = err
+        self.stream = stream
+        self.verbose = verbose
+        self.rich_output = rich_output
+        self._started: dict[str, ToolCallStarted] = {}
+        self._outputs: list[str] = []
+        self._text: list[str] = []
+        self._splitter = BlockSplitter()
+        self._live: Live | None = None
+        self._status: Status | None = None
+        if spinner and err.is_terminal:
+            self._status = err.status("thinking…", spinner="dots")
+            self._status.start()
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def _stop_spinner(self) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+
+    def close(self) -> None:
+        """Stop the spinner and any live region (also on errors and Ctrl-C)."""
+        self._stop_spinner()
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+
+    # -- events ----------------------------------------------------------------------------
+
+    def handle(self, event: Event) -> None:
+        """Render one event."""
+        if isinstance(event, TextDelta):
+            self._on_text(event.text)
+        elif isinstance(event, ToolCallStarted):
+            self._started[event.call_id] = event
+        elif isinstance(event, ToolCallFinished):
+            self._on_tool(event)
+        elif isinstance(event, RunStatus):
+            if self._status is not None:
+                self._status.update(f"{event.status.replace('_', ' ')}…")
+        elif isinstance(event, Notice):
+            self.err.print(Text(clean(event.text), style="yellow"))
+        elif isinstance(event, Done):
+            self._on_done(event)
+
+    def _on_tool(self, event: ToolCallFinished) -> None:
+        self._outputs.append(event.output)
+        line = tool_line(self._started.get(event.call_id), event)
+        self.err.print(Text(line, style="dim"), highlight=False, soft_wrap=True)
+        if self.verbose:
+            try:
+                pretty = json.dumps(json.loads(event.output), indent=2, ensure_ascii=False)
+            except ValueError:
+                pretty = event.output
+            self.err.print(Text(clean(pretty), style="dim"), highlight=False)
+
+    def _on_text(self, text: str) -> None:
+        self._text.append(text)
+        if not self.stream:
+            return
+        self._stop_spinner()
+        if not self.rich_output:
+            # Pipes get text at the pace it arrives, not line-buffered.
+            self.out.file.write(clean(text, keep_newlines=True))
+            self.out.file.flush()
+            return
+        for block in self._splitter.feed(text):
+            self._print_block(block)
+        self._update_live()
+
+    def _print_block(self, block: str) -> None:
+        target = self._live.console if self._live is not None else self.out
+        target.print(Markdown(clean(block, keep_newlines=True)))
+
+    def _update_live(self) -> None:
+        open_block = self._splitter.open_block
+        if not open_block.strip():
+            if self._live is not None:
+                self._live.update(Text(""), refresh=True)
+            return
+        renderable = Markdown(clean(open_block, keep_newlines=True))
+        if self._live is None:
+            self._live = Live(
+                renderable,
+                console=self.out,
+                auto_refresh=False,
+                transient=True,
+                vertical_overflow="visible",
+            )
+            self._live.start()
+        else:
+            self._live.update(renderable, refresh=True)
+
+    def _on_done(self, done: Done) -> None:
+        self._stop_spinner()
+        if self.stream and self._text:
+            if self.rich_output:
+                last = self._splitter.close()
+                if self._live is not None:
+                    self._live.update(Text(""), refresh=True)
+                    self._live.stop()
+                    self._live = None
+                if last:
+                    self.out.print(Markdown(clean(last, keep_newlines=True)))
+            else:
+                if not "".join(self._text).endswith("\n"):
+                    self.out.file.write("\n")
+                self.out.file.flush()
+        else:
+            answer = done.answer or "".join(self._text)
+            if self.rich_output:
+                self.out.print(Markdown(clean(answer, keep_newlines=True)))
+            else:
+                self.out.file.write(clean(answer, keep_newlines=True).rstrip("\n") + "\n")
+                self.out.file.flush()
+        footer = provenance_footer(self._outputs)
+        if footer:
+            self.err.print(Text(footer, style="dim italic"), highlight=False, soft_wrap=True)
+
+
+def _age(seconds: float) -> str:
+    if seconds < 90:
+        return f"{int(seconds)} s"
+    if seconds < 5400:
+        return f"{round(seconds / 60)} min"
+    return f"{round(seconds / 3600)} h"
+
+
+def provenance_footer(outputs: list[str]) -> str:
+    """`Open-Meteo · San Francisco, California, United States · data 2026-11-24 14:30`."""
+    sources: list[str] = []
+    places: list[str] = []
+    times: list[str] = []
+    extras: list[str] = []
+    for output in outputs:
+        try:
+            data = json.loads(output)
+        except ValueError:
+            continue
+        if not isinstance(data, dict) or data.get("error"):
+            continue
+        for key, bucket in (("source", sources), ("location", places)):
+            value = data.get(key)
+            if isinstance(value, str) and clean(value) not in bucket:
+                bucket.append(clean(value))
+        when = data.get("time")
+        if isinstance(when, str):
+            stamp = when[:16].replace("T", " ")
+            if stamp not in times:
+                times.append(stamp)
+        age = data.get("cache_age_s")
+        if isinstance(age, int | float) and age > 0:
+            text = f"cached {_age(age)} ago"
+            if text not in extras:
+                extras.append(text)
+    if not sources:
+        return ""
+    parts = [", ".join(sources), "; ".join(places)]
+    if times:
+        parts.append("data " + ", ".join(times) + " local time")
+    parts.extend(extras)
+    return " · ".join(p for p in parts if p)
