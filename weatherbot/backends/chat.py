@@ -1,0 +1,391 @@
+"""The `chat` backend: Chat Completions tool calling against any OpenAI-compatible server."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import uuid
+from collections.abc import Generator, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from weatherbot.backends.base import (
+    MAX_TOOL_ROUNDS,
+    Profile,
+    Runtime,
+    ThreadMessage,
+    TurnRequest,
+)
+from weatherbot.backends.openai_client import make_client, map_openai_error
+from weatherbot.errors import APIError, ConfigError, Interrupted
+from weatherbot.events import Done, Event, Ids, TextDelta
+from weatherbot.tools.execute import ToolCall, run_tool_calls
+
+if TYPE_CHECKING:
+    import openai
+
+INTERRUPTED_MESSAGE = "cancelled the response; the conversation is free for your next question"
+WHAT = "the model server"
+
+# How servers say "this model cannot do tools": Ollama ("... does not support tools"),
+# llama.cpp ("tools param requires --jinja flag"), vLLM ("auto" tool choice requires
+# --enable-auto-tool-choice), LM Studio and others ("function calling is not supported").
+_TOOLS_REJECTED = re.compile(
+    r"does(?: not|n't) support (?:tools|tool[ _-]?call|function[ _-]?call)"
+    r"|tools? (?:param|parameter|are|is) (?:requires?|not supported|unsupported)"
+    r"|--jinja|enable-auto-tool-choice|tool[ _-]?calling|function[ _-]?calling"
+    r"|not support(?:ed)? (?:for )?tools",
+    re.IGNORECASE,
+)
+_STREAM_OPTIONS_REJECTED = re.compile(r"stream_options|include_usage", re.IGNORECASE)
+_USAGE_KEYS = ("prompt_tokens", "completion_tokens", "total_tokens")
+
+
+def chat_tools(schemas: tuple[Mapping[str, Any], ...]) -> list[dict[str, Any]]:
+    """Neutral tool schemas in the Chat Completions (nested) format."""
+    out = []
+    for schema in schemas:
+        inner = schema.get("function", schema)
+        out.append(
+            {
+                "type": "function",
+                "function": {
+                    "name": inner["name"],
+                    "description": inner.get("description", ""),
+                    "parameters": inner["parameters"],
+                },
+            }
+        )
+    return out
+
+
+def _new_call_id() -> str:
+    return "call_" + uuid.uuid4().hex[:24]
+
+
+def _arguments_text(arguments: Any) -> str:
+    """Arguments as the JSON string the wire format wants (some servers send objects)."""
+    if arguments is None:
+        return "{}"
+    if isinstance(arguments, str):
+        return arguments
+    return json.dumps(arguments, ensure_ascii=False)
+
+
+@dataclass
+class _PartialCall:
+    """One tool call being assembled from streamed fragments."""
+
+    id: str | None = None
+    name: str = ""
+    arguments: Any = None
+
+    def add(self, call_id: str | None, name: str | None, arguments: Any) -> None:
+        if call_id and not self.id:
+            self.id = call_id
+        # LM Studio repeats an empty name in later fragments: keep the first real one.
+        if name and not self.name:
+            self.name = name
+        if arguments is None or arguments == "":
+            return
+        if isinstance(arguments, str) and isinstance(self.arguments, str):
+            self.arguments += arguments
+        else:
+            self.arguments = arguments
+
+
+@dataclass
+class _Step:
+    """What one completion produced."""
+
+    text: str = ""
+    calls: list[ToolCall] = field(default_factory=list)
+    usage: dict[str, Any] | None = None
+    completion_id: str | None = None
+
+
+def _usage_dict(usage: Any) -> dict[str, Any] | None:
+    if usage is None:
+        return None
+    dumped = usage.model_dump() if hasattr(usage, "model_dump") else usage
+    return dict(dumped) if isinstance(dumped, Mapping) else None
+
+
+def _add_usage(total: dict[str, Any] | None, step: dict[str, Any] | None) -> dict[str, Any] | None:
+    if step is None:
+        return total
+    if total is None:
+        return {k: step[k] for k in _USAGE_KEYS if isinstance(step.get(k), int)}
+    for key in _USAGE_KEYS:
+        if isinstance(step.get(key), int):
+            total[key] = int(total.get(key, 0)) + int(step[key])
+    return total
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(str(part.get("text", "")) for part in content if isinstance(part, Mapping))
+    return ""
+
+
+class ChatBackend:
+    """Chat Completions with a local message history; one completion per model step."""
+
+    name = "chat"
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._client: openai.OpenAI | None = None
+        self._stream_options = True
+        self._active_stream: Any = None
+
+    @property
+    def client(self) -> openai.OpenAI:
+        """The SDK client, created on first use."""
+        if self._client is None:
+            self._client = make_client(self.runtime.settings, self.name)
+        return self._client
+
+    def ensure_assistant(
+        self, profile: Profile, remembered: Mapping[str, Any] | None
+    ) -> str | None:
+        """The assistant is the local profile: nothing to create."""
+        return None
+
+    def create_thread(self) -> str:
+        """A local thread id; the history lives in the state store."""
+        return "local_" + uuid.uuid4().hex[:20]
+
+    def delete_thread(self, thread_id: str) -> None:
+        """Nothing on the server to delete."""
+
+    def delete_assistant(self, assistant_id: str) -> None:
+        """Nothing on the server to delete."""
+
+    def thread_messages(
+        self, thread_id: str, history: list[Mapping[str, Any]]
+    ) -> list[ThreadMessage]:
+        """The user questions and assistant answers of the stored history, oldest first."""
+        out = []
+        for message in history:
+            role = message.get("role")
+            if role not in ("user", "assistant"):
+                continue
+            text = _text_of(message.get("content"))
+            if text.strip():
+                out.append(ThreadMessage(str(role), text))
+        return out
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def run_turn(self, request: TurnRequest) -> Iterator[Event]:
+        """Complete, run the requested tools, repeat until the model answers."""
+        import openai
+
+        profile = self.runtime.profile
+        user = {"role": "user", "content": request.question}
+        added: list[dict[str, Any]] = [user]
+        messages: list[dict[str, Any]] = [
+            {"role": "system", "content": profile.instructions},
+            *(dict(m) for m in request.history),
+            user,
+        ]
+        seen_ids = {
+            str(call.get("id"))
+            for m in request.history
+            for call in (m.get("tool_calls") or [])
+            if isinstance(call, Mapping)
+        }
+        tools = chat_tools(profile.tools)
+        usage: dict[str, Any] | None = None
+        try:
+            for round_no in range(MAX_TOOL_ROUNDS + 1):
+                if request.stream:
+                    step = yield from self._streamed_step(messages, tools)
+                else:
+                    step = self._plain_step(messages, tools)
+                usage = _add_usage(usage, step.usage)
+                if not step.calls:
+                    final = {"role": "assistant", "content": step.text}
+                    added.append(final)
+                    yield Done(
+                        step.text,
+                        Ids(None, request.thread_id, step.completion_id),
+                        "completed",
+                        usage,
+                        history=tuple(added),
+                    )
+                    return
+                if round_no == MAX_TOOL_ROUNDS:
+                    break
+                calls = []
+                for call in step.calls:
+                    # Some servers reuse ids ("call_0"); duplicates are a 400 on the next request.
+                    call_id = call.call_id if call.call_id not in seen_ids else _new_call_id()
+                    seen_ids.add(call_id)
+                    calls.append(ToolCall(call_id, call.name, call.arguments))
+                assistant = {
+                    "role": "assistant",
+                    "content": step.text or None,
+                    "tool_calls": [
+                        {
+                            "id": c.call_id,
+                            "type": "function",
+                            "function": {"name": c.name, "arguments": _arguments_text(c.arguments)},
+                        }
+                        for c in calls
+                    ],
+                }
+                messages.append(assistant)
+                added.append(assistant)
+                results = yield from run_tool_calls(
+                    calls, self.runtime.registry, request.tool_context
+                )
+                for result in results:
+                    tool_message = {
+                        "role": "tool",
+                        "tool_call_id": result.call_id,
+                        "content": result.output,
+                    }
+                    messages.append(tool_message)
+                    added.append(tool_message)
+        except KeyboardInterrupt:
+            self._close_stream()
+            raise Interrupted(INTERRUPTED_MESSAGE) from None
+        except openai.OpenAIError as exc:
+            raise self._map_error(exc) from None
+        raise APIError(
+            f"the model kept calling tools for {MAX_TOOL_ROUNDS} rounds without answering",
+            hint="ask a simpler question, or try another model",
+        )
+
+    def _close_stream(self) -> None:
+        stream, self._active_stream = self._active_stream, None
+        if stream is not None:
+            # Closing is best effort: the user already gave up on this answer.
+            with contextlib.suppress(Exception):
+                stream.close()
+
+    def _map_error(self, exc: Exception) -> Exception:
+        import openai
+
+        if isinstance(
+            exc, openai.BadRequestError | openai.NotFoundError | openai.InternalServerError
+        ) and _TOOLS_REJECTED.search(_message_of(exc)):
+            base = self.runtime.settings.base_url or "https://api.openai.com/v1"
+            return ConfigError(
+                f"the model {self.runtime.profile.model} at {base} does not accept tools",
+                hint="choose a model that supports tool calling (e.g. llama3.1, qwen2.5) "
+                "or use --backend offline",
+            )
+        return map_openai_error(exc, WHAT)
+
+    def _plain_step(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> _Step:
+        completion = self.client.chat.completions.create(
+            model=self.runtime.profile.model,
+            messages=messages,  # type: ignore[arg-type]
+            tools=tools,  # type: ignore[arg-type]
+        )
+        step = _Step(completion_id=completion.id, usage=_usage_dict(completion.usage))
+        if not completion.choices:
+            return step
+        message = completion.choices[0].message
+        step.text = _text_of(message.content)
+        for raw in message.tool_calls or []:
+            function = getattr(raw, "function", None)
+            step.calls.append(
+                ToolCall(
+                    getattr(raw, "id", None) or _new_call_id(),
+                    (getattr(function, "name", None) or "") if function else "",
+                    getattr(function, "arguments", None) if function else None,
+                )
+            )
+        return step
+
+    def _open_stream(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> Any:
+        import openai
+
+        kwargs: dict[str, Any] = {}
+        if self._stream_options:
+            kwargs["stream_options"] = {"include_usage": True}
+        try:
+            return self.client.chat.completions.create(
+                model=self.runtime.profile.model,
+                messages=messages,  # type: ignore[arg-type]
+                tools=tools,  # type: ignore[arg-type]
+                stream=True,
+                **kwargs,
+            )
+        except openai.BadRequestError as exc:
+            if not self._stream_options or not _STREAM_OPTIONS_REJECTED.search(_message_of(exc)):
+                raise
+            # Older local servers reject stream_options: go on without usage figures.
+            self._stream_options = False
+            return self.client.chat.completions.create(
+                model=self.runtime.profile.model,
+                messages=messages,  # type: ignore[arg-type]
+                tools=tools,  # type: ignore[arg-type]
+                stream=True,
+            )
+
+    def _streamed_step(
+        self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]
+    ) -> Generator[Event, None, _Step]:
+        stream = self._open_stream(messages, tools)
+        self._active_stream = stream
+        step = _Step()
+        texts: list[str] = []
+        partial: dict[int, _PartialCall] = {}
+        try:
+            for chunk in stream:
+                step.completion_id = step.completion_id or getattr(chunk, "id", None)
+                usage = _usage_dict(getattr(chunk, "usage", None))
+                if usage is not None:
+                    step.usage = usage
+                # The include_usage chunk has `choices: []`.
+                for choice in getattr(chunk, "choices", None) or []:
+                    delta = getattr(choice, "delta", None)
+                    if delta is None:
+                        continue
+                    content = getattr(delta, "content", None)
+                    if isinstance(content, str) and content:
+                        texts.append(content)
+                        yield TextDelta(content)
+                    for fragment in getattr(delta, "tool_calls", None) or []:
+                        index = getattr(fragment, "index", None)
+                        if not isinstance(index, int):
+                            # Ollama sends whole calls without `index`: one new call each.
+                            index = max(partial, default=-1) + 1
+                        function = getattr(fragment, "function", None)
+                        partial.setdefault(index, _PartialCall()).add(
+                            getattr(fragment, "id", None),
+                            getattr(function, "name", None) if function else None,
+                            getattr(function, "arguments", None) if function else None,
+                        )
+        finally:
+            self._active_stream = None
+            stream.close()
+        step.text = "".join(texts)
+        step.calls = [
+            ToolCall(p.id or _new_call_id(), p.name, p.arguments)
+            for _, p in sorted(partial.items())
+        ]
+        return step
+
+
+def _message_of(exc: Exception) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, Mapping):
+        error = body.get("error", body)
+        if isinstance(error, Mapping) and isinstance(error.get("message"), str):
+            return str(error["message"])
+        if isinstance(error, str):
+            return error
+    return str(getattr(exc, "message", exc))
