@@ -225,7 +225,9 @@ def ask(
             no_color=no_color,
         )
         consoles = make_consoles(settings.color)
-        text = _read_question(list(question or []))
+        from weatherbot.conversation import clean_question
+
+        text = clean_question(_read_question(list(question or [])))
         name = _backend_name(settings, verbose)
         session = _session(settings, name, consoles.err)
         try:

@@ -105,6 +105,24 @@ class Session:
         if self._backend is not None:
             self._backend.close()
 
+    def apply_settings(self, settings: Settings) -> None:
+        """Use new settings (units, provider) from the next question on, on the same thread."""
+        self.close()
+        self._backend = None
+        self.settings = settings
+        self.profile = Profile(
+            model=settings.model,
+            instructions=instructions_for(settings.units),
+            tools=tuple(self.registry.schemas()),
+        )
+        self._runtime = Runtime(
+            settings,
+            self.profile,
+            self.registry,
+            sleep=self._runtime.sleep,
+            clock=self._runtime.clock,
+        )
+
     # -- threads -----------------------------------------------------------------------------
 
     def select_thread(self, *, continue_last: bool = False, thread_id: str | None = None) -> None:
@@ -208,9 +226,9 @@ class Session:
 
     def ask(self, question: str, *, stream: bool | None = None) -> Iterator[Event]:
         """Ask on the selected thread (a new one if none); yields the backend's events."""
+        question = clean_question(question)
         from weatherbot.providers.registry import build_service
 
-        question = clean_question(question)
         assistant_id = self._ensure_assistant()
         thread_id = self.thread_id
         if thread_id is None:
