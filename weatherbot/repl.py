@@ -1,0 +1,382 @@
+"""The `weatherbot chat` REPL: line editing, history, paste, slash commands and Ctrl-C cancel."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.markdown import Markdown
+from rich.table import Table
+from rich.text import Text
+
+from weatherbot import __version__
+from weatherbot.errors import Interrupted, WeatherbotError
+from weatherbot.render.consoles import Consoles
+from weatherbot.render.sanitize import clean
+from weatherbot.render.terminal import TerminalRenderer
+from weatherbot.settings import UNIT_SYSTEMS
+
+if TYPE_CHECKING:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.completion import CompleteEvent, Completion
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.history import History
+
+    from weatherbot.conversation import Session
+
+PROMPT = "> "
+CANCELLED = "cancelled; ask again or /exit"
+
+COMMANDS: dict[str, str] = {
+    "/help": "show this help",
+    "/new": "start a new thread",
+    "/threads": "list remembered threads (* marks this one)",
+    "/history": "show this thread's messages",
+    "/stream": "on|off: print answers as they are generated",
+    "/units": "metric|imperial|auto: preferred units",
+    "/provider": "NAME: weather provider for the next questions",
+    "/exit": "leave (Ctrl-D does too)",
+}
+
+KEYS_HELP = (
+    "Enter sends. Esc then Enter (or Alt+Enter) inserts a newline; pasted text is sent as one "
+    "message. Up/Down recall earlier questions. Ctrl-C cancels a running reply or clears the "
+    "line; Ctrl-D or /exit leaves."
+)
+
+
+def _provider_names() -> list[str]:
+    """Known provider names for completion (empty if the registry cannot say)."""
+    try:
+        from weatherbot.providers import registry
+    except ImportError:
+        return []
+    names = getattr(registry, "provider_names", None) or getattr(registry, "available", None)
+    if callable(names):
+        try:
+            return sorted(str(n) for n in names())
+        except Exception:  # completion must never break the prompt
+            return []
+    return []
+
+
+def command_choices() -> dict[str, list[str]]:
+    """Argument completions per slash command."""
+    return {
+        "/stream": ["on", "off"],
+        "/units": list(UNIT_SYSTEMS),
+        "/provider": _provider_names(),
+    }
+
+
+def complete_slash(text: str, choices: dict[str, list[str]]) -> Iterator[tuple[str, int, str]]:
+    """(completion, start offset, description) for the text before the cursor."""
+    if not text.startswith("/"):
+        return
+    if " " not in text:
+        for name, meta in COMMANDS.items():
+            if name.startswith(text):
+                yield name, -len(text), meta
+        return
+    command, _, rest = text.partition(" ")
+    word = rest.rsplit(" ", 1)[-1]
+    if rest.strip() != word:  # only the first argument is completed
+        return
+    for choice in choices.get(command, []):
+        if choice.startswith(word):
+            yield choice, -len(word), ""
+
+
+def history_path(home: Path) -> Path:
+    """The input-history file, created private (0600): it holds everything typed."""
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = home / "history"
+    fd = os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+    return path
+
+
+class Repl:
+    """One interactive conversation: reads lines, runs slash commands, renders answers."""
+
+    def __init__(self, session: Session, consoles: Consoles) -> None:
+        self.session = session
+        self.consoles = consoles
+        self.stream = bool(session.settings.stream)
+        self._running = True
+        self._handlers: dict[str, Callable[[str], None]] = {
+            "/help": self._cmd_help,
+            "/new": self._cmd_new,
+            "/threads": self._cmd_threads,
+            "/history": self._cmd_history,
+            "/stream": self._cmd_stream,
+            "/units": self._cmd_units,
+            "/provider": self._cmd_provider,
+            "/exit": self._cmd_exit,
+            "/quit": self._cmd_exit,
+        }
+
+    # -- output helpers ----------------------------------------------------------------------
+
+    def _note(self, message: str, style: str = "dim") -> None:
+        self.consoles.err.print(Text(message, style=style), highlight=False, soft_wrap=True)
+
+    def _error(self, exc: WeatherbotError) -> None:
+        line = f"weatherbot: {clean(exc.message)}"
+        if exc.hint:
+            line += f" ({clean(exc.hint)})"
+        self._note(line, "red")
+
+    def banner(self) -> None:
+        """One line: version, backend, model, thread, and where help is."""
+        s = self.session
+        model = s.model or "offline planner"
+        thread = f"continuing {s.thread_id}" if s.thread_id else "new thread"
+        self._note(
+            f"weatherbot {__version__} · {s.backend_name} · {model} · {thread} · "
+            "/help for commands, Ctrl-D to leave"
+        )
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    def handle_line(self, line: str) -> bool:
+        """Run one input (question or slash command); False once the user wants to leave."""
+        text = line.strip()
+        if not text:
+            return self._running
+        if text.startswith("/") and "\n" not in text:
+            self._command(text)
+        else:
+            self.ask(line)
+        return self._running
+
+    def _command(self, text: str) -> None:
+        name, _, arg = text.partition(" ")
+        handler = self._handlers.get(name.lower())
+        if handler is None:
+            self._note(f"unknown command {clean(name)}; /help lists them", "yellow")
+            return
+        try:
+            handler(arg.strip())
+        except WeatherbotError as exc:
+            self._error(exc)
+
+    def ask(self, question: str) -> None:
+        """Render one answer like `ask` does; Ctrl-C cancels it and keeps the thread."""
+        out, err = self.consoles.out, self.consoles.err
+        renderer = TerminalRenderer(
+            out,
+            err,
+            stream=self.stream,
+            verbose=self.session.settings.verbose,
+            rich_output=self.consoles.rich_output,
+            spinner=self.consoles.spinner,
+        )
+        events = self.session.ask(question, stream=self.stream)
+        problem: WeatherbotError | None = None
+        cancelled = False
+        try:
+            for event in events:
+                renderer.handle(event)
+        except (Interrupted, KeyboardInterrupt):
+            # The backend has cancelled its run (Interrupted), or the interrupt landed in
+            # rendering: closing the generator in _finish lets the backend cancel it then.
+            cancelled = True
+        except WeatherbotError as exc:
+            problem = exc
+        finally:
+            self._finish(events, renderer)
+        if cancelled:
+            self._note(CANCELLED, "yellow")
+        elif problem is not None:
+            self._error(problem)
+
+    @staticmethod
+    def _finish(events: Iterator[Any], renderer: TerminalRenderer) -> None:
+        renderer.close()
+        close = getattr(events, "close", None)
+        if close is not None:
+            close()
+
+    # -- slash commands ----------------------------------------------------------------------
+
+    def _cmd_help(self, _arg: str) -> None:
+        table = Table(box=None, show_header=False, pad_edge=False)
+        table.add_column(style="bold")
+        table.add_column()
+        for name, text in COMMANDS.items():
+            table.add_row(name, text)
+        self.consoles.out.print(table)
+        self.consoles.out.print(Text(KEYS_HELP), soft_wrap=not self.consoles.rich_output)
+
+    def _cmd_new(self, _arg: str) -> None:
+        self.session.select_thread()
+        self._note("new thread: it starts with your next question")
+
+    def _cmd_threads(self, _arg: str) -> None:
+        threads = self.session.threads()
+        if not threads:
+            self._note("no threads yet")
+            return
+        from datetime import datetime
+
+        table = Table(box=None, pad_edge=False)
+        for column in ("", "id", "backend", "last used", "title"):
+            table.add_column(column)
+        for t in threads:
+            when = (
+                datetime.fromtimestamp(t.last_used_at).strftime("%Y-%m-%d %H:%M")
+                if t.last_used_at
+                else "-"
+            )
+            mark = "*" if t.id == self.session.thread_id else ""
+            table.add_row(mark, clean(t.id), clean(t.backend), when, clean(t.title)[:60])
+        self.consoles.out.print(table)
+
+    def _cmd_history(self, _arg: str) -> None:
+        thread_id = self.session.thread_id
+        if thread_id is None:
+            self._note("this thread has no messages yet")
+            return
+        out = self.consoles.out
+        for message in self.session.thread_messages(thread_id):
+            out.print(Text(f"{clean(message.role)}:", style="bold"))
+            body = clean(message.text, keep_newlines=True)
+            if self.consoles.rich_output and message.role == "assistant":
+                out.print(Markdown(body))
+            else:
+                out.print(Text(body))
+
+    def _cmd_stream(self, arg: str) -> None:
+        value = arg.lower()
+        if value in ("on", "off"):
+            self.stream = value == "on"
+        elif value:
+            self._note("usage: /stream on|off", "yellow")
+            return
+        self._note(f"stream {'on' if self.stream else 'off'}")
+
+    def _apply(self, **changes: Any) -> None:
+        settings = self.session.settings.with_overrides(**changes)
+        self.session.apply_settings(settings)
+
+    def _cmd_units(self, arg: str) -> None:
+        value = arg.lower()
+        if value and value not in UNIT_SYSTEMS:
+            self._note(f"usage: /units {'|'.join(UNIT_SYSTEMS)}", "yellow")
+            return
+        if value:
+            self._apply(units=value)
+        self._note(f"units {self.session.settings.units}")
+
+    def _cmd_provider(self, arg: str) -> None:
+        name = arg.lower()
+        if name:
+            from weatherbot.providers.registry import build_service
+
+            candidate = self.session.settings.with_overrides(provider=name)
+            # Building the service checks the name (and its key) before we switch.
+            service = build_service(candidate)
+            closer = getattr(service, "close", None)
+            if callable(closer):
+                closer()
+            self.session.apply_settings(candidate)
+        self._note(f"provider {self.session.settings.provider}")
+
+    def _cmd_exit(self, _arg: str) -> None:
+        self._running = False
+
+
+# -- prompt_toolkit ---------------------------------------------------------------------------
+
+
+def _make_prompt(history: History) -> PromptSession[str]:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+    from prompt_toolkit.completion import Completer, Completion
+    from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+
+    class SlashCompleter(Completer):
+        """Completes slash commands and their arguments."""
+
+        def __init__(self) -> None:
+            self.choices = command_choices()
+
+        def get_completions(
+            self, document: Document, complete_event: CompleteEvent
+        ) -> Iterable[Completion]:
+            for text, start, meta in complete_slash(document.text_before_cursor, self.choices):
+                yield Completion(text, start_position=start, display_meta=meta or None)
+
+    bindings = KeyBindings()
+
+    @bindings.add("escape", "enter")
+    def _newline(event: KeyPressEvent) -> None:
+        event.current_buffer.insert_text("\n")
+
+    @bindings.add("c-c")
+    def _interrupt(event: KeyPressEvent) -> None:
+        buffer = event.current_buffer
+        if buffer.text:
+            buffer.reset()
+        else:
+            event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    return PromptSession(
+        history=history,
+        completer=SlashCompleter(),
+        complete_while_typing=True,
+        auto_suggest=AutoSuggestFromHistory(),
+        key_bindings=bindings,
+        enable_history_search=False,
+        multiline=False,
+    )
+
+
+def _history(home: Path, warn: Callable[[str], None]) -> History:
+    from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+    try:
+        return FileHistory(str(history_path(home)))
+    except OSError as exc:
+        warn(f"input history is not saved: {exc}")
+        return InMemoryHistory()
+
+
+def _interactive(repl: Repl) -> None:
+    prompt = _make_prompt(_history(repl.session.settings.home, lambda m: repl._note(m, "yellow")))
+    while True:
+        try:
+            line = prompt.prompt(PROMPT)
+        except KeyboardInterrupt:
+            repl._note("(Ctrl-D or /exit leaves)")
+            continue
+        except EOFError:
+            return
+        try:
+            if not repl.handle_line(line):
+                return
+        except KeyboardInterrupt:
+            # A second Ctrl-C while cleaning up a cancelled reply: the session still stands.
+            repl._note(CANCELLED, "yellow")
+
+
+def _scripted(repl: Repl, lines: Iterable[str]) -> None:
+    for line in lines:
+        if not repl.handle_line(line.rstrip("\n")):
+            return
+
+
+def run_repl(session: Session, consoles: Consoles) -> None:
+    """Hold a conversation until /exit or Ctrl-D (or end of input when stdin is not a tty)."""
+    repl = Repl(session, consoles)
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        repl.banner()
+        _interactive(repl)
+    else:
+        # Piped input: one message per line, no prompt, nothing for a terminal.
+        _scripted(repl, sys.stdin)
