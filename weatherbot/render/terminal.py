@@ -6,9 +6,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.live import Live
 from rich.markdown import Markdown
+from rich.segment import Segment
 from rich.status import Status
 from rich.text import Text
 
@@ -63,7 +64,43 @@ def key_result(output: str) -> str:
 def tool_line(started: ToolCallStarted | None, finished: ToolCallFinished) -> str:
     """`-> get_current_temperature(location='San Francisco, CA', ...)  57.2 F  (120 ms)`."""
     args = format_arguments(started.arguments) if started else ""
-    return f"-> {finished.name}({args})  {key_result(finished.output)}  ({finished.duration_ms} ms)"
+    result = key_result(finished.output)
+    return f"-> {clean(finished.name)}({args})  {result}  ({finished.duration_ms} ms)"
+
+
+class _BlockView:
+    """Markdown of a block laid out as it follows the previous block (Rich's spacing between).
+
+    Rendering `previous + block` and dropping the lines of `previous` reproduces exactly what a
+    one-shot render prints, blank separator lines included; `max_lines` keeps only the tail so a
+    live region never grows past the screen (lines scrolled off could not be redrawn).
+    """
+
+    def __init__(self, previous: str, block: str, max_lines: int | None = None) -> None:
+        self.previous = previous
+        self.block = block
+        self.max_lines = max_lines
+        self._skip: dict[int, int] = {}  # width -> lines `previous` renders to
+
+    def lines(self, console: Console, options: ConsoleOptions) -> list[list[Segment]]:
+        """The block's rendered lines at this width."""
+        if not self.previous:
+            return console.render_lines(Markdown(self.block), options, pad=False)
+        skip = self._skip.get(options.max_width)
+        if skip is None:
+            skip = len(console.render_lines(Markdown(self.previous), options, pad=False))
+            self._skip[options.max_width] = skip
+        both = Markdown(self.previous + "\n\n" + self.block)
+        return console.render_lines(both, options, pad=False)[skip:]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines = self.lines(console, options)
+        if self.max_lines is not None and len(lines) > self.max_lines:
+            lines = lines[-self.max_lines :]
+        newline = Segment.line()
+        for line in lines:
+            yield from line
+            yield newline
 
 
 class TerminalRenderer:
@@ -88,6 +125,7 @@ class TerminalRenderer:
         self._outputs: list[str] = []
         self._text: list[str] = []
         self._splitter = BlockSplitter()
+        self._last_block = ""  # the last block printed, for the spacing before the next
         self._live: Live | None = None
         self._status: Status | None = None
         if spinner and err.is_terminal:
@@ -101,12 +139,16 @@ class TerminalRenderer:
             self._status.stop()
             self._status = None
 
-    def close(self) -> None:
-        """Stop the spinner and any live region (also on errors and Ctrl-C)."""
-        self._stop_spinner()
+    def _stop_live(self) -> None:
+        # transient: stopping erases the open block; it is printed again when it grows.
         if self._live is not None:
             self._live.stop()
             self._live = None
+
+    def close(self) -> None:
+        """Stop the spinner and any live region (also on errors and Ctrl-C)."""
+        self._stop_spinner()
+        self._stop_live()
 
     # -- events ----------------------------------------------------------------------------
 
@@ -115,27 +157,33 @@ class TerminalRenderer:
         if isinstance(event, TextDelta):
             self._on_text(event.text)
         elif isinstance(event, ToolCallStarted):
+            self._stop_spinner()
             self._started[event.call_id] = event
         elif isinstance(event, ToolCallFinished):
             self._on_tool(event)
         elif isinstance(event, RunStatus):
             if self._status is not None:
-                self._status.update(f"{event.status.replace('_', ' ')}…")
+                self._status.update(f"{clean(event.status).replace('_', ' ')}…")
         elif isinstance(event, Notice):
-            self.err.print(Text(clean(event.text), style="yellow"))
+            self._to_err(Text(clean(event.text), style="yellow"))
         elif isinstance(event, Done):
             self._on_done(event)
 
+    def _to_err(self, text: Text) -> None:
+        # Both streams share the screen: a live region on stdout would be drawn over.
+        self._stop_live()
+        self.err.print(text, highlight=False, soft_wrap=True)
+
     def _on_tool(self, event: ToolCallFinished) -> None:
+        self._stop_spinner()
         self._outputs.append(event.output)
-        line = tool_line(self._started.get(event.call_id), event)
-        self.err.print(Text(line, style="dim"), highlight=False, soft_wrap=True)
+        self._to_err(Text(tool_line(self._started.get(event.call_id), event), style="dim"))
         if self.verbose:
             try:
                 pretty = json.dumps(json.loads(event.output), indent=2, ensure_ascii=False)
             except ValueError:
                 pretty = event.output
-            self.err.print(Text(clean(pretty), style="dim"), highlight=False)
+            self._to_err(Text(clean(pretty, keep_newlines=True), style="dim"))
 
     def _on_text(self, text: str) -> None:
         self._text.append(text)
@@ -147,13 +195,21 @@ class TerminalRenderer:
             self.out.file.write(clean(text, keep_newlines=True))
             self.out.file.flush()
             return
-        for block in self._splitter.feed(text):
+        finished = self._splitter.feed(text)
+        for block in finished:
             self._print_block(block)
         self._update_live()
 
+    def _view(self, block: str, live: bool) -> _BlockView:
+        height = max(self.out.size.height - 1, 1) if live else None
+        return _BlockView(self._last_block, clean(block, keep_newlines=True), height)
+
     def _print_block(self, block: str) -> None:
-        target = self._live.console if self._live is not None else self.out
-        target.print(Markdown(clean(block, keep_newlines=True)))
+        # Erase the live copy first, so the finished block is printed once and never redrawn.
+        self._stop_live()
+        view = self._view(block, live=False)
+        self._last_block = view.block
+        self.out.print(view)
 
     def _update_live(self) -> None:
         open_block = self._splitter.open_block
@@ -161,30 +217,29 @@ class TerminalRenderer:
             if self._live is not None:
                 self._live.update(Text(""), refresh=True)
             return
-        renderable = Markdown(clean(open_block, keep_newlines=True))
+        view = self._view(open_block, live=True)
         if self._live is None:
             self._live = Live(
-                renderable,
+                view,
                 console=self.out,
                 auto_refresh=False,
                 transient=True,
+                redirect_stdout=False,
+                redirect_stderr=False,
                 vertical_overflow="visible",
             )
-            self._live.start()
+            self._live.start(refresh=True)
         else:
-            self._live.update(renderable, refresh=True)
+            self._live.update(view, refresh=True)
 
     def _on_done(self, done: Done) -> None:
         self._stop_spinner()
         if self.stream and self._text:
             if self.rich_output:
+                self._stop_live()
                 last = self._splitter.close()
-                if self._live is not None:
-                    self._live.update(Text(""), refresh=True)
-                    self._live.stop()
-                    self._live = None
-                if last:
-                    self.out.print(Markdown(clean(last, keep_newlines=True)))
+                if last.strip():
+                    self._print_block(last)
             else:
                 if not "".join(self._text).endswith("\n"):
                     self.out.file.write("\n")
@@ -198,7 +253,7 @@ class TerminalRenderer:
                 self.out.file.flush()
         footer = provenance_footer(self._outputs)
         if footer:
-            self.err.print(Text(footer, style="dim italic"), highlight=False, soft_wrap=True)
+            self._to_err(Text(footer, style="dim italic"))
 
 
 def _age(seconds: float) -> str:

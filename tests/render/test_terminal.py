@@ -1,0 +1,357 @@
+"""TerminalRenderer fed recorded event streams; exact text on stdout and stderr."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from rich.console import Console
+from rich.markdown import Markdown
+
+from weatherbot.events import (
+    Done,
+    Event,
+    Ids,
+    Notice,
+    RunStatus,
+    TextDelta,
+    ToolCallFinished,
+    ToolCallStarted,
+)
+from weatherbot.render.blocks import BlockSplitter
+from weatherbot.render.consoles import make_consoles
+from weatherbot.render.terminal import TerminalRenderer
+
+LONDON_TEMP = json.dumps(
+    {
+        "location": "London, England, United Kingdom",
+        "latitude": 51.50853,
+        "longitude": -0.12574,
+        "timezone": "Europe/London",
+        "source": "sample",
+        "temperature": 11.2,
+        "unit": "Celsius",
+        "time": "2026-11-24T14:30",
+    }
+)
+LONDON_RAIN = json.dumps(
+    {
+        "location": "London, England, United Kingdom",
+        "latitude": 51.50853,
+        "longitude": -0.12574,
+        "timezone": "Europe/London",
+        "source": "sample",
+        "probability_percent": 40,
+        "date": "2026-11-24",
+    }
+)
+ANSWER = "It is **11.2 °C** in London.\n\nThe chance of rain today is 40%."
+
+TOOL_EVENTS: list[Event] = [
+    RunStatus("in_progress"),
+    ToolCallStarted("call_1", "get_current_temperature", {"location": "London", "unit": "Celsius"}),
+    ToolCallStarted("call_2", "get_rain_probability", {"location": "London"}),
+    ToolCallFinished("call_1", "get_current_temperature", LONDON_TEMP, None, 12),
+    ToolCallFinished("call_2", "get_rain_probability", LONDON_RAIN, None, 3),
+]
+TOOL_LINES = (
+    "-> get_current_temperature(location='London', unit='Celsius')  11.2 C  (12 ms)\n"
+    "-> get_rain_probability(location='London')  40% rain  (3 ms)\n"
+)
+FOOTER = "sample · London, England, United Kingdom · data 2026-11-24 14:30 local time\n"
+DONE = Done(ANSWER, Ids(thread_id="local_1", run_id="run_1"))
+
+
+def pieces(text: str, size: int) -> list[Event]:
+    """The answer as text deltas of `size` characters."""
+    return [TextDelta(text[i : i + size]) for i in range(0, len(text), size)]
+
+
+def run_plain(events: list[Event], *, stream: bool, verbose: bool = False) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    consoles = make_consoles(None, stdout=out, stderr=err)  # StringIO: not a terminal
+    assert not consoles.rich_output and not consoles.spinner
+    renderer = TerminalRenderer(
+        consoles.out,
+        consoles.err,
+        stream=stream,
+        verbose=verbose,
+        rich_output=consoles.rich_output,
+        spinner=consoles.spinner,
+    )
+    try:
+        for event in events:
+            renderer.handle(event)
+    finally:
+        renderer.close()
+    return out.getvalue(), err.getvalue()
+
+
+# -- plain mode (pipes, NO_COLOR) ---------------------------------------------------------------
+
+
+def test_plain_non_stream_prints_the_answer_once_and_tools_on_stderr() -> None:
+    out, err = run_plain([*TOOL_EVENTS, DONE], stream=False)
+    assert out == ANSWER + "\n"
+    assert err == TOOL_LINES + FOOTER
+
+
+def test_plain_non_stream_ignores_deltas_and_prints_the_final_answer() -> None:
+    out, _ = run_plain([*pieces(ANSWER, 5), DONE], stream=False)
+    assert out == ANSWER + "\n"
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 1000])
+def test_plain_stream_prints_each_piece_once(size: int) -> None:
+    out, err = run_plain([*TOOL_EVENTS, *pieces(ANSWER, size), DONE], stream=True)
+    assert out == ANSWER + "\n"
+    assert err == TOOL_LINES + FOOTER
+
+
+def test_plain_stream_text_is_written_as_it_arrives() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    consoles = make_consoles(None, stdout=out, stderr=err)
+    renderer = TerminalRenderer(consoles.out, consoles.err, stream=True, rich_output=False)
+    renderer.handle(TextDelta("It is "))
+    assert out.getvalue() == "It is "
+    renderer.handle(TextDelta("11 °C"))
+    assert out.getvalue() == "It is 11 °C"
+    renderer.handle(Done("It is 11 °C", Ids()))
+    assert out.getvalue() == "It is 11 °C\n"
+
+
+def test_plain_stream_without_deltas_falls_back_to_the_final_answer() -> None:
+    # A polled run yields no text deltas even when streaming was asked for.
+    out, _ = run_plain([*TOOL_EVENTS, DONE], stream=True)
+    assert out == ANSWER + "\n"
+
+
+def test_verbose_adds_the_full_tool_output_as_pretty_json() -> None:
+    _, err = run_plain([*TOOL_EVENTS, DONE], stream=False, verbose=True)
+    first, second = TOOL_LINES.splitlines(keepends=True)
+    pretty_temp = json.dumps(json.loads(LONDON_TEMP), indent=2, ensure_ascii=False) + "\n"
+    pretty_rain = json.dumps(json.loads(LONDON_RAIN), indent=2, ensure_ascii=False) + "\n"
+    assert err == first + pretty_temp + second + pretty_rain + FOOTER
+
+
+def test_tool_error_output_shows_the_error_code_and_no_footer() -> None:
+    error = json.dumps({"error": "ambiguous_location", "message": "which Springfield?"})
+    events: list[Event] = [
+        ToolCallStarted("c", "get_rain_probability", {"location": "Springfield"}),
+        ToolCallFinished("c", "get_rain_probability", error, "ambiguous_location", 5),
+        Done("Which Springfield?", Ids()),
+    ]
+    out, err = run_plain(events, stream=False)
+    assert out == "Which Springfield?\n"
+    assert err == (
+        "-> get_rain_probability(location='Springfield')  error: ambiguous_location  (5 ms)\n"
+    )
+
+
+def test_cached_data_is_named_in_the_footer() -> None:
+    cached = json.dumps({**json.loads(LONDON_TEMP), "cache_age_s": 240})
+    events: list[Event] = [
+        ToolCallFinished("c", "get_current_temperature", cached, None, 1),
+        Done("11 °C", Ids()),
+    ]
+    _, err = run_plain(events, stream=False)
+    assert err.endswith(
+        "sample · London, England, United Kingdom · data 2026-11-24 14:30 local time"
+        " · cached 4 min ago\n"
+    )
+
+
+def test_notices_go_to_stderr() -> None:
+    out, err = run_plain([Notice("assistant re-created"), Done("ok", Ids())], stream=False)
+    assert (out, err) == ("ok\n", "assistant re-created\n")
+
+
+# -- hostile text ---------------------------------------------------------------------------------
+
+HOSTILE = "\x1b[2J\x1b]0;pwned\x07red\x1b[31m text\x07\x08\r\n\x9b1m"
+CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+@pytest.mark.parametrize("stream", [False, True])
+@pytest.mark.parametrize("rich_output", [False, True])
+def test_control_characters_from_model_or_provider_never_reach_the_terminal(
+    stream: bool, rich_output: bool
+) -> None:
+    provider_output = json.dumps(
+        {"location": "Lon" + HOSTILE, "source": "evil" + HOSTILE, "temperature": 1, "unit": "C"},
+        ensure_ascii=False,
+    )
+    events: list[Event] = [
+        RunStatus("in_progress" + HOSTILE),
+        Notice("notice" + HOSTILE),
+        ToolCallStarted("c", "get_current_temperature" + HOSTILE, {"location": HOSTILE}),
+        ToolCallFinished("c", "get_current_temperature" + HOSTILE, provider_output, None, 1),
+        ToolCallFinished("d", "broken", "not json" + HOSTILE, "bad", 1),
+        *pieces("answer " + HOSTILE + " end", 3),
+        Done("answer " + HOSTILE + " end", Ids()),
+    ]
+    out_io, err_io = io.StringIO(), io.StringIO()
+    # No colour system: any ESC left in the output came from the text, not from styling.
+    out = Console(file=out_io, width=80, color_system=None, force_terminal=False)
+    err = Console(file=err_io, width=80, color_system=None, force_terminal=False)
+    renderer = TerminalRenderer(
+        out, err, stream=stream, verbose=True, rich_output=rich_output, spinner=False
+    )
+    for event in events:
+        renderer.handle(event)
+    renderer.close()
+    for text in (out_io.getvalue(), err_io.getvalue()):
+        assert "\x1b" not in text and "\x9b" not in text
+        assert not CONTROL.search(text), repr(text)
+    assert "answer" in out_io.getvalue() and "end" in out_io.getvalue()
+
+
+# -- rich mode: what ends up on the screen ----------------------------------------------------------
+
+_TOKENS = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\r|\n|[^\x1b\r\n]+")
+
+
+def screen(data: str) -> str:
+    """Replay the control codes Rich's Live uses (CR, LF, cursor up, erase line) on a grid."""
+    lines = [""]
+    row = col = 0
+    for token in _TOKENS.findall(data):
+        if token == "\n":
+            row, col = row + 1, 0
+            if row == len(lines):
+                lines.append("")
+        elif token == "\r":
+            col = 0
+        elif token.startswith("\x1b["):
+            if token.endswith("A"):
+                row = max(0, row - int(token[2:-1] or 1))
+            elif token.endswith("K"):
+                lines[row] = ""
+            elif not token.endswith(("h", "l")):
+                raise AssertionError(f"unexpected control code {token!r}")
+        else:
+            line = lines[row].ljust(col)
+            lines[row] = line[:col] + token + line[col + len(token) :]
+            col += len(token)
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def rich_console(buffer: io.StringIO, height: int = 12) -> Console:
+    return Console(file=buffer, width=44, height=height, force_terminal=True, color_system=None)
+
+
+def one_shot(markdown: str) -> str:
+    buffer = io.StringIO()
+    rich_console(buffer).print(Markdown(markdown))
+    return screen(buffer.getvalue())
+
+
+LONG_MARKDOWN = """\
+# Weather for London
+
+It is **11.2 °C** right now, with a light breeze from the south-west and broken clouds \
+over the city. Later today the wind picks up.
+
+## Rain
+- morning: 10%
+- afternoon: 40%
+- evening: 70%
+
+```text
+hour  temp  rain
+
+09    9.8   10
+15    11.2  40
+```
+
+1. take an umbrella
+2. wear a coat
+
+Data from *sample*."""
+
+
+@pytest.mark.parametrize("size", [1, 4, 13, 10_000])
+def test_rich_stream_leaves_exactly_the_one_shot_rendering_on_screen(size: int) -> None:
+    buffer = io.StringIO()
+    renderer = TerminalRenderer(
+        rich_console(buffer), Console(file=io.StringIO()), stream=True, spinner=False
+    )
+    for event in [*pieces(LONG_MARKDOWN, size), Done(LONG_MARKDOWN, Ids())]:
+        renderer.handle(event)
+    renderer.close()
+    assert screen(buffer.getvalue()) == one_shot(LONG_MARKDOWN)
+
+
+def test_rich_stream_prints_finished_blocks_once() -> None:
+    buffer = io.StringIO()
+    renderer = TerminalRenderer(
+        rich_console(buffer), Console(file=io.StringIO()), stream=True, spinner=False
+    )
+    for event in pieces("First paragraph.\n\n", 1):
+        renderer.handle(event)
+    finished_at = len(buffer.getvalue())
+    for event in [*pieces("Second", 1), Done("First paragraph.\n\nSecond", Ids())]:
+        renderer.handle(event)
+    # Once finished, the block is never written (or redrawn) again.
+    assert "First" not in buffer.getvalue()[finished_at:]
+    assert screen(buffer.getvalue()) == "First paragraph.\n\nSecond\n"
+
+
+def test_rich_stream_block_taller_than_the_screen_is_not_duplicated_or_cut() -> None:
+    code = "```\n" + "\n".join(f"line {n}" for n in range(30)) + "\n```"
+    buffer = io.StringIO()
+    renderer = TerminalRenderer(
+        rich_console(buffer, height=8), Console(file=io.StringIO()), stream=True, spinner=False
+    )
+    for event in [*pieces(code, 3), Done(code, Ids())]:
+        renderer.handle(event)
+    final = screen(buffer.getvalue())
+    assert final == one_shot(code)
+    assert "..." not in final and final.count("line 29") == 1
+
+
+def test_rich_stream_with_a_tool_call_between_text_keeps_both_streams_intact() -> None:
+    out_buffer = io.StringIO()
+    err_buffer = io.StringIO()
+    renderer = TerminalRenderer(
+        rich_console(out_buffer),
+        Console(file=err_buffer, width=200, color_system=None),
+        stream=True,
+        spinner=False,
+    )
+    text = "Let me check.\n\nIt is 11.2 °C."
+    events: list[Event] = [
+        *pieces("Let me check.", 4),
+        *TOOL_EVENTS[1:],
+        *pieces("\n\nIt is 11.2 °C.", 4),
+        Done(text, Ids()),
+    ]
+    for event in events:
+        renderer.handle(event)
+    assert screen(out_buffer.getvalue()) == one_shot(text)
+    assert err_buffer.getvalue() == TOOL_LINES + FOOTER
+
+
+# -- the block splitter ---------------------------------------------------------------------------
+
+
+def test_splitter_keeps_code_fences_with_blank_lines_together() -> None:
+    splitter = BlockSplitter()
+    text = "Intro.\n\n~~~\na\n\nb\n```\nc\n~~~\n\nOutro."
+    blocks = splitter.feed(text)
+    assert blocks == ["Intro.", "~~~\na\n\nb\n```\nc\n~~~"]
+    assert splitter.close() == "Outro."
+
+
+@pytest.mark.parametrize("size", [1, 2, 5])
+def test_splitter_gives_the_same_blocks_however_the_text_is_cut(size: int) -> None:
+    whole = BlockSplitter()
+    expected = [*whole.feed(LONG_MARKDOWN), whole.close()]
+    split = BlockSplitter()
+    got: list[str] = []
+    for i in range(0, len(LONG_MARKDOWN), size):
+        got += split.feed(LONG_MARKDOWN[i : i + size])
+        assert LONG_MARKDOWN[: i + size].endswith(split.open_block) or not split.open_block
+    assert [*got, split.close()] == expected
