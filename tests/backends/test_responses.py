@@ -1,0 +1,372 @@
+"""The responses backend driven by the real openai SDK over loopback against FakeResponses."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+
+from tests.fakes.model import Reply, ToolCallSpec
+from tests.fakes.responses_server import FakeResponses
+from weatherbot.backends.base import (
+    MAX_TOOL_ROUNDS,
+    Profile,
+    Runtime,
+    TurnRequest,
+    instructions_for,
+)
+from weatherbot.backends.responses import ResponsesBackend
+from weatherbot.errors import APIError, Interrupted, ProviderError, RunFailed
+from weatherbot.events import (
+    Done,
+    Event,
+    RunStatus,
+    TextDelta,
+    ToolCallFinished,
+    ToolCallStarted,
+)
+from weatherbot.providers.models import Current, Day, Forecast, Place
+from weatherbot.providers.service import WeatherService
+from weatherbot.settings import Secret, Settings
+from weatherbot.tools.weather import ToolContext, default_registry
+
+QUESTION = "What's the weather in San Francisco today and the likelihood it'll rain?"
+SF = Place(
+    "San Francisco", 37.77493, -122.41942, "America/Los_Angeles", "California", "United States"
+)
+
+
+class StubGeocoder:
+    """Knows San Francisco only."""
+
+    def resolve(self, query: str) -> Place:
+        if "san francisco" in query.lower():
+            return SF
+        raise ProviderError("not_found", f"no place called {query!r}")
+
+
+class StubProvider:
+    """14.0 °C now and a 20 % chance of rain today, wherever."""
+
+    name = "stub"
+    title = "Stub Weather"
+
+    def forecast(self, place: Place) -> Forecast:
+        today = date(2026, 11, 23)
+        return Forecast(
+            place=place,
+            source=self.name,
+            timezone=place.timezone,
+            today=today,
+            fetched_at=datetime(2026, 11, 23, 12, tzinfo=UTC),
+            current=Current(datetime(2026, 11, 23, 12, tzinfo=UTC), 14.0),
+            daily=(Day(today, 16.0, 9.0, 20.0, 0.1),),
+        )
+
+
+@dataclass
+class FakeTime:
+    """A recorded sleep and a clock that only moves when slept; `interrupt_at` raises Ctrl-C."""
+
+    sleeps: list[float] = field(default_factory=list)
+    interrupt_at: int | None = None
+
+    def sleep(self, seconds: float) -> None:
+        if self.interrupt_at is not None and len(self.sleeps) + 1 >= self.interrupt_at:
+            raise KeyboardInterrupt
+        self.sleeps.append(seconds)
+
+    def clock(self) -> float:
+        return sum(self.sleeps)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeResponses]:
+    server = FakeResponses()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def clock() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+def backend(fake: FakeResponses, clock: FakeTime, tmp_path: Path) -> Iterator[ResponsesBackend]:
+    settings = Settings(
+        backend="responses",
+        api_key=Secret("sk-test"),
+        base_url=fake.base_url + "/v1",
+        home=tmp_path,
+    )
+    registry = default_registry()
+    profile = Profile(settings.model, instructions_for("auto"), tuple(registry.schemas()))
+    runtime = Runtime(settings, profile, registry, sleep=clock.sleep, clock=clock.clock)
+    b = ResponsesBackend(runtime)
+    yield b
+    b.close()
+
+
+def request(thread_id: str, question: str = QUESTION, stream: bool = False) -> TurnRequest:
+    ctx = ToolContext(WeatherService(StubGeocoder(), [StubProvider()]))
+    return TurnRequest(question, thread_id, None, ctx, stream=stream)
+
+
+def run(backend: ResponsesBackend, req: TurnRequest) -> tuple[list[Event], Done]:
+    events = list(backend.run_turn(req))
+    dones = [e for e in events if isinstance(e, Done)]
+    assert len(dones) == 1 and events[-1] is dones[0]
+    started = [e.call_id for e in events if isinstance(e, ToolCallStarted)]
+    finished = [e.call_id for e in events if isinstance(e, ToolCallFinished)]
+    assert sorted(started) == sorted(finished)
+    return events, dones[0]
+
+
+def creates(fake: FakeResponses) -> list[dict[str, Any]]:
+    return [r.json for r in fake.requests if r.method == "POST" and r.path == "/v1/responses"]
+
+
+def assert_seed(fake: FakeResponses, thread: str, events: list[Event], done: Done) -> None:
+    assert "57.2°F" in done.answer and "20%" in done.answer
+    bodies = creates(fake)
+    assert len(bodies) == 2  # both outputs answered in one follow-up request
+    first, second = bodies
+    assert first["conversation"] == thread and second["conversation"] == thread
+    assert first["input"] == [{"role": "user", "content": QUESTION}]
+    assert [i["type"] for i in second["input"]] == ["function_call_output"] * 2
+    for body in bodies:
+        assert body["instructions"].startswith("You are weatherbot")
+        assert body["store"] is True
+        tool = body["tools"][0]
+        assert tool["type"] == "function" and tool["name"] == "get_current_temperature"
+        assert tool["strict"] is False and "function" not in tool
+    names = [e.name for e in events if isinstance(e, ToolCallStarted)]
+    assert names == ["get_current_temperature", "get_rain_probability"]
+    assert done.ids.assistant_id is None and done.ids.thread_id == thread
+    assert done.ids.run_id == list(fake.responses)[-1]
+    assert done.usage is not None and done.usage["total_tokens"] == 160
+    kinds = [i["type"] for i in fake.items(thread)]
+    assert kinds == [
+        "message",
+        "reasoning",
+        "function_call",
+        "function_call",
+        "function_call_output",
+        "function_call_output",
+        "message",
+    ]
+
+
+def test_seed_question_polled(
+    fake: FakeResponses, backend: ResponsesBackend, clock: FakeTime
+) -> None:
+    thread = backend.create_thread()
+    assert thread.startswith("conv_")
+    assert fake.conversations[thread]["metadata"] == {"app": "weatherbot"}
+    events, done = run(backend, request(thread))
+    assert_seed(fake, thread, events, done)
+    assert all(b["background"] is True for b in creates(fake))
+    statuses = [e.status for e in events if isinstance(e, RunStatus)]
+    assert statuses == ["queued", "in_progress", "completed"] * 2
+    assert not any(isinstance(e, TextDelta) for e in events)
+    assert clock.sleeps == [0.1, 0.1, 0.1, 0.1]  # quick first polls, reset per response
+
+
+def test_seed_question_streamed(fake: FakeResponses, backend: ResponsesBackend) -> None:
+    thread = backend.create_thread()
+    events, done = run(backend, request(thread, stream=True))
+    assert_seed(fake, thread, events, done)
+    assert all(b["stream"] is True and "background" not in b for b in creates(fake))
+    assert "".join(e.text for e in events if isinstance(e, TextDelta)) == done.answer
+    assert fake.count("GET", "/v1/responses/.*") == 0
+
+
+def test_poll_after_header_is_honoured(
+    fake: FakeResponses, backend: ResponsesBackend, clock: FakeTime
+) -> None:
+    fake.poll_after_ms = 250
+    run(backend, request(backend.create_thread()))
+    assert clock.sleeps == [0.25] * 4
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_two_turns_share_the_conversation(
+    fake: FakeResponses, backend: ResponsesBackend, stream: bool
+) -> None:
+    thread = backend.create_thread()
+    run(backend, request(thread, stream=stream))
+    _, second = run(backend, request(thread, "And how likely is rain?", stream=stream))
+    # The scripted model found the place in the first turn, which only the server holds.
+    assert "San Francisco" in second.answer and "20%" in second.answer
+    assert creates(fake)[2]["input"] == [{"role": "user", "content": "And how likely is rain?"}]
+    shown = backend.thread_messages(thread, [])
+    assert [m.role for m in shown] == ["user", "assistant", "user", "assistant"]
+    assert shown[0].text == QUESTION and "57.2°F" in shown[1].text
+
+
+@pytest.mark.parametrize("stream", [False, True])
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [("failed", "The model failed to generate a response."), ("incomplete", "max_output_tokens")],
+)
+def test_end_states(
+    fake: FakeResponses, backend: ResponsesBackend, stream: bool, fault: str, reason: str
+) -> None:
+    fake.faults.append(fault)
+    with pytest.raises(RunFailed) as info:
+        list(backend.run_turn(request(backend.create_thread(), stream=stream)))
+    assert info.value.status == fault and info.value.reason == reason
+    assert info.value.exit_code == 1
+
+
+def test_failed_follow_up_leaves_the_conversation_usable(
+    fake: FakeResponses, backend: ResponsesBackend
+) -> None:
+    thread = backend.create_thread()
+    fake.faults.extend([None, "failed"])  # type: ignore[list-item]
+    with pytest.raises(RunFailed):
+        list(backend.run_turn(request(thread)))
+    _, done = run(backend, request(thread))
+    assert "57.2°F" in done.answer
+
+
+def test_ctrl_c_mid_poll_cancels_the_response(
+    fake: FakeResponses, backend: ResponsesBackend, clock: FakeTime
+) -> None:
+    thread = backend.create_thread()
+    clock.interrupt_at = 1
+    with pytest.raises(Interrupted) as info:
+        list(backend.run_turn(request(thread)))
+    assert str(info.value) == (
+        "cancelled the response; the conversation is free for your next question"
+    )
+    assert info.value.exit_code == 130
+    assert fake.cancelled == [next(iter(fake.responses))]
+    assert fake.count("POST", r"/v1/responses/.*/cancel") == 1
+
+
+def test_ctrl_c_during_follow_up_then_next_question_works(
+    fake: FakeResponses, backend: ResponsesBackend, clock: FakeTime
+) -> None:
+    thread = backend.create_thread()
+    clock.interrupt_at = 3  # the first poll of the follow-up response
+    with pytest.raises(Interrupted):
+        list(backend.run_turn(request(thread)))
+    follow_up = list(fake.responses)[1]
+    assert fake.cancelled == [follow_up]
+    clock.interrupt_at = None
+    _, done = run(backend, request(thread))
+    assert "57.2°F" in done.answer
+
+
+def test_ctrl_c_while_tools_run_in_a_stream(fake: FakeResponses, backend: ResponsesBackend) -> None:
+    thread = backend.create_thread()
+    turn = cast(Generator[Event, None, None], backend.run_turn(request(thread, stream=True)))
+    for event in turn:
+        if isinstance(event, ToolCallStarted):
+            break
+    with pytest.raises(Interrupted):
+        turn.throw(KeyboardInterrupt())
+    # The streamed response is not cancellable; its calls were answered so the thread is free.
+    assert fake.cancelled == []
+    outputs = [i for i in fake.items(thread) if i["type"] == "function_call_output"]
+    assert len(outputs) == 2 and json.loads(outputs[0]["output"])["error"] == "cancelled"
+    _, done = run(backend, request(thread, stream=True))
+    assert "57.2°F" in done.answer
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_bad_arguments_and_unknown_tool_become_error_outputs(
+    fake: FakeResponses, backend: ResponsesBackend, stream: bool
+) -> None:
+    fake.model.queue.append(
+        Reply(
+            tool_calls=[
+                ToolCallSpec("call_bad", "get_rain_probability", '{"location": "San Fr'),
+                ToolCallSpec("call_unknown", "get_moon_phase", '{"location": "Paris"}'),
+            ]
+        )
+    )
+    events, done = run(backend, request(backend.create_thread(), stream=stream))
+    finished = {e.call_id: e for e in events if isinstance(e, ToolCallFinished)}
+    assert finished["call_bad"].error == "invalid_arguments"
+    assert finished["call_unknown"].error == "unknown_tool"
+    outputs = creates(fake)[1]["input"]
+    assert [o["call_id"] for o in outputs] == ["call_bad", "call_unknown"]
+    assert "Sorry" in done.answer
+
+
+def test_dropped_stream_falls_back_to_retrieve_without_repeating_text(
+    fake: FakeResponses, backend: ResponsesBackend
+) -> None:
+    thread = backend.create_thread()
+    fake.faults.extend(["drop_stream", "drop_stream"])
+    events, done = run(backend, request(thread, stream=True))
+    assert "57.2°F" in done.answer
+    assert "".join(e.text for e in events if isinstance(e, TextDelta)) == done.answer
+    assert fake.count("GET", "/v1/responses/.*") == 2
+
+
+def test_error_event_is_an_api_error(fake: FakeResponses, backend: ResponsesBackend) -> None:
+    fake.faults.append("error_event")
+    with pytest.raises(APIError, match="The server had an error"):
+        list(backend.run_turn(request(backend.create_thread(), stream=True)))
+
+
+def test_stuck_response_is_cancelled_after_the_deadline(
+    fake: FakeResponses, backend: ResponsesBackend, clock: FakeTime
+) -> None:
+    fake.faults.append("stuck")
+    with pytest.raises(APIError, match="still in_progress"):
+        list(backend.run_turn(request(backend.create_thread())))
+    assert fake.cancelled == [next(iter(fake.responses))]
+    assert clock.clock() > 600
+    assert max(clock.sleeps) == 1.0
+
+
+def test_tool_rounds_are_capped(fake: FakeResponses, backend: ResponsesBackend) -> None:
+    for n in range(MAX_TOOL_ROUNDS + 1):
+        fake.model.queue.append(
+            Reply(tool_calls=[ToolCallSpec(f"call_r{n}", "get_rain_probability", "{}")])
+        )
+    thread = backend.create_thread()
+    with pytest.raises(APIError, match="rounds"):
+        list(backend.run_turn(request(thread, stream=True)))
+    assert len(creates(fake)) == MAX_TOOL_ROUNDS + 1
+    _, done = run(backend, request(thread, stream=True))  # the orphan call was answered
+    assert "57.2°F" in done.answer
+
+
+def test_unknown_conversation_is_mapped_without_key(
+    fake: FakeResponses, backend: ResponsesBackend
+) -> None:
+    with pytest.raises(APIError) as info:
+        list(backend.run_turn(request("conv_missing")))
+    assert "404" in str(info.value) and "conv_missing" in str(info.value)
+    assert "sk-test" not in str(info.value) and "sk-test" not in str(info.value.hint)
+
+
+def test_delete_thread_and_no_assistant(fake: FakeResponses, backend: ResponsesBackend) -> None:
+    assert backend.ensure_assistant(backend.runtime.profile, None) is None
+    thread = backend.create_thread()
+    backend.delete_thread(thread)
+    assert thread not in fake.conversations
+    backend.delete_thread(thread)  # already gone: fine
+    backend.delete_assistant("asst_x")
+    assert fake.count("DELETE", "/v1/conversations/.*") == 2
+
+
+def test_messages_skip_tool_items(fake: FakeResponses, backend: ResponsesBackend) -> None:
+    thread = backend.create_thread()
+    run(backend, request(thread))
+    shown = backend.thread_messages(thread, [])
+    assert [m.role for m in shown] == ["user", "assistant"]
+    listed = [r for r in fake.requests if r.path.endswith("/items") and r.method == "GET"]
+    assert listed[-1].query["order"] == "asc"

@@ -1,0 +1,375 @@
+"""The `responses` backend: OpenAI's Responses API, with a server Conversation as the thread."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Generator, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from weatherbot.backends.base import (
+    MAX_TOOL_ROUNDS,
+    Profile,
+    Runtime,
+    ThreadMessage,
+    TurnRequest,
+)
+from weatherbot.backends.openai_client import PollSchedule, make_client, map_openai_error
+from weatherbot.errors import APIError, Interrupted, RunFailed
+from weatherbot.events import Done, Event, Ids, RunStatus, TextDelta
+from weatherbot.tools.execute import ToolCall, error_output, run_tool_calls
+
+if TYPE_CHECKING:
+    import openai
+    from openai.types.responses import Response
+
+INTERRUPTED_MESSAGE = "cancelled the response; the conversation is free for your next question"
+PENDING = ("queued", "in_progress")
+# The SDK has no poll deadline; a response still running after this long is cancelled.
+POLL_DEADLINE_S = 600.0
+SETTLE_PAGE = 100
+
+
+def responses_tools(schemas: tuple[Mapping[str, Any], ...]) -> list[dict[str, Any]]:
+    """Neutral tool schemas in the Responses (flat) format."""
+    out = []
+    for schema in schemas:
+        inner = schema.get("function", schema)
+        out.append(
+            {
+                "type": "function",
+                "name": inner["name"],
+                "description": inner.get("description", ""),
+                "parameters": inner["parameters"],
+                # Omitted, the server turns it into strict mode, which rejects optional params.
+                "strict": False,
+            }
+        )
+    return out
+
+
+def output_text(response: Any) -> str:
+    """The concatenated `output_text` parts of the response's message items."""
+    parts: list[str] = []
+    for item in getattr(response, "output", None) or []:
+        if getattr(item, "type", None) != "message":
+            continue
+        for part in getattr(item, "content", None) or []:
+            if getattr(part, "type", None) == "output_text":
+                parts.append(str(getattr(part, "text", "") or ""))
+    return "".join(parts)
+
+
+def function_calls(items: Any) -> list[ToolCall]:
+    """The function_call items among output items, as ToolCalls keyed by `call_id`."""
+    calls = []
+    for item in items or []:
+        if getattr(item, "type", None) == "function_call":
+            calls.append(
+                ToolCall(str(item.call_id), str(item.name), getattr(item, "arguments", None))
+            )
+    return calls
+
+
+def _usage(response: Any) -> dict[str, Any] | None:
+    usage = getattr(response, "usage", None)
+    if usage is None:
+        return None
+    dumped = usage.model_dump() if hasattr(usage, "model_dump") else usage
+    return dict(dumped) if isinstance(dumped, Mapping) else None
+
+
+def _item_text(item: Any) -> str:
+    content = getattr(item, "content", None)
+    if isinstance(content, str):
+        return content
+    return "".join(str(getattr(part, "text", "") or "") for part in content or [])
+
+
+@dataclass
+class _Step:
+    """One model step: the final response and what the stream already showed."""
+
+    response: Response
+    calls: list[ToolCall] = field(default_factory=list)
+
+
+class ResponsesBackend:
+    """Responses API turns on a Conversation: background polling or raw SSE streaming."""
+
+    name = "responses"
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._client: openai.OpenAI | None = None
+        self._active_id: str | None = None
+        self._active_background = False
+        self._active_stream: Any = None
+
+    @property
+    def client(self) -> openai.OpenAI:
+        """The SDK client, created on first use."""
+        if self._client is None:
+            self._client = make_client(self.runtime.settings, self.name)
+        return self._client
+
+    def ensure_assistant(
+        self, profile: Profile, remembered: Mapping[str, Any] | None
+    ) -> str | None:
+        """The assistant is the local profile, sent with every request: nothing to create."""
+        return None
+
+    def create_thread(self) -> str:
+        """A new server Conversation."""
+        import openai
+
+        try:
+            conversation = self.client.conversations.create(metadata={"app": "weatherbot"})
+        except openai.OpenAIError as exc:
+            raise map_openai_error(exc) from None
+        return conversation.id
+
+    def delete_thread(self, thread_id: str) -> None:
+        """Delete the Conversation (already gone counts as deleted)."""
+        import openai
+
+        try:
+            self.client.conversations.delete(thread_id)
+        except openai.NotFoundError:
+            return
+        except openai.OpenAIError as exc:
+            raise map_openai_error(exc) from None
+
+    def delete_assistant(self, assistant_id: str) -> None:
+        """Nothing on the server to delete."""
+
+    def thread_messages(
+        self, thread_id: str, history: list[Mapping[str, Any]]
+    ) -> list[ThreadMessage]:
+        """The Conversation's user and assistant messages, oldest first."""
+        import openai
+
+        out = []
+        try:
+            for item in self.client.conversations.items.list(
+                thread_id, order="asc", limit=SETTLE_PAGE
+            ):
+                role = getattr(item, "role", None)
+                if getattr(item, "type", None) != "message" or role not in ("user", "assistant"):
+                    continue
+                text = _item_text(item)
+                if text.strip():
+                    out.append(ThreadMessage(str(role), text))
+        except openai.OpenAIError as exc:
+            raise map_openai_error(exc) from None
+        return out
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    # -- one turn ---------------------------------------------------------------------------
+
+    def run_turn(self, request: TurnRequest) -> Iterator[Event]:
+        """Create responses on the Conversation, answering function calls, until a reply."""
+        import openai
+
+        profile = self.runtime.profile
+        base: dict[str, Any] = {
+            "model": profile.model,
+            "instructions": profile.instructions,
+            "tools": responses_tools(profile.tools),
+            "conversation": request.thread_id,
+            "store": True,
+        }
+        inputs: list[Any] = [{"role": "user", "content": request.question}]
+        try:
+            for round_no in range(MAX_TOOL_ROUNDS + 1):
+                if request.stream:
+                    step = yield from self._streamed(base, inputs)
+                else:
+                    step = yield from self._polled(base, inputs)
+                response = step.response
+                try:
+                    _raise_for_end_state(response)
+                except RunFailed:
+                    self._settle_calls(request.thread_id, f"the response ended {response.status}")
+                    raise
+                if not step.calls:
+                    yield Done(
+                        output_text(response),
+                        Ids(None, request.thread_id, response.id),
+                        "completed",
+                        _usage(response),
+                    )
+                    return
+                if round_no == MAX_TOOL_ROUNDS:
+                    break
+                results = yield from run_tool_calls(
+                    step.calls, self.runtime.registry, request.tool_context
+                )
+                # With `conversation`, the calls are already in it: send only the outputs.
+                inputs = [
+                    {"type": "function_call_output", "call_id": r.call_id, "output": r.output}
+                    for r in results
+                ]
+        except KeyboardInterrupt:
+            self._cancel_active()
+            self._settle_calls(request.thread_id, "the user cancelled this request")
+            raise Interrupted(INTERRUPTED_MESSAGE) from None
+        except openai.OpenAIError as exc:
+            raise map_openai_error(exc) from None
+        self._settle_calls(request.thread_id, "too many tool rounds; the request was stopped")
+        raise APIError(
+            f"the model kept calling tools for {MAX_TOOL_ROUNDS} rounds without answering",
+            hint="ask a simpler question, or try another model",
+        )
+
+    def _polled(self, base: dict[str, Any], inputs: list[Any]) -> Generator[Event, None, _Step]:
+        raw = self.client.responses.with_raw_response.create(**base, input=inputs, background=True)
+        response = raw.parse()
+        self._active_id, self._active_background = response.id, True
+        yield RunStatus(response.status or "queued")
+        response = yield from self._poll(response, raw.headers)
+        self._active_id = None
+        return _Step(response, function_calls(response.output))
+
+    def _poll(self, response: Response, headers: Mapping[str, str]) -> Generator[Event, None, Any]:
+        schedule = PollSchedule(self.runtime.sleep)
+        started = self.runtime.clock()
+        status = response.status
+        while response.status in PENDING:
+            if self.runtime.clock() - started > POLL_DEADLINE_S:
+                self._cancel_active()
+                raise APIError(
+                    f"the response was still {response.status} after "
+                    f"{int(POLL_DEADLINE_S)} s, so weatherbot cancelled it",
+                    hint="try again in a moment",
+                )
+            schedule.wait(headers)
+            raw = self.client.responses.with_raw_response.retrieve(response.id)
+            response, headers = raw.parse(), raw.headers
+            if response.status != status:
+                status = response.status
+                yield RunStatus(status or "unknown")
+        return response
+
+    def _streamed(self, base: dict[str, Any], inputs: list[Any]) -> Generator[Event, None, _Step]:
+        # Raw events, not `.stream()`: that helper breaks on servers that skip events.
+        stream: Any = self.client.responses.create(**base, input=inputs, stream=True)
+        self._active_stream = stream
+        self._active_id, self._active_background = None, False
+        final: Any = None
+        shown: list[str] = []
+        calls: list[ToolCall] = []
+        status: str | None = None
+        try:
+            for event in stream:
+                kind = getattr(event, "type", None)
+                if kind in ("response.created", "response.queued", "response.in_progress"):
+                    self._active_id = event.response.id
+                    if event.response.status != status:
+                        status = event.response.status
+                        yield RunStatus(status or "in_progress")
+                elif kind == "response.output_text.delta":
+                    shown.append(event.delta)
+                    yield TextDelta(event.delta)
+                elif kind == "response.output_item.done":
+                    calls.extend(function_calls([event.item]))
+                elif kind in ("response.completed", "response.failed", "response.incomplete"):
+                    final = event.response
+                    break
+                elif kind == "error":
+                    message = getattr(event, "message", None) or "an error event ended the stream"
+                    raise APIError(f"the model API failed: {message}", hint="try again in a moment")
+        finally:
+            self._active_stream = None
+            stream.close()
+        if final is None:
+            if self._active_id is None:
+                raise APIError(
+                    "the response stream ended before the response started",
+                    hint="try again in a moment",
+                )
+            # The stream dropped before its terminal event: fetch the result by id.
+            final = self.client.responses.retrieve(self._active_id)
+            final = yield from self._poll(final, {})
+            rest = output_text(final)
+            already = "".join(shown)
+            if final.status == "completed" and rest.startswith(already) and rest != already:
+                yield TextDelta(rest[len(already) :])
+        self._active_id = None
+        final_calls = function_calls(final.output)
+        known = {c.call_id for c in final_calls}
+        final_calls.extend(c for c in calls if c.call_id not in known)
+        return _Step(final, final_calls)
+
+    # -- cancellation -----------------------------------------------------------------------
+
+    def _cancel_active(self) -> None:
+        import openai
+
+        stream, self._active_stream = self._active_stream, None
+        if stream is not None:
+            with contextlib.suppress(Exception):
+                stream.close()
+        response_id, self._active_id = self._active_id, None
+        # Only background responses can be cancelled; a stream is just closed.
+        if response_id and self._active_background:
+            with contextlib.suppress(openai.OpenAIError):
+                self.client.responses.cancel(response_id)
+
+    def _settle_calls(self, thread_id: str, reason: str) -> None:
+        """Answer any function call left unanswered in the Conversation.
+
+        An orphan call makes every later response on the Conversation fail with
+        "No tool output found for function call ...", so the thread would be stuck.
+        """
+        import openai
+
+        try:
+            items = list(self.client.conversations.items.list(thread_id, limit=SETTLE_PAGE))
+            answered = {
+                getattr(i, "call_id", None)
+                for i in items
+                if getattr(i, "type", None) == "function_call_output"
+            }
+            orphans = [
+                str(getattr(i, "call_id", ""))
+                for i in items
+                if getattr(i, "type", None) == "function_call"
+                and getattr(i, "call_id", None) not in answered
+            ]
+            if not orphans:
+                return
+            output = error_output("cancelled", reason)
+            self.client.conversations.items.create(
+                thread_id,
+                items=[
+                    {"type": "function_call_output", "call_id": call_id, "output": output}
+                    for call_id in orphans
+                ],
+            )
+        except openai.OpenAIError:
+            return
+
+
+def _raise_for_end_state(response: Any) -> None:
+    status = getattr(response, "status", None)
+    if status == "completed" or status is None:
+        return
+    if status == "failed":
+        error = getattr(response, "error", None)
+        raise RunFailed("failed", getattr(error, "message", None), hint="try again in a moment")
+    if status == "incomplete":
+        details = getattr(response, "incomplete_details", None)
+        raise RunFailed(
+            "incomplete",
+            getattr(details, "reason", None),
+            hint="ask for less at once, or try again",
+        )
+    if status == "cancelled":
+        raise RunFailed("cancelled", "the response was cancelled on the server")
+    raise RunFailed(str(status))
