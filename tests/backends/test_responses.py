@@ -186,6 +186,8 @@ def test_seed_question_streamed(fake: FakeResponses, backend: ResponsesBackend) 
     assert all(b["stream"] is True and "background" not in b for b in creates(fake))
     assert "".join(e.text for e in events if isinstance(e, TextDelta)) == done.answer
     assert fake.count("GET", "/v1/responses/.*") == 0
+    statuses = [e.status for e in events if isinstance(e, RunStatus)]
+    assert statuses == ["in_progress", "completed"] * 2
 
 
 def test_poll_after_header_is_honoured(

@@ -280,6 +280,8 @@ class ResponsesBackend:
                     calls.extend(function_calls([event.item]))
                 elif kind in ("response.completed", "response.failed", "response.incomplete"):
                     final = event.response
+                    if final.status != status:
+                        yield RunStatus(final.status or kind.rpartition(".")[2])
                     break
                 elif kind == "error":
                     message = getattr(event, "message", None) or "an error event ended the stream"
