@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, Literal, NoReturn
 
 import typer
 
@@ -327,6 +327,69 @@ def chat(
             run_repl(session, consoles)
         finally:
             session.close()
+
+    _guarded(debug, body)
+
+
+# -- weather (no model) ---------------------------------------------------------------------
+
+
+@app.command()
+def weather(
+    place: Annotated[
+        list[str], typer.Argument(help="A place, e.g. 'Paris, France' or '48.85,2.35'.")
+    ],
+    days: Annotated[int, typer.Option("--days", "-d", min=1, max=16, help="How many days.")] = 5,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    provider: ProviderOpt = None,
+    offline: OfflineOpt = False,
+    units: UnitsOpt = None,
+    refresh: RefreshOpt = False,
+    debug: DebugOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Current conditions and the next days for a place, straight from the provider."""
+
+    def body() -> None:
+        import json
+
+        from weatherbot.providers.places import uses_fahrenheit
+        from weatherbot.providers.registry import build_service
+        from weatherbot.render.consoles import make_consoles
+        from weatherbot.render.weather_table import render_weather
+        from weatherbot.tools.weather import ToolContext, get_current_conditions, get_forecast
+
+        settings = _settings(
+            provider=provider, offline=offline, units=units, refresh=refresh, no_color=no_color
+        )
+        query = " ".join(place).strip()
+        if not query:
+            raise UsageError("no place given", hint="e.g. weatherbot weather 'Paris, France'")
+        ctx = ToolContext(build_service(settings))
+        resolved = ctx.weather.resolve(query)
+        if settings.units == "auto":
+            fahrenheit = uses_fahrenheit(resolved.country_code)
+        else:
+            fahrenheit = settings.units == "imperial"
+        unit: Literal["Celsius", "Fahrenheit"] = "Fahrenheit" if fahrenheit else "Celsius"
+        current = dict(get_current_conditions(ctx, query, unit))
+        forecast = dict(get_forecast(ctx, query, days, unit))
+        report = {
+            "location": current["location"],
+            "latitude": current["latitude"],
+            "longitude": current["longitude"],
+            "timezone": current["timezone"],
+            "source": current["source"],
+            "unit": unit,
+            "current": current,
+            "forecast": forecast,
+            "note": current.get("note"),
+        }
+        if json_out:
+            typer.echo(json.dumps(report, ensure_ascii=False))
+            return
+        consoles = make_consoles(settings.color)
+        render_weather(report, consoles.out, consoles.err)
 
     _guarded(debug, body)
 

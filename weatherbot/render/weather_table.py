@@ -1,0 +1,53 @@
+"""`weatherbot weather PLACE`: current conditions and the next days as a table (or JSON)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from weatherbot.render.sanitize import clean
+
+
+def _num(value: Any, suffix: str = "") -> str:
+    if value is None:
+        return "–"
+    return f"{value}{suffix}"
+
+
+def render_weather(report: dict[str, Any], out: Console, err: Console) -> None:
+    """Print a report built by the `weather` command: a heading, now, and a daily table."""
+    unit = "°F" if report.get("unit") == "Fahrenheit" else "°C"
+    out.print(Text(clean(str(report["location"])), style="bold"))
+    now = report.get("current") or {}
+    if now and not now.get("error"):
+        parts = [f"now {_num(now.get('temperature'), unit)}"]
+        if now.get("feels_like") is not None:
+            parts.append(f"feels like {now['feels_like']}{unit}")
+        if now.get("description"):
+            parts.append(clean(str(now["description"])))
+        if now.get("humidity_percent") is not None:
+            parts.append(f"humidity {now['humidity_percent']}%")
+        if now.get("wind_speed_ms") is not None:
+            parts.append(f"wind {now['wind_speed_ms']} m/s")
+        out.print(", ".join(parts))
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("date", "high", "low", "rain chance", "rain", "conditions"):
+        table.add_column(column, justify="right" if column in {"high", "low", "rain"} else "left")
+    for day in (report.get("forecast") or {}).get("days", []):
+        chance = day.get("precipitation_probability_percent")
+        table.add_row(
+            day["date"],
+            _num(day.get("high"), unit),
+            _num(day.get("low"), unit),
+            "n/a" if chance is None else f"{chance}%",
+            _num(day.get("precipitation_mm"), " mm"),
+            clean(str(day.get("description") or "")),
+        )
+    out.print(table)
+    source = report.get("source", "")
+    note = report.get("note")
+    footer = f"{source}" + (f" · {note}" if note else "")
+    err.print(Text(clean(footer), style="dim italic"))
