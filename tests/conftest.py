@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# The fake Open-Meteo fixture (`fake_weather`) is available to every test.
+pytest_plugins = ["tests.fakes.weather_server"]
+
 
 @pytest.fixture(autouse=True)
 def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:

@@ -1,0 +1,115 @@
+"""A fake Open-Meteo (forecast + geocoding) on 127.0.0.1 serving recorded real responses.
+
+Geocoding answers come from the recordings in tests/data/weather (San Francisco, London,
+Enschede, "London, UK" with no results); unknown names get the recorded no-results body.
+Forecasts: London is the merge of two recorded London responses of the same minute (current
+block + daily block, in °F as recorded); New York is the recorded NYC response (°C, no
+probability). There is no San Francisco forecast recording, so SF is the NYC response's shape
+with test values, labelled here: timezone America/Los_Angeles, current 14.0 °C, and daily
+precipitation_probability_max starting at 20.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fakes.server import FakeServer, Request, Response
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "weather"
+
+
+def load(name: str) -> Any:
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+def london_forecast() -> dict[str, Any]:
+    current = load("forecast_current_plus_daily_london_fahrenheit_2026-05-11.json")
+    daily = load("forecast_daily_precipitation_probability_max_london_fahrenheit_2026-05-11.json")
+    return {**current, "daily": daily["daily"], "daily_units": daily["daily_units"]}
+
+
+def nyc_forecast() -> dict[str, Any]:
+    return load("forecast_current_hourly_daily_nyc_celsius_2026-02-06.json")  # type: ignore[no-any-return]
+
+
+def sf_forecast() -> dict[str, Any]:
+    data = copy.deepcopy(nyc_forecast())
+    data.update(latitude=37.7749, longitude=-122.4194, timezone="America/Los_Angeles",
+                utc_offset_seconds=-28800, timezone_abbreviation="GMT-8")  # fmt: skip
+    data["current"]["temperature_2m"] = 14.0
+    days = len(data["daily"]["time"])
+    data["daily"]["precipitation_probability_max"] = [20, 35, 60, 10, 0, 5, 15][:days]
+    data["daily_units"]["precipitation_probability_max"] = "%"
+    return data
+
+
+SEARCHES = {
+    "san francisco": "search_san_francisco_3_candidates_2026-01-20.json",
+    "london": "search_london_5_candidates_2026-01-20.json",
+    "enschede": "search_enschede_2_candidates_python-open-meteo.json",
+    "london, uk": "search_london_comma_uk_no_results_2026-05-24.json",
+}
+
+FORECASTS = {
+    "51.5085,-0.1257": london_forecast,
+    "40.7143,-74.0060": nyc_forecast,
+    "37.7749,-122.4194": sf_forecast,
+}
+
+NEW_YORK_RESULT = {
+    "id": 5128581, "name": "New York", "latitude": 40.71427, "longitude": -74.00597,
+    "elevation": 10.0, "feature_code": "PPL", "country_code": "US", "timezone": "America/New_York",
+    "population": 8804190, "country": "United States", "admin1": "New York",
+}  # fmt: skip
+
+
+class FakeWeather:
+    """The fake server plus its request counters."""
+
+    def __init__(self) -> None:
+        self.server = FakeServer()
+        self.server.route("GET", "/v1/search")(self._search)
+        self.server.route("GET", "/v1/forecast")(self._forecast)
+
+    def _search(self, request: Request) -> Response:
+        name = request.query.get("name", "").casefold()
+        if name == "new york":
+            return Response(body={"results": [NEW_YORK_RESULT], "generationtime_ms": 1.0})
+        file = SEARCHES.get(name, "search_no_results_2026-01-20.json")
+        return Response(body=load(file))
+
+    def _forecast(self, request: Request) -> Response:
+        key = f"{float(request.query['latitude']):.4f},{float(request.query['longitude']):.4f}"
+        builder = FORECASTS.get(key)
+        if builder is None:
+            return Response(400, {"error": True, "reason": f"no recording for {key}"})
+        return Response(body=builder())
+
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
+
+    def searches(self) -> int:
+        return self.server.count("GET", "/v1/search")
+
+    def forecasts(self) -> int:
+        return self.server.count("GET", "/v1/forecast")
+
+
+@pytest.fixture
+def fake_weather(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeWeather]:
+    """A running FakeWeather with WEATHERBOT_OPEN_METEO_*_URL pointing at it."""
+    fake = FakeWeather()
+    fake.server.start()
+    monkeypatch.setenv("WEATHERBOT_OPEN_METEO_URL", fake.base_url)
+    monkeypatch.setenv("WEATHERBOT_OPEN_METEO_GEOCODING_URL", fake.base_url)
+    try:
+        yield fake
+    finally:
+        fake.server.stop()
