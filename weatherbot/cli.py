@@ -424,14 +424,22 @@ def thread_list(
         if not threads:
             _err_print('no conversations yet; start one with weatherbot ask "..."', "dim")
             return
+        out = Console(highlight=False)
+        if not out.is_terminal:
+            # Pipes get one tab-separated line per thread, easy to cut and grep.
+            for t in threads:
+                mark = "*" if t.current else ""
+                typer.echo(f"{t.id}\t{t.backend}\t{_when(t.last_used_at)}\t{mark}\t{t.title}")
+            return
         table = Table(box=None, pad_edge=False)
-        for column in ("id", "backend", "last used", "title"):
-            table.add_column(column)
+        table.add_column("", no_wrap=True)
+        table.add_column("id", no_wrap=True)
+        table.add_column("backend", no_wrap=True)
+        table.add_column("last used", no_wrap=True)
+        table.add_column("title", overflow="ellipsis", no_wrap=True)
         for t in threads:
-            table.add_row(
-                ("* " if t.current else "  ") + t.id, t.backend, _when(t.last_used_at), t.title
-            )
-        Console(highlight=False).print(table)
+            table.add_row("*" if t.current else "", t.id, t.backend, _when(t.last_used_at), t.title)
+        out.print(table)
 
     _guarded(debug, body)
 
