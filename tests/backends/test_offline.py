@@ -260,8 +260,8 @@ def test_chinese_tomorrow_for_two_cities(tmp_path: Path) -> None:
         ("get_forecast", {"location": "London", "days": 2, "unit": "Celsius"}),
         ("get_forecast", {"location": "Tokyo", "days": 2, "unit": "Celsius"}),
     ]
-    assert "**London, England, United Kingdom** 明天（2026-11-25）：5.3–13.3 °C。" in turn.answer
-    assert "**Tokyo, Japan** 明天（2026-11-25）：9.1–17.1 °C。" in turn.answer
+    assert "**London, England, United Kingdom** 明天（2026-11-25）：5.3 至 13.3 °C。" in turn.answer
+    assert "**Tokyo, Japan** 明天（2026-11-25）：9.1 至 17.1 °C。" in turn.answer
     assert "降水" not in turn.answer
 
 
@@ -323,7 +323,7 @@ def test_follow_up_reuses_the_places_of_the_conversation(tmp_path: Path) -> None
     ]
     assert second.answer.startswith(
         "**San Francisco, California, United States**, tomorrow (2026-11-25): "
-        "Overcast, 51.8–66.2 °F, 25% chance of rain, 0.5 mm."
+        "Overcast, 51.8 to 66.2 °F, 25% chance of rain, 0.5 mm."
     )
     # "and in London?" keeps what and when the conversation was about.
     history = [*first.done.history, *second.done.history]

@@ -12,17 +12,10 @@ T, R, B = "temperature", "rain", "both"
 F, C = "Fahrenheit", "Celsius"
 
 # question, places, asked (temperature/rain/both), when, days, unit, language
+# fmt: off
 CASES: list[tuple[str, list[str], str, str, int, str | None, str]] = [
     # the seed question and English phrasing variety
-    (
-        "What's the weather in San Francisco today and the likelihood it'll rain?",
-        ["San Francisco"],
-        B,
-        "today",
-        1,
-        None,
-        "en",
-    ),
+    ("What's the weather in San Francisco today and the likelihood it'll rain?", ["San Francisco"], B, "today", 1, None, "en"),
     ("Will it rain in London tomorrow?", ["London"], R, "tomorrow", 2, None, "en"),
     ("Do I need an umbrella in Seattle?", ["Seattle"], R, "today", 1, None, "en"),
     ("How hot is it in Phoenix?", ["Phoenix"], T, "today", 1, None, "en"),
@@ -37,25 +30,9 @@ CASES: list[tuple[str, list[str], str, str, int, str | None, str]] = [
     ("Compare London and Paris", ["London", "Paris"], B, "today", 1, None, "en"),
     ("Tokyo, Osaka and Kyoto", ["Tokyo", "Osaka", "Kyoto"], B, "today", 1, None, "en"),
     ("weather in Berlin, Madrid and Rome", ["Berlin", "Madrid", "Rome"], B, "today", 1, None, "en"),
-    (
-        "Should I bring an umbrella to Paris and Lyon tomorrow?",
-        ["Paris", "Lyon"],
-        R,
-        "tomorrow",
-        2,
-        None,
-        "en",
-    ),
+    ("Should I bring an umbrella to Paris and Lyon tomorrow?", ["Paris", "Lyon"], R, "tomorrow", 2, None, "en"),
     ("london and paris weather", ["london", "paris"], B, "today", 1, None, "en"),
-    (
-        "Compare the weather in Tokyo vs Seoul in celsius",
-        ["Tokyo", "Seoul"],
-        B,
-        "today",
-        1,
-        C,
-        "en",
-    ),
+    ("Compare the weather in Tokyo vs Seoul in celsius", ["Tokyo", "Seoul"], B, "today", 1, C, "en"),
     ("weather in Paris and in Lyon", ["Paris", "Lyon"], B, "today", 1, None, "en"),
     ("Rain in London or Paris, or London again?", ["London", "Paris"], R, "today", 1, None, "en"),
     # qualifiers after a comma (or without one) stay with their city
@@ -64,29 +41,17 @@ CASES: list[tuple[str, list[str], str, str, int, str | None, str]] = [
     ("Portland, Oregon weather this week", ["Portland, Oregon"], B, "days", 7, None, "en"),
     ("Paris, France temperature in °C", ["Paris, France"], T, "today", 1, C, "en"),
     ("San Francisco CA weather", ["San Francisco, CA"], B, "today", 1, None, "en"),
-    (
-        "Compare Paris, France and Paris, TX",
-        ["Paris, France", "Paris, TX"],
-        B,
-        "today",
-        1,
-        None,
-        "en",
-    ),
+    ("Compare Paris, France and Paris, TX", ["Paris, France", "Paris, TX"], B, "today", 1, None, "en"),
+    ("Compare London, New York and Oslo", ["London", "New York", "Oslo"], B, "today", 1, None, "en"),
+    ("Is it raining in Rochester, New York?", ["Rochester, New York"], R, "today", 1, None, "en"),
+    ("Weather in France, Spain and Italy", ["France", "Spain", "Italy"], B, "today", 1, None, "en"),
+    ("Springfield, Illinois, United States weather", ["Springfield, Illinois, United States"], B, "today", 1, None, "en"),
     # multi-word names, lower case, coordinates
     ("What's the weather in New York?", ["New York"], B, "today", 1, None, "en"),
     ("Is it raining in Rio de Janeiro?", ["Rio de Janeiro"], R, "today", 1, None, "en"),
     ("How warm is it in Salt Lake City?", ["Salt Lake City"], T, "today", 1, None, "en"),
     ("Hong Kong weather tomorrow", ["Hong Kong"], B, "tomorrow", 2, None, "en"),
-    (
-        "Tell me the temperature in Buenos Aires and São Paulo",
-        ["Buenos Aires", "São Paulo"],
-        T,
-        "today",
-        1,
-        None,
-        "en",
-    ),
+    ("Tell me the temperature in Buenos Aires and São Paulo", ["Buenos Aires", "São Paulo"], T, "today", 1, None, "en"),
     ("What's the weather this weekend in St. Louis?", ["St. Louis"], B, "days", 7, None, "en"),
     ("weather in paris tomorrow", ["paris"], B, "tomorrow", 2, None, "en"),
     ("weather in rio de janeiro", ["rio de janeiro"], B, "today", 1, None, "en"),
@@ -97,24 +62,8 @@ CASES: list[tuple[str, list[str], str, str, int, str | None, str]] = [
     ("Weather in Denver in imperial units", ["Denver"], B, "today", 1, F, "en"),
     ("metric temperatures for Boston please", ["Boston"], T, "today", 1, C, "en"),
     ("Is it above 70°F in Austin?", ["Austin"], B, "today", 1, F, "en"),
-    (
-        "Forecast for Springfield, IL for the next 3 days",
-        ["Springfield, IL"],
-        B,
-        "days",
-        3,
-        None,
-        "en",
-    ),
-    (
-        "What will the weather be in Sydney over the next five days?",
-        ["Sydney"],
-        B,
-        "days",
-        5,
-        None,
-        "en",
-    ),
+    ("Forecast for Springfield, IL for the next 3 days", ["Springfield, IL"], B, "days", 3, None, "en"),
+    ("What will the weather be in Sydney over the next five days?", ["Sydney"], B, "days", 5, None, "en"),
     ("Rain in London on Saturday?", ["London"], R, "days", 7, None, "en"),
     # no place
     ("Will it rain tomorrow?", [], R, "tomorrow", 2, None, "en"),
@@ -132,6 +81,7 @@ CASES: list[tuple[str, list[str], str, str, int, str | None, str]] = [
     ("今天天气怎么样？", [], B, "today", 1, None, "zh"),
     ("What's the weather in 旧金山?", ["San Francisco"], B, "today", 1, None, "en"),
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize(

@@ -224,7 +224,8 @@ class _Writer:
             low, high = row.get("low"), row.get("high")
             symbol = "°F" if unit == "Fahrenheit" else "°C"
             if low is not None and high is not None:
-                facts.append(f"{float(low):.1f}–{float(high):.1f} {symbol}")
+                between = " 至 " if self.zh else " to "
+                facts.append(f"{float(low):.1f}{between}{float(high):.1f} {symbol}")
             elif high is not None:
                 facts.append(("最高 " if self.zh else "high ") + _degrees(high, unit))
             elif low is not None:

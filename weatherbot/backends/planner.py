@@ -133,6 +133,8 @@ CONNECTORS = _words(
     """de da do dos das del della di du des la le les los las el upon on am im sur en of y
     au aux van von der den al"""
 )
+# Cities whose names are also states or countries ("New York", "Washington", "Singapore").
+KNOWN_CITIES = frozenset(name.casefold() for name in CITY_ALIASES.values())
 ABBREVIATIONS = frozenset({"st.", "mt.", "ft.", "pt.", "ste."})
 
 # Explicit units; the first one mentioned wins.
@@ -234,6 +236,39 @@ def _is_qualifier(text: str) -> bool:
     return lookup_qualifier(text) is not None
 
 
+def _next_item(tokens: Sequence[Token], i: int, lowercase_ok: bool) -> tuple[str, int, bool] | None:
+    """The list item after separators at `i`: (name, index after it, joined by commas only)."""
+    j = i
+    only_commas = True
+    while j < len(tokens) and (
+        tokens[j].kind == "sep" or (tokens[j].kind == "word" and tokens[j].lower in LIST_WORDS)
+    ):
+        only_commas = only_commas and tokens[j].text == ","
+        j += 1
+    if j == i:
+        return None
+    if j < len(tokens) and tokens[j].lower in PLACE_PREPOSITIONS:
+        j += 1  # "in London and in Paris"
+        lowercase_ok = True
+    if j < len(tokens) and tokens[j].kind == "coord":
+        return tokens[j].text, j + 1, only_commas
+    name, after = _read_name(tokens, j, lowercase_ok)
+    return (name, after, only_commas) if name else None
+
+
+def _attaches(
+    previous: str, qualifiers: int, name: str, rest: tuple[str, int, bool] | None
+) -> bool:
+    """Whether `name`, after a comma, qualifies the previous place instead of starting one."""
+    if qualifiers >= 2 or not _is_qualifier(name) or parse_coordinates(previous) is not None:
+        return False
+    if qualifiers == 0 and _is_qualifier(previous):
+        return False  # "France, Spain and Italy" lists countries
+    # "New York", "Washington": a state that is also a city is a list item mid-list
+    # ("London, New York and Oslo") and a qualifier at the end ("Rochester, New York").
+    return name.casefold() not in KNOWN_CITIES or rest is None
+
+
 def _read_list(tokens: Sequence[Token], start: int, lowercase_ok: bool) -> tuple[list[str], int]:
     """Place names joined by commas, "and", "or"...; a qualifier after a comma stays attached."""
     if start < len(tokens) and tokens[start].kind == "coord":
@@ -244,40 +279,18 @@ def _read_list(tokens: Sequence[Token], start: int, lowercase_ok: bool) -> tuple
         return [], start
     items = [first]
     qualifiers = [0]
-    while i < len(tokens):
-        j = i
-        only_commas = True
-        while j < len(tokens) and (
-            tokens[j].kind == "sep" or (tokens[j].kind == "word" and tokens[j].lower in LIST_WORDS)
-        ):
-            only_commas = only_commas and tokens[j].text == ","
-            j += 1
-        if j == i:
-            break
-        relaxed = lowercase_ok
-        if j < len(tokens) and tokens[j].lower in PLACE_PREPOSITIONS:
-            j += 1  # "in London and in Paris"
-            relaxed = True
-        if j < len(tokens) and tokens[j].kind == "coord":
-            name, after = tokens[j].text, j + 1
-        else:
-            name, after = _read_name(tokens, j, relaxed)
-        if not name:
-            break
-        previous = items[-1]
-        if (
-            only_commas
-            and qualifiers[-1] < 2
-            and _is_qualifier(name)
-            and (qualifiers[-1] > 0 or not _is_qualifier(previous))
-            and parse_coordinates(previous) is None
-        ):
-            items[-1] = f"{previous}, {name}"
+    item = _next_item(tokens, i, lowercase_ok)
+    while item is not None:
+        name, after, only_commas = item
+        following = _next_item(tokens, after, lowercase_ok)
+        if only_commas and _attaches(items[-1], qualifiers[-1], name, following):
+            items[-1] = f"{items[-1]}, {name}"
             qualifiers[-1] += 1
         else:
             items.append(name)
             qualifiers.append(0)
         i = after
+        item = following
     return items, i
 
 
