@@ -425,3 +425,22 @@ def test_real_sample_provider_for_the_readme_question(tmp_path: Path) -> None:
     assert "8.3 °C" in done.answer and "57% chance of rain on 2026-05-11" in done.answer
     assert " now" not in done.answer
     assert "_Recorded sample from 2026-05-11, not live data._" in done.answer
+
+
+def test_real_sample_provider_for_several_recordings(tmp_path: Path) -> None:
+    pytest.importorskip("weatherbot.providers.sample")
+    registry = pytest.importorskip("weatherbot.providers.registry")
+    service = registry.build_service(Settings(home=tmp_path, provider="sample"))
+    request = TurnRequest(
+        question="Compare London and New York",
+        thread_id="local_abc",
+        assistant_id=None,
+        tool_context=ToolContext(service),
+    )
+    events = list(make_backend(tmp_path, provider="sample").run_turn(request))
+    units = [dict(e.arguments).get("unit") for e in events if isinstance(e, ToolCallStarted)]
+    assert units == ["Celsius", None, "Fahrenheit", None]
+    done = events[-1]
+    assert isinstance(done, Done)
+    assert " now" not in done.answer
+    assert done.answer.endswith("_Recorded samples from 2026-05-11 and 2026-02-06, not live data._")

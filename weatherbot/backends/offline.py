@@ -345,7 +345,8 @@ class _Writer:
             if cache_age >= 60:
                 line += f"，{cache_age // 60} 分钟前缓存"
             lines = [line + "。_"]
-            lines += [f"_{day} 录制的样本数据，不是实时数据。_" for day in samples]
+            if samples:
+                lines.append(f"_{'、'.join(samples)} 录制的样本数据，不是实时数据。_")
             lines += [f"_注：{note}_" for note in notes]
             return lines
         kind = "local time" if has_time else "local date"
@@ -353,7 +354,10 @@ class _Writer:
         if cache_age >= 60:
             line += f", cached {cache_age // 60} min ago"
         lines = [line + "._"]
-        lines += [f"_Recorded sample from {day}, not live data._" for day in samples]
+        if samples:
+            plural = "s" if len(samples) > 1 else ""
+            dates = " and ".join(samples)
+            lines.append(f"_Recorded sample{plural} from {dates}, not live data._")
         lines += [f"_Note: {note}._" for note in notes]
         return lines
 
