@@ -47,8 +47,10 @@ class SampleGeocoder:
         place = _NAMES.get(name.casefold())
         if place is not None and (
             qualifier is None
-            or (qualifier.country_code in (None, place.country_code)
-            and (qualifier.admin1 is None or qualifier.admin1 == place.admin1))
+            or (
+                qualifier.country_code in (None, place.country_code)
+                and (qualifier.admin1 is None or qualifier.admin1 == place.admin1)
+            )
         ):
             return place
         raise ProviderError(
