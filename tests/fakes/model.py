@@ -69,9 +69,12 @@ def summarise(outputs: list[dict[str, Any]]) -> str:
                 f"The chance of rain in {out['location']} on {out['date']} is "
                 f"{out['probability_percent']}%."
             )
-    return " ".join(lines) + " (source: " + ", ".join(
-        sorted({str(o.get("source")) for o in outputs if o.get("source")})
-    ) + ")"
+    return (
+        " ".join(lines)
+        + " (source: "
+        + ", ".join(sorted({str(o.get("source")) for o in outputs if o.get("source")}))
+        + ")"
+    )
 
 
 class ScriptedModel:
@@ -117,6 +120,8 @@ class ScriptedModel:
                 )
             )
             calls.append(
-                ToolCallSpec(new_call_id(), "get_rain_probability", json.dumps({"location": location}))
+                ToolCallSpec(
+                    new_call_id(), "get_rain_probability", json.dumps({"location": location})
+                )
             )
         return Reply(tool_calls=calls)
