@@ -311,13 +311,14 @@ def test_assistant_recreated_when_the_update_404s(
     assert fake.count("POST", "/v1/assistants") == 1
 
 
+@pytest.mark.parametrize("stream", [False, True])
 def test_deleted_assistant_is_recreated_during_the_turn(
-    backend: AssistantsBackend, fake: FakeAssistants, ids: tuple[str, str]
+    backend: AssistantsBackend, fake: FakeAssistants, ids: tuple[str, str], stream: bool
 ) -> None:
     backend.delete_assistant(ids[0])
     backend.delete_assistant(ids[0])  # already gone is fine
     assert ids[0] not in fake.assistants
-    events, done = run(backend, request(ids))
+    events, done = run(backend, request(ids, stream=stream))
     assert notices(events) == [ASSISTANT_GONE_NOTICE]
     assert done.ids.assistant_id and done.ids.assistant_id != ids[0]
     assert done.ids.assistant_id in fake.assistants
@@ -590,6 +591,17 @@ def test_stream_dropped_before_requires_action_recovers_by_polling(
     assert deltas(events) == done.answer
     assert len(submit_bodies(fake)) == 1
     assert "requires_action" in statuses(events)
+    for number in SEED_NUMBERS:
+        assert number in done.answer
+
+
+def test_stream_dropped_before_the_first_event_finds_its_run(
+    backend: AssistantsBackend, fake: FakeAssistants, ids: tuple[str, str]
+) -> None:
+    fake.drop_streams.append(0)
+    events, done = run(backend, request(ids, stream=True))
+    assert fake.count("GET", RUNS) == 1  # looked the run up by listing the thread's runs
+    assert deltas(events) == done.answer
     for number in SEED_NUMBERS:
         assert number in done.answer
 

@@ -494,9 +494,18 @@ class AssistantsBackend:
         finally:
             self._close_stream()
         if turn.run is None:
+            # Dropped before the first event: the run may exist all the same, and a thread
+            # has at most one active run, so the newest active one is ours.
+            turn.run = self._newest_active_run(turn.thread_id)
+        if turn.run is None:
             raise APIError(
                 "the run's stream ended before the run started", hint="try again in a moment"
             )
+
+    def _newest_active_run(self, thread_id: str) -> Any:
+        with _quiet():
+            page = self.client.beta.threads.runs.list(thread_id, limit=1, order="desc")
+        return next((run for run in page.data if run.status in ACTIVE), None)
 
     def _delta_text(self, turn: _Turn, data: Any) -> list[str]:
         pieces = []
