@@ -8,7 +8,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +16,27 @@ FORECAST_TTL_S = 10 * 60
 GEOCODING_TTL_S = 30 * 24 * 3600
 
 
-class DiskCache:
-    """Files named by a hash of the request; corrupt or expired entries are misses."""
+def request_key(url: str, params: Mapping[str, Any]) -> str:
+    """A cache key for a GET: the URL plus its parameters in sorted order."""
+    return url + "?" + "&".join(f"{k}={params[k]}" for k in sorted(params))
 
-    def __init__(self, directory: Path, clock: Callable[[], float] = time.time) -> None:
+
+class DiskCache:
+    """Files named by a hash of the key; corrupt or expired entries are misses.
+
+    With `refresh=True` every read misses but fresh answers are still stored, so `--refresh`
+    also repairs the cache for the next question.
+    """
+
+    def __init__(
+        self,
+        directory: Path,
+        clock: Callable[[], float] = time.time,
+        *,
+        refresh: bool = False,
+    ) -> None:
         self.directory = directory
+        self.refresh = refresh
         self._clock = clock
 
     def _path(self, key: str) -> Path:
@@ -28,28 +44,43 @@ class DiskCache:
         return self.directory / f"{digest}.json"
 
     def get(self, key: str, ttl_s: float) -> tuple[Any, float] | None:
-        """(value, age in seconds) if a fresh entry exists."""
+        """(value, age in seconds) if a fresh entry exists, else None."""
+        if self.refresh:
+            return None
         try:
             entry = json.loads(self._path(key).read_text(encoding="utf-8"))
             stored = float(entry["stored_at"])
-            if entry.get("key") != key:
-                return None
+            if entry["key"] != key:
+                return None  # a hash collision: never serve another request's answer
+            value = entry["value"]
         except (OSError, ValueError, KeyError, TypeError):
             return None
         age = self._clock() - stored
+        # A negative age means the clock went back; treat it as unknown freshness.
         if age < 0 or age > ttl_s:
             return None
-        return entry["value"], age
+        return value, age
 
     def put(self, key: str, value: Any) -> None:
-        """Store a value (atomically; a failure to cache is not an error)."""
+        """Store a value atomically (temp file + rename, mode 0600); failing is not an error."""
+        tmp: str | None = None
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump({"key": key, "stored_at": self._clock(), "value": value}, handle)
             os.chmod(tmp, 0o600)
             os.replace(tmp, self._path(key))
-        except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(tmp)
+        except (OSError, TypeError, ValueError):
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+
+    def fetch(self, key: str, ttl_s: float, compute: Callable[[], Any]) -> tuple[Any, float | None]:
+        """(value, age in seconds) from the cache, else (computed value, None), then stored."""
+        hit = self.get(key, ttl_s)
+        if hit is not None:
+            return hit
+        value = compute()
+        self.put(key, value)
+        return value, None

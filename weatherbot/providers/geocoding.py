@@ -2,32 +2,49 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
 from weatherbot.errors import ProviderError
-from weatherbot.providers.cache import GEOCODING_TTL_S
+from weatherbot.providers.cache import GEOCODING_TTL_S, DiskCache, request_key
 from weatherbot.providers.http import HttpClient
 from weatherbot.providers.models import Place
-from weatherbot.providers.places import CITY_ALIASES, Qualifier, parse_coordinates, split_qualifier
+from weatherbot.providers.places import (
+    CITY_ALIASES,
+    Qualifier,
+    parse_coordinates,
+    qualifier_readings,
+    split_query,
+)
+
+SEARCH_PATH = "/v1/search"
+# Placeholder zone for "lat,lon" queries: the forecast response's own zone (timezone=auto) wins.
+COORDINATES_TIMEZONE = "UTC"
 
 # A runner-up with at least this share of the leader's population makes a bare name ambiguous.
 AMBIGUITY_RATIO = 1 / 3
 MAX_CANDIDATES = 5
 
 
-def _place(result: Mapping[str, Any]) -> Place:
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def place_from_result(result: Mapping[str, Any]) -> Place:
+    """A Place from one geocoding result; every field but name/lat/lon may be missing."""
     population = result.get("population")
     return Place(
-        name=str(result.get("name", "")),
+        name=str(result["name"]),
         latitude=float(result["latitude"]),
         longitude=float(result["longitude"]),
-        timezone=str(result.get("timezone") or "UTC"),
-        admin1=result.get("admin1"),
-        country=result.get("country"),
-        country_code=result.get("country_code"),
+        timezone=_text(result.get("timezone")) or "UTC",
+        admin1=_text(result.get("admin1")),
+        country=_text(result.get("country")),
+        country_code=_text(result.get("country_code")),
         population=int(population) if isinstance(population, int | float) else None,
-        feature_code=result.get("feature_code"),
+        feature_code=_text(result.get("feature_code")),
     )
 
 
@@ -37,10 +54,19 @@ def _matches(place: Place, qualifier: Qualifier) -> bool:
     if qualifier.admin1 and (place.admin1 or "").casefold() != qualifier.admin1.casefold():
         return False
     if qualifier.text:
-        wanted = qualifier.text.casefold()
-        names = [(place.admin1 or "").casefold(), (place.country or "").casefold()]
-        return any(wanted == n or (len(wanted) > 2 and n.startswith(wanted)) for n in names)
+        wanted = _fold(qualifier.text)
+        if len(wanted) < 3:
+            return wanted in (_fold(place.admin1 or ""), _fold(place.country or ""))
+        # A word prefix: "Calif" finds California, "Morazan" "Departamento de Morazán".
+        pattern = re.compile(r"\b" + re.escape(wanted))
+        return any(pattern.search(_fold(n or "")) for n in (place.admin1, place.country))
     return True
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive form, as the geocoder itself matches."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
 def rank(places: list[Place], qualifier: Qualifier | None) -> list[Place]:
@@ -52,20 +78,26 @@ def rank(places: list[Place], qualifier: Qualifier | None) -> list[Place]:
     return sorted(chosen, key=lambda p: p.population or 0, reverse=True)
 
 
+def not_found(query: str) -> ProviderError:
+    """The error for a name the geocoder does not know."""
+    return ProviderError(
+        "not_found",
+        f"no place called {query!r} was found",
+        hint="check the spelling or add a country, e.g. 'Paris, France'",
+    )
+
+
 def choose(query: str, ranked: list[Place], qualifier: Qualifier | None) -> Place:
     """The best place, or ProviderError("ambiguous") when a bare name has no clear winner."""
     if not ranked:
-        raise ProviderError(
-            "not_found",
-            f"no place called {query!r} was found",
-            hint="check the spelling or add a country, e.g. 'Paris, France'",
-        )
+        raise not_found(query)
     best = ranked[0]
-    if qualifier is None and len(ranked) > 1:
+    if qualifier is None and len(ranked) > 1 and best.population:
+        # Without populations there is nothing to compare: trust the geocoder's own order.
         second = ranked[1]
         distinct = (second.admin1, second.country_code) != (best.admin1, best.country_code)
-        if distinct and (second.population or 0) >= (best.population or 0) * AMBIGUITY_RATIO:
-            candidates = [p.display_name for p in ranked[:MAX_CANDIDATES]]
+        if distinct and (second.population or 0) >= best.population * AMBIGUITY_RATIO:
+            candidates = list(dict.fromkeys(p.display_name for p in ranked))[:MAX_CANDIDATES]
             raise ProviderError(
                 "ambiguous",
                 f"{query!r} could mean several places: " + "; ".join(candidates),
@@ -76,25 +108,38 @@ def choose(query: str, ranked: list[Place], qualifier: Qualifier | None) -> Plac
 
 
 class OpenMeteoGeocoder:
-    """Resolves names with the Open-Meteo geocoding API (`/v1/search`)."""
+    """Resolves names with the Open-Meteo geocoding API (`/v1/search`).
 
-    def __init__(self, http: HttpClient, base_url: str) -> None:
+    "City, ST" / "City, Country" qualifiers are parsed here and sent as `countryCode` plus a
+    local filter: servers before mid-2026 returned nothing for "London, UK".
+    """
+
+    def __init__(self, http: HttpClient, cache: DiskCache | None, base_url: str) -> None:
         self.http = http
-        self.url = base_url.rstrip("/") + "/v1/search"
+        self.cache = cache
+        self.url = base_url.rstrip("/") + SEARCH_PATH
 
     def _search(self, name: str, country_code: str | None) -> list[Place]:
         params: dict[str, Any] = {"name": name, "count": 10, "language": "en", "format": "json"}
         if country_code:
             params["countryCode"] = country_code
-        data, _age = self.http.get_json(self.url, params, GEOCODING_TTL_S)
-        # No match is HTTP 200 with no "results" key at all.
-        results = data.get("results") if isinstance(data, dict) else None
+        if self.cache is None:
+            data = self.http.get_json(self.url, params)
+        else:
+            key = request_key(self.url, params)
+            data, _age = self.cache.fetch(
+                key, GEOCODING_TTL_S, lambda: self.http.get_json(self.url, params)
+            )
+        if not isinstance(data, Mapping):
+            raise ProviderError("bad_data", "Open-Meteo geocoding sent a malformed response")
+        # No match is HTTP 200 with no "results" key at all (not an empty list).
+        results = data.get("results") or []
         places = []
-        for item in results or []:
+        for item in results if isinstance(results, list) else []:
             try:
-                places.append(_place(item))
+                places.append(place_from_result(item))
             except (KeyError, TypeError, ValueError):
-                continue
+                continue  # one broken entry must not hide the others
         return places
 
     def resolve(self, query: str) -> Place:
@@ -102,14 +147,20 @@ class OpenMeteoGeocoder:
         query = " ".join(query.split())
         coords = parse_coordinates(query)
         if coords is not None:
-            # The forecast response's own timezone replaces this placeholder.
-            return Place(f"{coords[0]:.4f},{coords[1]:.4f}", coords[0], coords[1], "UTC")
-        name, qualifier = split_qualifier(CITY_ALIASES.get(query, query))
+            lat, lon = coords
+            return Place(f"{lat:.4f},{lon:.4f}", lat, lon, COORDINATES_TIMEZONE)
+        name, raw = split_query(CITY_ALIASES.get(query, query))
         name = CITY_ALIASES.get(name, name)
         if not name:
             raise ProviderError("not_found", "no place name given", hint="name a city")
-        country = qualifier.country_code if qualifier else None
-        places = self._search(name, country)
-        if not places and country:
-            places = self._search(name, None)
-        return choose(query, rank(places, qualifier), qualifier)
+        readings: list[Qualifier | None] = [None]
+        if raw is not None:
+            readings = [*qualifier_readings(raw)] or [Qualifier(None, None, text=raw)]
+        # "GA" is Georgia the state first; only if that finds nothing is it Gabon.
+        for qualifier in readings:
+            ranked = rank(
+                self._search(name, qualifier.country_code if qualifier else None), qualifier
+            )
+            if ranked:
+                return choose(query, ranked, qualifier)
+        raise not_found(query)

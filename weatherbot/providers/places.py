@@ -48,12 +48,21 @@ COUNTRIES = {
     "singapore": "SG", "thailand": "TH", "vietnam": "VN", "indonesia": "ID",
     "philippines": "PH", "malaysia": "MY", "hong kong": "HK", "taiwan": "TW",
     "el salvador": "SV", "jamaica": "JM", "cuba": "CU", "liberia": "LR", "bahamas": "BS",
-    "belize": "BZ",
+    "belize": "BZ", "georgia": "GE",
 }  # fmt: skip
 
-# Country codes used as qualifiers ("Paris, FR"); an abbreviation that is also a US state
-# (CA, GA, DE, IN, ...) means the state, as the Open-Meteo geocoder documents.
-ISO_CODES = frozenset(COUNTRIES.values()) | {"GB", "UK"}
+# ISO 3166-1 alpha-2 codes, accepted as qualifiers ("Paris, FR"), plus the common "UK".
+_ISO_TEXT = """
+    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO
+    BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK
+    DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR
+    GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM
+    KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP
+    MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL
+    PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST
+    SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG
+    VI VN VU WF WS YE YT ZA ZM ZW UK"""
+ISO_CODES = frozenset(_ISO_TEXT.split())
 
 # Where people read temperatures in Fahrenheit.
 FAHRENHEIT_COUNTRIES = frozenset(
@@ -90,43 +99,60 @@ class Qualifier:
     text: str | None = None
 
 
-def lookup_qualifier(text: str) -> Qualifier | None:
-    """The qualifier a state, province, country name or ISO code stands for, or None."""
-    raw = text.strip().strip(".")
+def qualifier_readings(text: str) -> list[Qualifier]:
+    """Every reading of a qualifier, preferred first: "GA" is Georgia (US), then Gabon.
+
+    A US state abbreviation wins over a country code, as the Open-Meteo geocoder documents
+    for admin1 abbreviations; the geocoder tries the next reading when the first finds nothing
+    ("Berlin, DE" is not in Delaware).
+    """
+    raw = text.strip().strip(".").strip()
     if not raw:
-        return None
-    upper = raw.upper()
-    lower = raw.lower()
-    if upper in US_STATES and (len(raw) == 2):
-        return Qualifier("US", US_STATES[upper])
+        return []
+    upper, lower = raw.upper(), raw.casefold()
+    readings: list[Qualifier] = []
     for table, country in ((US_STATES, "US"), (CA_PROVINCES, "CA"), (AU_STATES, "AU")):
         for name in table.values():
-            if lower == name.lower():
-                return Qualifier(country, name)
-    if upper in CA_PROVINCES and len(raw) == 2:
-        return Qualifier("CA", CA_PROVINCES[upper])
-    if upper in AU_STATES and len(raw) >= 2 and raw.isupper():
-        return Qualifier("AU", AU_STATES[upper])
+            if lower == name.casefold():
+                readings.append(Qualifier(country, name))
+    if len(raw) == 2 and upper in US_STATES:
+        readings.append(Qualifier("US", US_STATES[upper]))
+    if len(raw) == 2 and upper in CA_PROVINCES:
+        readings.append(Qualifier("CA", CA_PROVINCES[upper]))
+    # "WA" and "SA" are words too; only the upper-case forms mean the Australian states.
+    if raw.isupper() and upper in AU_STATES:
+        readings.append(Qualifier("AU", AU_STATES[upper]))
     if lower in COUNTRIES:
-        return Qualifier(COUNTRIES[lower], None)
+        readings.append(Qualifier(COUNTRIES[lower], None))
     if len(raw) == 2 and raw.isalpha() and upper in ISO_CODES:
-        return Qualifier("GB" if upper == "UK" else upper, None)
-    return None
+        readings.append(Qualifier("GB" if upper == "UK" else upper, None))
+    return list(dict.fromkeys(readings))
 
 
-def split_qualifier(query: str) -> tuple[str, Qualifier | None]:
-    """("Paris", Qualifier("US", "Texas")) for "Paris, TX"; text after a second comma is ignored."""
+def lookup_qualifier(text: str) -> Qualifier | None:
+    """The preferred qualifier a state, province, country name or ISO code stands for."""
+    readings = qualifier_readings(text)
+    return readings[0] if readings else None
+
+
+def split_query(query: str) -> tuple[str, str | None]:
+    """("Paris", "TX") for "Paris, TX": split at the first comma; a second ends the qualifier."""
+    # A full-width comma is what Chinese and Japanese keyboards type.
+    query = query.replace("\uff0c", ",")
     if "," not in query:
         return query.strip(), None
     name, rest = query.split(",", 1)
-    qualifier_text = rest.split(",", 1)[0].strip()
-    name = name.strip()
-    if not qualifier_text:
+    qualifier = rest.split(",", 1)[0].strip()
+    return name.strip(), qualifier or None
+
+
+def split_qualifier(query: str) -> tuple[str, Qualifier | None]:
+    """("Paris", Qualifier("US", "Texas")) for "Paris, TX"; unknown text is kept as `text`."""
+    name, raw = split_query(query)
+    if raw is None:
         return name, None
-    found = lookup_qualifier(qualifier_text)
-    if found is not None:
-        return name, found
-    return name, Qualifier(None, None, text=qualifier_text)
+    found = lookup_qualifier(raw)
+    return name, found if found is not None else Qualifier(None, None, text=raw)
 
 
 def parse_coordinates(text: str) -> tuple[float, float] | None:

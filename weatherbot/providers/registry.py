@@ -4,73 +4,112 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from importlib.metadata import entry_points
+from dataclasses import dataclass
+from importlib.metadata import EntryPoint, entry_points
 
 from weatherbot.errors import ConfigError
 from weatherbot.providers.base import Provider
 from weatherbot.providers.cache import DiskCache
-from weatherbot.providers.http import HttpClient
+from weatherbot.providers.http import HttpClient, Sleep
 from weatherbot.providers.service import WeatherService
 from weatherbot.settings import Settings
 
-ProviderFactory = Callable[[Settings, HttpClient], Provider]
 ENTRY_POINT_GROUP = "weatherbot.providers"
+SAMPLE = "sample"
 
 
-def _open_meteo(settings: Settings, http: HttpClient) -> Provider:
+@dataclass(frozen=True)
+class HttpFactory:
+    """Makes a provider's HttpClient (`http_factory("Title")`) and carries the shared cache.
+
+    Third-party providers get one of these, so they send the same User-Agent, retry the same
+    way and can cache under the user's cache directory.
+    """
+
+    cache: DiskCache
+    contact: str | None = None
+    sleep: Sleep = time.sleep
+
+    def __call__(self, title: str) -> HttpClient:
+        """An HttpClient that names the provider `title` in its messages."""
+        return HttpClient(title, contact=self.contact, sleep=self.sleep)
+
+
+ProviderFactory = Callable[[Settings, HttpFactory], Provider]
+
+
+def _open_meteo(settings: Settings, http_factory: HttpFactory) -> Provider:
     from weatherbot.providers.open_meteo import OpenMeteoProvider
 
-    return OpenMeteoProvider(http, settings.open_meteo_url)
+    return OpenMeteoProvider(
+        http_factory("Open-Meteo"), http_factory.cache, settings.open_meteo_url
+    )
 
 
-def _sample(settings: Settings, http: HttpClient) -> Provider:
+def _sample(settings: Settings, http_factory: HttpFactory) -> Provider:
     from weatherbot.providers.sample import SampleProvider
 
     return SampleProvider()
 
 
-PROVIDERS: dict[str, ProviderFactory] = {"open-meteo": _open_meteo, "sample": _sample}
+PROVIDERS: dict[str, ProviderFactory] = {"open-meteo": _open_meteo, SAMPLE: _sample}
 
 
-def _all_providers() -> dict[str, ProviderFactory]:
-    found = dict(PROVIDERS)
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        found.setdefault(entry.name, entry.load())
-    return found
+def _plugins() -> dict[str, EntryPoint]:
+    # Listed without loading: a broken plugin only matters when someone picks it.
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 
 def provider_names() -> list[str]:
     """Every provider name weatherbot knows, built-in and installed."""
-    return sorted(_all_providers())
+    return sorted(set(PROVIDERS) | set(_plugins()))
+
+
+def _factory(name: str, plugins: dict[str, EntryPoint]) -> ProviderFactory:
+    if name in PROVIDERS:
+        return PROVIDERS[name]
+    entry = plugins.get(name)
+    if entry is None:
+        raise ConfigError(
+            f"unknown weather provider {name!r}",
+            hint="choose one of: " + ", ".join(provider_names()),
+        )
+    try:
+        loaded = entry.load()
+    except Exception as exc:  # any import error in someone else's package
+        raise ConfigError(
+            f"the weather provider plugin {name!r} failed to load: {exc}",
+            hint="reinstall the package that provides it, or choose another provider",
+        ) from exc
+    if not callable(loaded):
+        raise ConfigError(f"the weather provider plugin {name!r} is not a provider factory")
+    factory: ProviderFactory = loaded
+    return factory
 
 
 def build_service(
     settings: Settings,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Sleep = time.sleep,
     clock: Callable[[], float] = time.time,
 ) -> WeatherService:
-    """The weather service for one question: geocoder + configured provider + fallbacks."""
-    names = [settings.provider, *[p for p in settings.fallback_providers if p != settings.provider]]
-    if settings.provider == "sample":
+    """The weather service for one question: geocoder + configured provider + fallbacks.
+
+    Cheap to call per question: HTTP connection pools are shared per process.
+    """
+    if settings.provider == SAMPLE:
+        # Recorded data only: no HTTP client, no cache, no socket.
         from weatherbot.providers.sample import SampleGeocoder, SampleProvider
 
         return WeatherService(SampleGeocoder(), [SampleProvider()])
-    known = PROVIDERS if all(n in PROVIDERS for n in names) else _all_providers()
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise ConfigError(
-            f"unknown weather provider {unknown[0]!r}",
-            hint="choose one of: " + ", ".join(sorted(known)),
-        )
-    cache = DiskCache(settings.cache_dir, clock=clock)
-
-    def http(title: str) -> HttpClient:
-        return HttpClient(
-            title, cache, contact=settings.contact, refresh=settings.refresh, sleep=sleep
-        )
+    names = list(dict.fromkeys([settings.provider, *settings.fallback_providers]))
+    plugins = {} if all(n in PROVIDERS for n in names) else _plugins()
+    factories = [_factory(name, plugins) for name in names]
+    cache = DiskCache(settings.cache_dir, clock, refresh=settings.refresh)
+    http_factory = HttpFactory(cache, settings.contact, sleep)
 
     from weatherbot.providers.geocoding import OpenMeteoGeocoder
 
-    geocoder = OpenMeteoGeocoder(http("Open-Meteo geocoding"), settings.open_meteo_geocoding_url)
-    providers = [known[n](settings, http(n)) for n in names]
-    return WeatherService(geocoder, providers)
+    geocoder = OpenMeteoGeocoder(
+        http_factory("Open-Meteo geocoding"), cache, settings.open_meteo_geocoding_url
+    )
+    return WeatherService(geocoder, [factory(settings, http_factory) for factory in factories])

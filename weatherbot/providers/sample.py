@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from weatherbot.errors import ProviderError
 from weatherbot.providers.models import Current, Day, Forecast, Place
 from weatherbot.providers.open_meteo import parse_forecast
-from weatherbot.providers.places import CITY_ALIASES, split_qualifier
+from weatherbot.providers.places import CITY_ALIASES, parse_coordinates, split_qualifier
 
 LONDON = Place(
     "London", 51.50853, -0.12574, "Europe/London", "England", "United Kingdom", "GB",
@@ -29,6 +29,10 @@ _NAMES = {
     "manhattan": NEW_YORK, "oslo": OSLO,
 }  # fmt: skip
 COVERED = "London, New York and Oslo"
+NOT_COVERED = f"the offline sample only covers {COVERED}"
+NOT_COVERED_HINT = "drop --offline to use live data"
+# "lat,lon" within this many degrees of a covered place means that place.
+NEAR_DEG = 0.25
 
 
 def _load(name: str) -> Any:
@@ -42,6 +46,15 @@ class SampleGeocoder:
     def resolve(self, query: str) -> Place:
         """The covered place `query` names, or ProviderError("not_covered")."""
         query = " ".join(query.split())
+        coords = parse_coordinates(query)
+        if coords is not None:
+            for known in (LONDON, NEW_YORK, OSLO):
+                if (
+                    max(abs(coords[0] - known.latitude), abs(coords[1] - known.longitude))
+                    <= NEAR_DEG
+                ):
+                    return known
+            raise ProviderError("not_covered", NOT_COVERED, hint=NOT_COVERED_HINT)
         name, qualifier = split_qualifier(CITY_ALIASES.get(query, query))
         name = CITY_ALIASES.get(name, name)
         place = _NAMES.get(name.casefold())
@@ -53,11 +66,7 @@ class SampleGeocoder:
             )
         ):
             return place
-        raise ProviderError(
-            "not_covered",
-            f"the offline sample has no data for {query!r}; it covers only {COVERED}",
-            hint="drop --offline to use live data",
-        )
+        raise ProviderError("not_covered", NOT_COVERED, hint=NOT_COVERED_HINT)
 
 
 def _london() -> Forecast:
@@ -99,6 +108,15 @@ def _new_york() -> Forecast:
     )  # fmt: skip
 
 
+def _met_symbol(code: object) -> str:
+    """MET's run-together symbol code as words: "partlycloudy_night" -> "partly cloudy"."""
+    words = str(code).split("_")[0]
+    for prefix in ("clear", "partly", "heavy", "light"):
+        if words.startswith(prefix):
+            words = prefix + " " + words[len(prefix) :]
+    return words.replace("showers", " showers").replace("  ", " ")
+
+
 def _oslo() -> Forecast:
     data = _load("locationforecast_compact_oslo_2026-02-06.json")
     tz = ZoneInfo(OSLO.timezone)
@@ -111,7 +129,7 @@ def _oslo() -> Forecast:
         temperature_c=float(details["air_temperature"]),
         humidity_pct=float(details["relative_humidity"]),
         wind_speed_ms=float(details["wind_speed"]),
-        description=str(first["data"]["next_1_hours"]["summary"]["symbol_code"]),
+        description=_met_symbol(first["data"]["next_1_hours"]["summary"]["symbol_code"]),
     )
     by_day: dict[date, list[float]] = {}
     for entry in series:
@@ -140,9 +158,7 @@ class SampleProvider:
         """The recorded forecast for a covered place."""
         builder = _BUILDERS.get(place.key)
         if builder is None:
-            raise ProviderError(
-                "not_covered", f"the offline sample has no data for {place.display_name}"
-            )
+            raise ProviderError("not_covered", NOT_COVERED, hint=NOT_COVERED_HINT)
         result = builder()
         day = result.today.isoformat()
         return replace(result, source=f"{result.source} (recorded sample, {day})", sample_date=day)
