@@ -1,12 +1,23 @@
 """A fake Open-Meteo (forecast + geocoding) on 127.0.0.1 serving recorded real responses.
 
-Geocoding answers come from the recordings in tests/data/weather (San Francisco, London,
-Enschede, "London, UK" with no results); unknown names get the recorded no-results body.
-Forecasts: London is the merge of two recorded London responses of the same minute (current
-block + daily block, in °F as recorded); New York is the recorded NYC response (°C, no
-probability). There is no San Francisco forecast recording, so SF is the NYC response's shape
-with test values, labelled here: timezone America/Los_Angeles, current 14.0 °C, and daily
-precipitation_probability_max starting at 20.
+Geocoding (`/v1/search`, by `name`, case-insensitive) answers from the recordings in
+tests/data/weather: "San Francisco" (3 candidates), "London" (5), "Enschede" (the city and its
+airport), "Atlantic" (results missing optional fields) and "London, UK" (the recorded empty
+answer of servers before mid-2026). "New York" is a hand-written result in the recorded
+shape (labelled below). Any other name gets the recorded no-results body (no `results` key).
+`countryCode` is ignored, as old servers effectively did: the client must filter.
+
+Forecasts (`/v1/forecast`, by coordinates rounded to 4 decimals): London is the merge of two
+recorded London responses of the same minute (current block + daily block, in °F as
+recorded, 2026-05-11); New York is the recorded NYC response (°C, no probability,
+2026-02-06). There is no San Francisco forecast recording, so SF is the NYC response's shape
+with clearly fake TEST VALUES: timezone America/Los_Angeles, current 14.0 °C, and daily
+precipitation_probability_max [20, 35, 60, 10, 0, 5, 15]. Unknown coordinates get HTTP 400
+with an Open-Meteo style `reason`.
+
+Faults: `fail("/v1/forecast", 503, times=2)`, `fail(..., 429, retry_after=2)`,
+`malformed("/v1/forecast")`; they are served before the normal route, in order.
+Counters: `searches()`, `forecasts()`; every request is in `server.requests`.
 """
 
 from __future__ import annotations
@@ -50,6 +61,7 @@ def sf_forecast() -> dict[str, Any]:
 
 
 SEARCHES = {
+    "atlantic": "search_missing_optional_fields_python-open-meteo.json",
     "san francisco": "search_san_francisco_3_candidates_2026-01-20.json",
     "london": "search_london_5_candidates_2026-01-20.json",
     "enschede": "search_enschede_2_candidates_python-open-meteo.json",
@@ -62,6 +74,7 @@ FORECASTS = {
     "37.7749,-122.4194": sf_forecast,
 }
 
+# Hand-written in the recorded result shape (GeoNames values for New York City).
 NEW_YORK_RESULT = {
     "id": 5128581, "name": "New York", "latitude": 40.71427, "longitude": -74.00597,
     "elevation": 10.0, "feature_code": "PPL", "country_code": "US", "timezone": "America/New_York",
@@ -91,25 +104,55 @@ class FakeWeather:
             return Response(400, {"error": True, "reason": f"no recording for {key}"})
         return Response(body=builder())
 
+    def fail(
+        self,
+        path: str,
+        status: int,
+        times: int = 1,
+        reason: str = "fault injected by the test",
+        retry_after: float | None = None,
+    ) -> None:
+        """Answer the next `times` requests to `path` with an Open-Meteo style error."""
+        headers = {} if retry_after is None else {"Retry-After": f"{retry_after:g}"}
+        response = Response(status, {"error": True, "reason": reason}, headers=headers)
+        self.server.inject("GET", path, response, times)
+
+    def malformed(self, path: str, times: int = 1) -> None:
+        """Answer the next `times` requests to `path` with HTTP 200 and a body that is not JSON."""
+        self.server.inject(
+            "GET", path, Response(200, raw=b'{"latitude": 51.5, "current": {'), times
+        )
+
     @property
     def base_url(self) -> str:
+        """The root URL; both WEATHERBOT_OPEN_METEO_URL and _GEOCODING_URL point here."""
         return self.server.base_url
 
     def searches(self) -> int:
+        """How many geocoding requests arrived."""
         return self.server.count("GET", "/v1/search")
 
     def forecasts(self) -> int:
+        """How many forecast requests arrived."""
         return self.server.count("GET", "/v1/forecast")
+
+    def start(self) -> FakeWeather:
+        """Start serving (on a free loopback port)."""
+        self.server.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving."""
+        self.server.stop()
 
 
 @pytest.fixture
 def fake_weather(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeWeather]:
-    """A running FakeWeather with WEATHERBOT_OPEN_METEO_*_URL pointing at it."""
-    fake = FakeWeather()
-    fake.server.start()
+    """A running FakeWeather with WEATHERBOT_OPEN_METEO_URL and _GEOCODING_URL pointing at it."""
+    fake = FakeWeather().start()
     monkeypatch.setenv("WEATHERBOT_OPEN_METEO_URL", fake.base_url)
     monkeypatch.setenv("WEATHERBOT_OPEN_METEO_GEOCODING_URL", fake.base_url)
     try:
         yield fake
     finally:
-        fake.server.stop()
+        fake.stop()
