@@ -1,277 +1,119 @@
-"""Open-Meteo geocoding and forecast against recorded real responses served over loopback."""
+"""Open-Meteo forecast parsing on recorded responses (°F normalised) and the one request."""
 
 from __future__ import annotations
 
-import json
-import threading
-from datetime import date
-from pathlib import Path
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.fakes.server import Response
 from tests.fakes.weather_server import FakeWeather, london_forecast
+from tests.providers.conftest import recording
 from weatherbot.errors import ProviderError
-from weatherbot.providers.cache import DiskCache
-from weatherbot.providers.geocoding import OpenMeteoGeocoder, choose, rank
 from weatherbot.providers.http import HttpClient
 from weatherbot.providers.models import Place
-from weatherbot.providers.open_meteo import OpenMeteoProvider, parse_forecast
-from weatherbot.providers.registry import build_service
-from weatherbot.settings import load_settings
-from weatherbot.tools.execute import ToolCall, run_tool_calls
-from weatherbot.tools.weather import ToolContext, default_registry
+from weatherbot.providers.open_meteo import OpenMeteoProvider, parse_forecast, to_ms
 
 LONDON = Place("London", 51.50853, -0.12574, "Europe/London", "England", "United Kingdom", "GB")
+NYC = Place("New York", 40.71427, -74.00597, "America/New_York", "New York", "United States", "US")
 
 
-def geocoder(fake: FakeWeather, sleeps: list[float] | None = None) -> OpenMeteoGeocoder:
-    http = HttpClient("Open-Meteo", None, sleep=(sleeps if sleeps is not None else []).append)
-    return OpenMeteoGeocoder(http, fake.base_url)
+def f_to_c(value: float) -> float:
+    return (value - 32) * 5 / 9
 
 
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("San Francisco", "San Francisco, California, United States"),
-        ("San Francisco, CA", "San Francisco, California, United States"),
-        ("London", "London, England, United Kingdom"),
-        ("London, UK", "London, England, United Kingdom"),  # the server ignores the qualifier
-        ("London, Ontario", "London, Ontario, Canada"),
-        ("Enschede", "Enschede, Overijssel, The Netherlands"),  # the airport is skipped
-        ("New York, NY", "New York, United States"),
-        ("伦敦", "London, England, United Kingdom"),
-    ],
-)
-def test_geocoding_resolves_as_a_person_expects(
-    fake_weather: FakeWeather, query: str, expected: str
-) -> None:
-    assert geocoder(fake_weather).resolve(query).display_name == expected
-
-
-def test_unknown_place_is_not_found(fake_weather: FakeWeather) -> None:
-    with pytest.raises(ProviderError) as info:
-        geocoder(fake_weather).resolve("Atlantis")
-    assert info.value.code == "not_found" and "Atlantis" in info.value.message
-
-
-def test_qualifier_that_filters_everything_out_is_not_found(fake_weather: FakeWeather) -> None:
-    with pytest.raises(ProviderError) as info:
-        geocoder(fake_weather).resolve("San Francisco, TX")
-    assert info.value.code == "not_found"
-
-
-def test_comparable_candidates_are_ambiguous() -> None:
-    springfields = [
-        Place(
-            "Springfield",
-            39.8,
-            -89.6,
-            "America/Chicago",
-            "Illinois",
-            "United States",
-            "US",
-            116250,
-            "PPLA",
-        ),
-        Place(
-            "Springfield",
-            37.2,
-            -93.3,
-            "America/Chicago",
-            "Missouri",
-            "United States",
-            "US",
-            169176,
-            "PPLA2",
-        ),
-        Place(
-            "Springfield",
-            42.1,
-            -72.6,
-            "America/New_York",
-            "Massachusetts",
-            "United States",
-            "US",
-            155929,
-            "PPLA2",
-        ),
-    ]
-    with pytest.raises(ProviderError) as info:
-        choose("Springfield", rank(springfields, None), None)
-    assert info.value.code == "ambiguous"
-    assert info.value.candidates[0] == "Springfield, Missouri, United States"
-    assert len(info.value.candidates) == 3
-
-
-def test_missing_optional_fields_do_not_crash() -> None:
-    data = json.loads(
-        (
-            Path(__file__).parent.parent
-            / "data/weather/search_missing_optional_fields_python-open-meteo.json"
-        ).read_text()
-    )
-    from weatherbot.providers.geocoding import _place
-
-    places = [_place(r) for r in data["results"]]
-    assert all(p.country is None or isinstance(p.country, str) for p in places)
-    assert places[0].display_name
-
-
-def test_fahrenheit_recording_is_normalised_to_celsius() -> None:
+def test_fahrenheit_recording_is_normalised_to_metric() -> None:
     forecast = parse_forecast(london_forecast(), LONDON, "Open-Meteo")
-    assert forecast.current is not None
-    assert forecast.current.temperature_c == pytest.approx((46.9 - 32) * 5 / 9)
-    assert forecast.today == date(2026, 5, 11)  # the location's local date, not UTC's
+    current = forecast.current
+    assert current is not None
+    assert current.temperature_c == pytest.approx(8.2778, abs=1e-4)  # 46.9 °F
+    assert current.apparent_temperature_c == pytest.approx(f_to_c(41.1))
+    assert current.wind_speed_ms == pytest.approx(4.5 * 0.44704)  # "mp/h" in the response
+    assert current.description == "clear sky"
+    assert current.time == datetime(2026, 5, 11, 23, 30, tzinfo=ZoneInfo("Europe/London"))
+    assert current.time.utcoffset() is not None
+    assert current.time.utcoffset().total_seconds() == 3600  # type: ignore[union-attr]
+
+
+def test_today_is_the_location_day_with_its_probability() -> None:
+    forecast = parse_forecast(london_forecast(), LONDON, "Open-Meteo")
+    # Recorded at 22:36 UTC: already the 11th's last half hour in London (BST).
+    assert forecast.today == date(2026, 5, 11)
     today = forecast.day(forecast.today)
-    assert today is not None and today.precipitation_probability_pct == 57
-    assert today.temperature_max_c == pytest.approx((53.4 - 32) * 5 / 9)
-    assert forecast.current.description == "clear sky"
-    assert forecast.current.wind_speed_ms == pytest.approx(4.5 * 0.44704)
-
-
-def test_provider_requests_timezone_auto_and_metric(fake_weather: FakeWeather) -> None:
-    http = HttpClient("Open-Meteo", None, sleep=[].append)
-    forecast = OpenMeteoProvider(http, fake_weather.base_url).forecast(LONDON)
-    request = fake_weather.server.requests[-1]
-    assert request.query["timezone"] == "auto"
-    assert "precipitation_probability_max" in request.query["daily"]
-    assert request.headers["user-agent"].startswith("weatherbot/")
+    assert today is not None
+    assert today.precipitation_probability_pct == 57
+    assert today.temperature_max_c == pytest.approx(f_to_c(53.4))
+    assert len(forecast.daily) == 7
     assert forecast.timezone == "Europe/London"
 
 
-def test_retries_5xx_then_succeeds_without_sleeping(fake_weather: FakeWeather) -> None:
-    sleeps: list[float] = []
-    fake_weather.server.inject(
-        "GET", "/v1/forecast", Response(503, {"error": True, "reason": "busy"}), times=2
-    )
-    http = HttpClient("Open-Meteo", None, sleep=sleeps.append)
-    OpenMeteoProvider(http, fake_weather.base_url).forecast(LONDON)
-    assert sleeps == [0.5, 1.0]
-    assert fake_weather.forecasts() == 3
+def test_inches_become_millimetres() -> None:
+    data = london_forecast()
+    data["daily"]["precipitation_sum"] = [0.5] + [None] * 6
+    data["daily_units"]["precipitation_sum"] = "inch"
+    forecast = parse_forecast(data, LONDON, "Open-Meteo")
+    assert forecast.daily[0].precipitation_mm == pytest.approx(12.7)
+    assert forecast.daily[1].precipitation_mm is None
 
 
-@pytest.mark.parametrize(
-    ("response", "code"),
-    [
-        (
-            Response(
-                429,
-                {"error": True, "reason": "Minutely API request limit exceeded"},
-                headers={"Retry-After": "2"},
-            ),
-            "rate_limited",
-        ),
-        (Response(500, {"error": True, "reason": "boom"}), "upstream_error"),
-        (
-            Response(
-                400,
-                {"error": True, "reason": "Latitude must be in range of -90 to 90°. Given: 200.0."},
-            ),
-            "bad_request",
-        ),
-        (Response(200, raw=b"{not json"), "bad_data"),
-    ],
-)
-def test_errors_map_to_codes(fake_weather: FakeWeather, response: Response, code: str) -> None:
-    sleeps: list[float] = []
-    fake_weather.server.inject("GET", "/v1/forecast", response, times=3)
-    http = HttpClient("Open-Meteo", None, sleep=sleeps.append)
+def test_celsius_kmh_recording_and_nulls() -> None:
+    data = recording("forecast_current_hourly_daily_nyc_celsius_2026-02-06.json")
+    data["daily"]["temperature_2m_max"][1] = None
+    forecast = parse_forecast(data, NYC, "Open-Meteo")
+    assert forecast.current is not None
+    assert forecast.current.temperature_c == -1.4
+    assert forecast.current.wind_speed_ms == pytest.approx(4.8 / 3.6)
+    assert forecast.current.apparent_temperature_c is None  # not requested in that recording
+    assert forecast.today == date(2026, 2, 6)
+    assert forecast.daily[1].temperature_max_c is None
+    # No probability in this request: None, never 0.
+    assert forecast.daily[0].precipitation_probability_pct is None
+
+
+def test_coordinates_place_takes_the_response_time_zone() -> None:
+    place = Place("51.5085,-0.1257", 51.5085, -0.1257, "UTC")
+    forecast = parse_forecast(london_forecast(), place, "Open-Meteo")
+    assert forecast.place.timezone == "Europe/London" == forecast.timezone
+
+
+def test_wind_units() -> None:
+    assert to_ms(36, "km/h") == pytest.approx(10)
+    assert to_ms(10, "m/s") == 10
+    assert to_ms(None, "m/s") is None
+
+
+def test_empty_forecast_is_bad_data() -> None:
     with pytest.raises(ProviderError) as info:
-        OpenMeteoProvider(http, fake_weather.base_url).forecast(LONDON)
-    assert info.value.code == code
-    if code == "rate_limited":
-        assert sleeps == [2.0, 2.0]
-    if code == "bad_request":
-        assert "Latitude must be in range" in info.value.message
+        parse_forecast({"timezone": "Europe/London"}, LONDON, "Open-Meteo")
+    assert info.value.code == "bad_data"
 
 
-def test_cache_hit_miss_ttl_and_refresh(tmp_path: Path, fake_weather: FakeWeather) -> None:
-    now = [1000.0]
-    cache = DiskCache(tmp_path / "cache", clock=lambda: now[0])
-    provider = OpenMeteoProvider(
-        HttpClient("Open-Meteo", cache, sleep=[].append), fake_weather.base_url
-    )
-    assert provider.forecast(LONDON).cache_age_s is None
-    now[0] += 240
-    assert provider.forecast(LONDON).cache_age_s == pytest.approx(240)
-    assert fake_weather.forecasts() == 1
-    now[0] += 600
-    provider.forecast(LONDON)
-    assert fake_weather.forecasts() == 2  # expired after 10 minutes
-    refreshing = OpenMeteoProvider(
-        HttpClient("Open-Meteo", cache, refresh=True, sleep=[].append), fake_weather.base_url
-    )
-    refreshing.forecast(LONDON)
-    assert fake_weather.forecasts() == 3
-    (next((tmp_path / "cache").glob("*.json"))).write_text("{corrupt")
-    provider.forecast(LONDON)  # a corrupt entry is a miss, not a crash
+def test_one_request_with_timezone_auto_and_metric(
+    fake_weather: FakeWeather, http: HttpClient
+) -> None:
+    forecast = OpenMeteoProvider(http, None, fake_weather.base_url).forecast(LONDON)
+    (request,) = fake_weather.server.requests
+    assert request.path == "/v1/forecast"
+    assert request.query == {
+        "latitude": "51.5085",
+        "longitude": "-0.1257",
+        "current": "temperature_2m,apparent_temperature,relative_humidity_2m,weather_code,"
+        "wind_speed_10m",
+        "daily": "temperature_2m_max,temperature_2m_min,precipitation_probability_max,"
+        "precipitation_sum,weather_code",
+        "timezone": "auto",
+        "forecast_days": "7",
+        "wind_speed_unit": "ms",
+    }
+    assert request.headers["user-agent"].startswith("weatherbot/")
+    assert forecast.source == "Open-Meteo" and forecast.cache_age_s is None
 
 
-def test_seed_question_costs_one_geocode_and_one_forecast(fake_weather: FakeWeather) -> None:
-    settings = load_settings()
-    ctx = ToolContext(build_service(settings))
-    calls = [
-        ToolCall(
-            "a",
-            "get_current_temperature",
-            '{"location": "San Francisco, CA", "unit": "Fahrenheit"}',
-        ),
-        ToolCall("b", "get_rain_probability", '{"location": "San Francisco, CA"}'),
-    ]
-    gen = run_tool_calls(calls, default_registry(), ctx)
-    results = None
-    while results is None:
-        try:
-            next(gen)
-        except StopIteration as stop:
-            results = stop.value
-    temp, rain = (json.loads(r.output) for r in results)
-    assert (
-        temp["temperature"] == 57.2
-        and temp["location"] == "San Francisco, California, United States"
-    )
-    assert rain["probability_percent"] == 20
-    assert fake_weather.searches() == 1 and fake_weather.forecasts() == 1
-    # A second question on a warm cache makes no request at all.
-    ctx2 = ToolContext(build_service(settings))
-    ctx2.weather.forecast(ctx2.weather.resolve("San Francisco, CA"))
-    assert fake_weather.searches() == 1 and fake_weather.forecasts() == 1
-
-
-def test_failover_to_next_provider_then_honest_no_data(fake_weather: FakeWeather) -> None:
-    from weatherbot.providers.service import WeatherService
-
-    class Down:
-        name, title = "down", "Down"
-
-        def forecast(self, place: Place) -> object:
-            raise ProviderError("unavailable", "cannot reach Down")
-
-    http = HttpClient("Open-Meteo", None, sleep=[].append)
-    good = OpenMeteoProvider(http, fake_weather.base_url)
-    service = WeatherService(geocoder(fake_weather), [Down(), good])  # type: ignore[list-item]
-    forecast = service.forecast(LONDON)
-    assert forecast.source == "Open-Meteo" and "after Down" in forecast.notes[0]
-    dead = WeatherService(geocoder(fake_weather), [Down(), Down()])  # type: ignore[list-item]
-    with pytest.raises(ProviderError, match="no weather data"):
-        dead.forecast(LONDON)
-
-
-def test_concurrent_identical_requests_are_made_once(fake_weather: FakeWeather) -> None:
-    service = build_service(load_settings())
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            service.forecast(service.resolve("London"))
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert not errors
-    assert fake_weather.searches() == 1 and fake_weather.forecasts() == 1
+def test_400_reports_the_reason(fake_weather: FakeWeather, http: HttpClient) -> None:
+    reason = recording("error_400_latitude_out_of_range.json")["reason"]
+    fake_weather.fail("/v1/forecast", 400, reason=reason)
+    with pytest.raises(ProviderError) as info:
+        OpenMeteoProvider(http, None, fake_weather.base_url).forecast(LONDON)
+    assert info.value.code == "bad_request"
+    assert "Latitude must be in range of -90 to 90°. Given: 200.0." in info.value.message
+    assert fake_weather.forecasts() == 1  # a 400 is never retried

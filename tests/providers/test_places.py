@@ -7,8 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from weatherbot.providers.places import (
+    CITY_ALIASES,
     Qualifier,
+    lookup_qualifier,
     parse_coordinates,
+    qualifier_readings,
     split_qualifier,
     uses_fahrenheit,
 )
@@ -29,10 +32,60 @@ from weatherbot.providers.places import (
         ("Springfield", "Springfield", None),
         ("Springfield, Narnia", "Springfield", Qualifier(None, None, text="Narnia")),
         ("Los Angeles, CA, USA", "Los Angeles", Qualifier("US", "California")),
+        ("Sydney, NSW", "Sydney", Qualifier("AU", "New South Wales")),
+        ("Berlin, Germany", "Berlin", Qualifier("DE", None)),
+        ("Manchester, England", "Manchester", Qualifier("GB", None)),
+        ("伦敦，英国", "伦敦", Qualifier(None, None, text="英国")),  # full-width comma
+        ("Paris,", "Paris", None),
     ],
 )
 def test_split_qualifier(query: str, name: str, qualifier: Qualifier | None) -> None:
     assert split_qualifier(query) == (name, qualifier)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("TX", Qualifier("US", "Texas")),
+        ("tx", Qualifier("US", "Texas")),
+        ("Texas", Qualifier("US", "Texas")),
+        # Clashes: the US state wins, as Open-Meteo documents for admin1 abbreviations.
+        ("CA", Qualifier("US", "California")),
+        ("DE", Qualifier("US", "Delaware")),
+        ("IN", Qualifier("US", "Indiana")),
+        ("ME", Qualifier("US", "Maine")),
+        ("AL", Qualifier("US", "Alabama")),
+        ("QC", Qualifier("CA", "Quebec")),
+        ("British Columbia", Qualifier("CA", "British Columbia")),
+        ("Victoria", Qualifier("AU", "Victoria")),
+        ("USA", Qualifier("US", None)),
+        ("UK", Qualifier("GB", None)),
+        ("uk", Qualifier("GB", None)),
+        ("England", Qualifier("GB", None)),
+        ("JP", Qualifier("JP", None)),
+        ("Japan", Qualifier("JP", None)),
+        ("Narnia", None),
+        ("", None),
+    ],
+)
+def test_lookup_qualifier(text: str, expected: Qualifier | None) -> None:
+    assert lookup_qualifier(text) == expected
+
+
+def test_clashing_abbreviations_keep_the_country_as_second_reading() -> None:
+    assert qualifier_readings("GA") == [Qualifier("US", "Georgia"), Qualifier("GA", None)]
+    assert qualifier_readings("Georgia") == [Qualifier("US", "Georgia"), Qualifier("GE", None)]
+    assert qualifier_readings("WA") == [
+        Qualifier("US", "Washington"),
+        Qualifier("AU", "Western Australia"),
+    ]
+
+
+def test_city_aliases() -> None:
+    assert CITY_ALIASES["旧金山"] == CITY_ALIASES["三藩市"] == "San Francisco"
+    assert CITY_ALIASES["倫敦"] == CITY_ALIASES["伦敦"] == "London"
+    assert CITY_ALIASES["奥斯陆"] == "Oslo"
+    assert len(CITY_ALIASES) >= 40
 
 
 @pytest.mark.parametrize(
@@ -44,6 +97,8 @@ def test_split_qualifier(query: str, name: str, qualifier: Qualifier | None) -> 
         ("200,1", None),
         ("Paris", None),
         ("48.85", None),
+        ("90,180", (90.0, 180.0)),
+        ("10,181", None),
     ],
 )
 def test_parse_coordinates(text: str, expected: tuple[float, float] | None) -> None:

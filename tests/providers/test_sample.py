@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 
 import pytest
 
 from weatherbot.errors import ProviderError
+from weatherbot.providers import http
 from weatherbot.providers.registry import build_service
+from weatherbot.providers.service import WeatherService
 from weatherbot.settings import load_settings
 
 
@@ -20,35 +23,58 @@ def no_sockets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "create_connection", refuse)
 
 
-@pytest.mark.usefixtures("no_sockets")
+@pytest.fixture
+def service(no_sockets: None) -> Iterator[WeatherService]:
+    clients_before = dict(http._clients)
+    yield build_service(load_settings(provider="sample"))
+    assert http._clients == clients_before  # no HTTP client was created either
+
+
 @pytest.mark.parametrize(
-    ("query", "name", "temperature", "probability", "day"),
+    ("query", "name", "temperature", "probability", "day", "source"),
     [
-        ("London", "London, England, United Kingdom", (46.9 - 32) * 5 / 9, 57, "2026-05-11"),
-        ("New York, NY", "New York, United States", -0.27, 100, "2026-02-06"),
-        ("纽约", "New York, United States", -0.27, 100, "2026-02-06"),
-        ("Oslo", "Oslo, Norway", -5.8, None, "2026-02-06"),
+        ("London", "London, England, United Kingdom", 8.28, 57, "2026-05-11", "Open-Meteo"),
+        ("London, UK", "London, England, United Kingdom", 8.28, 57, "2026-05-11", "Open-Meteo"),
+        ("伦敦", "London, England, United Kingdom", 8.28, 57, "2026-05-11", "Open-Meteo"),
+        ("New York, NY", "New York, United States", -0.27, 100, "2026-02-06", "OpenWeatherMap"),
+        ("NYC", "New York, United States", -0.27, 100, "2026-02-06", "OpenWeatherMap"),
+        ("纽约", "New York, United States", -0.27, 100, "2026-02-06", "OpenWeatherMap"),
+        ("Oslo", "Oslo, Norway", -5.8, None, "2026-02-06", "MET Norway"),
+        ("奥斯陆", "Oslo, Norway", -5.8, None, "2026-02-06", "MET Norway"),
     ],
 )
 def test_covered_places(
-    query: str, name: str, temperature: float, probability: int | None, day: str
+    service: WeatherService,
+    query: str,
+    name: str,
+    temperature: float,
+    probability: int | None,
+    day: str,
+    source: str,
 ) -> None:
-    service = build_service(load_settings(provider="sample"))
     place = service.resolve(query)
     forecast = service.forecast(place)
     assert place.display_name == name
     assert forecast.current is not None
-    assert forecast.current.temperature_c == pytest.approx(temperature)
+    assert forecast.current.temperature_c == pytest.approx(temperature, abs=0.005)
+    assert forecast.current.time.tzinfo is not None
     today = forecast.day(forecast.today)
     assert today is not None
     assert today.precipitation_probability_pct == probability
-    assert forecast.sample_date == day and "recorded sample" in forecast.source
+    assert forecast.sample_date == day == forecast.today.isoformat()
+    assert forecast.source == f"{source} (recorded sample, {day})"
 
 
-@pytest.mark.usefixtures("no_sockets")
-def test_other_places_list_what_is_covered() -> None:
-    service = build_service(load_settings(provider="sample"))
+def test_oslo_description_reads_as_words(service: WeatherService) -> None:
+    forecast = service.forecast(service.resolve("Oslo"))
+    assert forecast.current is not None and forecast.current.description
+    assert "_" not in forecast.current.description
+
+
+@pytest.mark.parametrize("query", ["Tokyo", "London, Ontario", "48.85,2.35"])
+def test_other_places_are_not_covered(service: WeatherService, query: str) -> None:
     with pytest.raises(ProviderError) as info:
-        service.resolve("Tokyo")
+        service.resolve(query)
     assert info.value.code == "not_covered"
-    assert "London, New York and Oslo" in info.value.message
+    assert info.value.message == "the offline sample only covers London, New York and Oslo"
+    assert info.value.hint == "drop --offline to use live data"
