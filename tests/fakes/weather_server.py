@@ -36,20 +36,24 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "weather"
 
 
 def load(name: str) -> Any:
+    """A recorded body from tests/data/weather."""
     return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 
 def london_forecast() -> dict[str, Any]:
+    """London 2026-05-11 (°F): the recorded current block merged with the recorded daily block."""
     current = load("forecast_current_plus_daily_london_fahrenheit_2026-05-11.json")
     daily = load("forecast_daily_precipitation_probability_max_london_fahrenheit_2026-05-11.json")
     return {**current, "daily": daily["daily"], "daily_units": daily["daily_units"]}
 
 
 def nyc_forecast() -> dict[str, Any]:
+    """The recorded NYC response, 2026-02-06 (°C, km/h, no precipitation probability)."""
     return load("forecast_current_hourly_daily_nyc_celsius_2026-02-06.json")  # type: ignore[no-any-return]
 
 
 def sf_forecast() -> dict[str, Any]:
+    """TEST VALUES in the NYC shape: Los Angeles zone, 14.0 °C now, rain chance 20% today."""
     data = copy.deepcopy(nyc_forecast())
     data.update(latitude=37.7749, longitude=-122.4194, timezone="America/Los_Angeles",
                 utc_offset_seconds=-28800, timezone_abbreviation="GMT-8")  # fmt: skip
