@@ -110,8 +110,13 @@ def test_weather_command(fake_weather: FakeWeather) -> None:
     assert table.exit_code == 0 and "57.2°F" in table.stdout
 
 
-def test_provider_outage_is_reported_not_invented(fake_weather: FakeWeather) -> None:
+def test_provider_outage_is_reported_not_invented(
+    fake_weather: FakeWeather, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tests.fakes.server import Response
+
+    sleeps: list[float] = []
+    monkeypatch.setattr("weatherbot.cli._sleep", sleeps.append)
 
     fake_weather.server.inject(
         "GET", "/v1/forecast", Response(503, {"error": True, "reason": "down"}), times=3
@@ -121,3 +126,4 @@ def test_provider_outage_is_reported_not_invented(fake_weather: FakeWeather) -> 
     doc = json.loads(result.stdout)
     assert all(c["error"] == "upstream_error" for c in doc["tool_calls"])
     assert "%" not in doc["answer"]
+    assert sleeps == [0.5, 1.0]  # retried with backoff, through the injected sleep

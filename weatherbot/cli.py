@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal, NoReturn
@@ -152,12 +153,22 @@ def _backend_name(settings: Any, verbose: bool) -> str:
     return name
 
 
+def _sleep(seconds: float) -> None:
+    """Backoff and poll waits of the CLI (one seam, so tests can replace it)."""
+    time.sleep(seconds)
+
+
 def _session(settings: Any, name: str, err: Any) -> Any:
     from rich.text import Text
 
     from weatherbot.conversation import Session
 
-    return Session(settings, name, on_warning=lambda m: err.print(Text(m, style="yellow")))
+    return Session(
+        settings,
+        name,
+        sleep=lambda s: _sleep(s),
+        on_warning=lambda m: err.print(Text(m, style="yellow")),
+    )
 
 
 def _read_question(words: list[str]) -> str:

@@ -240,7 +240,7 @@ class Session:
             question=question,
             thread_id=thread_id,
             assistant_id=assistant_id,
-            tool_context=ToolContext(build_service(self.settings)),
+            tool_context=ToolContext(build_service(self.settings, sleep=self._runtime.sleep)),
             stream=self.settings.stream if stream is None else stream,
             history=list(record.get("history", [])),
         )
