@@ -49,18 +49,13 @@ KEYS_HELP = (
 
 
 def _provider_names() -> list[str]:
-    """Known provider names for completion (empty if the registry cannot say)."""
+    """Known provider names for completion."""
+    from weatherbot.providers.registry import provider_names
+
     try:
-        from weatherbot.providers import registry
-    except ImportError:
+        return provider_names()
+    except Exception:  # a broken third-party plugin must never break the prompt
         return []
-    names = getattr(registry, "provider_names", None) or getattr(registry, "available", None)
-    if callable(names):
-        try:
-            return sorted(str(n) for n in names())
-        except Exception:  # completion must never break the prompt
-            return []
-    return []
 
 
 def command_choices() -> dict[str, list[str]]:
