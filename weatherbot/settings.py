@@ -31,7 +31,9 @@ _CONFIG_KEYS = {
     "open_meteo_geocoding_url": "WEATHERBOT_OPEN_METEO_GEOCODING_URL",
     "contact": "WEATHERBOT_CONTACT",
     "stream": "WEATHERBOT_STREAM",
+    "api_timeout": "WEATHERBOT_API_TIMEOUT",
 }
+DEFAULT_API_TIMEOUT_S = 60.0
 
 
 class Secret:
@@ -78,6 +80,8 @@ class Settings:
     open_meteo_geocoding_url: str = DEFAULT_OPEN_METEO_GEOCODING_URL
     contact: str | None = None
     stream: bool = False
+    # Seconds to wait for the model API to answer one request (slow local models want more).
+    api_timeout: float = DEFAULT_API_TIMEOUT_S
     verbose: bool = False
     debug: bool = False
     refresh: bool = False
@@ -185,6 +189,15 @@ def load_settings(
         elif middle.endswith("_URL"):
             provider_urls[middle[: -len("_URL")].lower()] = value
 
+    api_timeout_text = get("WEATHERBOT_API_TIMEOUT")
+    try:
+        api_timeout = float(api_timeout_text) if api_timeout_text else DEFAULT_API_TIMEOUT_S
+    except ValueError:
+        api_timeout = -1.0
+    if not 0 < api_timeout < float("inf"):
+        raise ConfigError(
+            f"WEATHERBOT_API_TIMEOUT must be a positive number of seconds, not {api_timeout_text!r}"
+        )
     api_key = get("OPENAI_API_KEY")
     stream_flag = flags.get("stream")
     fallback = get("WEATHERBOT_FALLBACK_PROVIDERS")
@@ -206,6 +219,7 @@ def load_settings(
         stream=bool(stream_flag)
         if stream_flag is not None
         else _truthy(get("WEATHERBOT_STREAM") or ""),
+        api_timeout=api_timeout,
         verbose=bool(flags.get("verbose")),
         debug=bool(flags.get("debug")),
         refresh=bool(flags.get("refresh")),

@@ -39,6 +39,8 @@ class FakeChat(FakeServer):
         self.omit_call_ids = False
         self.rejects_tools = False
         self.rejects_stream_options = False
+        # Consumed one per streamed completion: close the connection after that many chunks.
+        self.drop_streams: list[int | None] = []
         self._ids = itertools.count(1)
         self.route("POST", "/v1/chat/completions")(self._completions)
 
@@ -121,7 +123,10 @@ class FakeChat(FakeServer):
         completion_id = f"chatcmpl-fake{next(self._ids):06d}"
         if body.get("stream"):
             include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-            return Response(events=self._stream(completion_id, reply, include_usage))
+            drop = self.drop_streams.pop(0) if self.drop_streams else None
+            return Response(
+                events=self._stream(completion_id, reply, include_usage), drop_after=drop
+            )
         return Response(200, self._completion(completion_id, reply))
 
     def _finish_reason(self, reply: Reply) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import struct
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -40,6 +42,10 @@ class Response:
     events: Iterable[tuple[str | None, str]] | None = None
     # Fault: close the connection after this many SSE events (a dropped stream).
     drop_after: int | None = None
+    # Fault: reset the connection (TCP RST) without sending a byte of the response.
+    reset: bool = False
+    # Fault: never answer (until the server stops); the client's read timeout must fire.
+    hang: bool = False
 
 
 Handler = Callable[[Request], Response]
@@ -61,6 +67,8 @@ class FakeServer:
         self._thread: threading.Thread | None = None
         # Faults queued per (method, path regex): a list of Responses served before the route.
         self._faults: list[tuple[str, re.Pattern[str], Response]] = []
+        # Set by stop(): releases handlers stuck in a `hang` fault.
+        self._released = threading.Event()
 
     def route(self, method: str, pattern: str) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
@@ -126,6 +134,15 @@ class FakeServer:
                     body,
                 )
                 response = fake._dispatch(request)
+                if response.hang:
+                    fake._released.wait(timeout=60)
+                if response.reset or response.hang:
+                    # SO_LINGER 0: closing sends RST, as a crashed proxy or server would.
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
+                    self.close_connection = True
+                    return
                 if response.events is not None:
                     self._send_sse(response)
                     return
@@ -171,10 +188,12 @@ class FakeServer:
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
+        self._released.clear()
         self._thread.start()
         return self
 
     def stop(self) -> None:
+        self._released.set()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()

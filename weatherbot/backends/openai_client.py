@@ -12,7 +12,6 @@ from weatherbot.settings import Settings
 if TYPE_CHECKING:
     import openai
 
-API_TIMEOUT_S = 60.0
 API_CONNECT_TIMEOUT_S = 5.0
 API_MAX_RETRIES = 2
 
@@ -32,7 +31,9 @@ def make_client(settings: Settings, backend: str) -> openai.OpenAI:
     return openai.OpenAI(
         api_key=key,
         base_url=settings.base_url,
-        timeout=httpx2.Timeout(API_TIMEOUT_S, connect=API_CONNECT_TIMEOUT_S),
+        timeout=httpx2.Timeout(
+            settings.api_timeout, connect=min(API_CONNECT_TIMEOUT_S, settings.api_timeout)
+        ),
         max_retries=API_MAX_RETRIES,
         default_headers={"User-Agent": f"weatherbot/{__version__}"},
     )
