@@ -272,11 +272,16 @@ def _ask_rendered(session: Any, text: str, consoles: Any, settings: Any) -> None
 
 
 def _ask_json(session: Any, text: str, name: str) -> None:
+    from weatherbot.events import Notice
     from weatherbot.render.json_output import build_json, dumps
+    from weatherbot.render.sanitize import clean
 
     events: list[Any] = []
     try:
         for event in session.ask(text):
+            if isinstance(event, Notice):
+                # Warnings (a thread re-created, a run cancelled) still reach the user.
+                _err_print(clean(event.text), "yellow")
             events.append(event)
     except (WeatherbotError, KeyboardInterrupt) as exc:
         doc = build_json(events, name, session.model)
