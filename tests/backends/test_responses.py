@@ -25,6 +25,7 @@ from weatherbot.errors import APIError, Interrupted, ProviderError, RunFailed
 from weatherbot.events import (
     Done,
     Event,
+    Notice,
     RunStatus,
     TextDelta,
     ToolCallFinished,
@@ -346,13 +347,15 @@ def test_tool_rounds_are_capped(fake: FakeResponses, backend: ResponsesBackend) 
     assert "57.2°F" in done.answer
 
 
-def test_unknown_conversation_is_mapped_without_key(
+def test_unknown_conversation_is_replaced_with_a_notice(
     fake: FakeResponses, backend: ResponsesBackend
 ) -> None:
-    with pytest.raises(APIError) as info:
-        list(backend.run_turn(request("conv_missing")))
-    assert "404" in str(info.value) and "conv_missing" in str(info.value)
-    assert "sk-test" not in str(info.value) and "sk-test" not in str(info.value.hint)
+    # Deleted on the server (or never there): a new conversation, and the user is told.
+    events, done = run(backend, request("conv_missing"))
+    notices = [e.text for e in events if isinstance(e, Notice)]
+    assert notices == ["the conversation was deleted on the server; started a new one"]
+    assert done.ids.thread_id != "conv_missing" and done.ids.thread_id in fake.conversations
+    assert "57.2°F" in done.answer
 
 
 def test_delete_thread_and_no_assistant(fake: FakeResponses, backend: ResponsesBackend) -> None:

@@ -16,7 +16,7 @@ from weatherbot.backends.base import (
 )
 from weatherbot.backends.openai_client import PollSchedule, make_client, map_openai_error
 from weatherbot.errors import APIError, Interrupted, RunFailed
-from weatherbot.events import Done, Event, Ids, RunStatus, TextDelta
+from weatherbot.events import Done, Event, Ids, Notice, RunStatus, TextDelta
 from weatherbot.tools.execute import ToolCall, error_output, run_tool_calls
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from openai.types.responses import Response
 
 INTERRUPTED_MESSAGE = "cancelled the response; the conversation is free for your next question"
+THREAD_GONE_NOTICE = "the conversation was deleted on the server; started a new one"
 PENDING = ("queued", "in_progress")
 # The SDK has no poll deadline; a response still running after this long is cancelled.
 POLL_DEADLINE_S = 600.0
@@ -185,22 +186,34 @@ class ResponsesBackend:
             "store": True,
         }
         inputs: list[Any] = [{"role": "user", "content": request.question}]
+        thread_id = request.thread_id
         try:
             for round_no in range(MAX_TOOL_ROUNDS + 1):
-                if request.stream:
-                    step = yield from self._streamed(base, inputs)
-                else:
-                    step = yield from self._polled(base, inputs)
+                try:
+                    if request.stream:
+                        step = yield from self._streamed(base, inputs)
+                    else:
+                        step = yield from self._polled(base, inputs)
+                except openai.NotFoundError as exc:
+                    if round_no or "conversation" not in _message_of(exc).lower():
+                        raise
+                    # The remembered conversation was deleted on the server: start a new one.
+                    thread_id = base["conversation"] = self.create_thread()
+                    yield Notice(THREAD_GONE_NOTICE)
+                    if request.stream:
+                        step = yield from self._streamed(base, inputs)
+                    else:
+                        step = yield from self._polled(base, inputs)
                 response = step.response
                 try:
                     _raise_for_end_state(response)
                 except RunFailed:
-                    self._settle_calls(request.thread_id, f"the response ended {response.status}")
+                    self._settle_calls(thread_id, f"the response ended {response.status}")
                     raise
                 if not step.calls:
                     yield Done(
                         output_text(response),
-                        Ids(None, request.thread_id, response.id),
+                        Ids(None, thread_id, response.id),
                         "completed",
                         _usage(response),
                     )
@@ -217,11 +230,11 @@ class ResponsesBackend:
                 ]
         except KeyboardInterrupt:
             self._cancel_active()
-            self._settle_calls(request.thread_id, "the user cancelled this request")
+            self._settle_calls(thread_id, "the user cancelled this request")
             raise Interrupted(INTERRUPTED_MESSAGE) from None
         except openai.OpenAIError as exc:
             raise map_openai_error(exc) from None
-        self._settle_calls(request.thread_id, "too many tool rounds; the request was stopped")
+        self._settle_calls(thread_id, "too many tool rounds; the request was stopped")
         raise APIError(
             f"the model kept calling tools for {MAX_TOOL_ROUNDS} rounds without answering",
             hint="ask a simpler question, or try another model",
@@ -375,3 +388,12 @@ def _raise_for_end_state(response: Any) -> None:
     if status == "cancelled":
         raise RunFailed("cancelled", "the response was cancelled on the server")
     raise RunFailed(str(status))
+
+
+def _message_of(exc: Exception) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, Mapping):
+        error = body.get("error", body)
+        if isinstance(error, Mapping) and isinstance(error.get("message"), str):
+            return str(error["message"])
+    return str(getattr(exc, "message", exc))
