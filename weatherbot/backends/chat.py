@@ -19,7 +19,7 @@ from weatherbot.backends.base import (
 )
 from weatherbot.backends.openai_client import make_client, map_openai_error
 from weatherbot.errors import APIError, ConfigError, Interrupted
-from weatherbot.events import Done, Event, Ids, TextDelta
+from weatherbot.events import Done, Event, Ids, Notice, TextDelta
 from weatherbot.tools.execute import ToolCall, run_tool_calls
 
 if TYPE_CHECKING:
@@ -343,6 +343,7 @@ class ChatBackend:
         step = _Step()
         texts: list[str] = []
         partial: dict[int, _PartialCall] = {}
+        finished = False
         try:
             for chunk in stream:
                 step.completion_id = step.completion_id or getattr(chunk, "id", None)
@@ -351,6 +352,7 @@ class ChatBackend:
                     step.usage = usage
                 # The include_usage chunk has `choices: []`.
                 for choice in getattr(chunk, "choices", None) or []:
+                    finished = finished or bool(getattr(choice, "finish_reason", None))
                     delta = getattr(choice, "delta", None)
                     if delta is None:
                         continue
@@ -373,6 +375,18 @@ class ChatBackend:
             self._active_stream = None
             stream.close()
         step.text = "".join(texts)
+        if not finished:
+            # The connection dropped mid-completion (no finish_reason): a completion cannot
+            # be resumed, so ask for the same step again and show only what is missing.
+            again = self._plain_step(messages, tools)
+            if again.text.startswith(step.text):
+                if again.text != step.text:
+                    yield TextDelta(again.text[len(step.text) :])
+            else:
+                yield Notice("the answer's stream was cut off; here it is again in full")
+                yield TextDelta("\n\n" + again.text)
+            again.usage = _add_usage(_add_usage(None, step.usage), again.usage)
+            return again
         step.calls = [
             ToolCall(p.id or _new_call_id(), p.name, p.arguments)
             for _, p in sorted(partial.items())
