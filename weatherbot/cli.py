@@ -430,6 +430,9 @@ def thread_list(
 
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
+
+        from weatherbot.render.sanitize import clean
 
         settings = _settings(backend=backend)
         session = _session(settings, settings.resolved_backend(), Console(stderr=True))
@@ -445,7 +448,8 @@ def thread_list(
             # Pipes get one tab-separated line per thread, easy to cut and grep.
             for t in threads:
                 mark = "*" if t.current else ""
-                typer.echo(f"{t.id}\t{t.backend}\t{_when(t.last_used_at)}\t{mark}\t{t.title}")
+                fields = (t.id, t.backend, _when(t.last_used_at), mark, t.title)
+                typer.echo("\t".join(clean(field) for field in fields))
             return
         table = Table(box=None, pad_edge=False)
         table.add_column("", no_wrap=True)
@@ -454,7 +458,14 @@ def thread_list(
         table.add_column("last used", no_wrap=True)
         table.add_column("title", overflow="ellipsis", no_wrap=True)
         for t in threads:
-            table.add_row("*" if t.current else "", t.id, t.backend, _when(t.last_used_at), t.title)
+            # Titles are the user's text: no markup, no escape sequences.
+            table.add_row(
+                "*" if t.current else "",
+                Text(clean(t.id)),
+                Text(clean(t.backend)),
+                _when(t.last_used_at),
+                Text(clean(t.title)),
+            )
         out.print(table)
 
     _guarded(debug, body)
