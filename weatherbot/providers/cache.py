@@ -16,9 +16,12 @@ FORECAST_TTL_S = 10 * 60
 GEOCODING_TTL_S = 30 * 24 * 3600
 
 
-def request_key(url: str, params: Mapping[str, Any]) -> str:
-    """A cache key for a GET: the URL plus its parameters in sorted order."""
-    return url + "?" + "&".join(f"{k}={params[k]}" for k in sorted(params))
+def request_key(url: str, params: Mapping[str, Any], secret: frozenset[str] = frozenset()) -> str:
+    """A cache key for a GET: the URL plus its parameters in sorted order.
+
+    Parameters named in `secret` (API keys) are left out: the key is written into cache files.
+    """
+    return url + "?" + "&".join(f"{k}={params[k]}" for k in sorted(params) if k not in secret)
 
 
 class DiskCache:
@@ -38,6 +41,10 @@ class DiskCache:
         self.directory = directory
         self.refresh = refresh
         self._clock = clock
+
+    def now(self) -> float:
+        """The cache's clock (seconds since the epoch); tests inject it."""
+        return self._clock()
 
     def _path(self, key: str) -> Path:
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from weatherbot import __version__
@@ -22,6 +23,20 @@ READ_TIMEOUT_S = 15.0
 PROJECT_URL = "https://github.com/weatherbot/weatherbot"
 
 Sleep = Callable[[float], None]
+# A provider's own reading of an error response (its error object), or None for the generic one.
+ErrorMapper = Callable[["httpx2.Response"], ProviderError | None]
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A GET answer with the headers that matter for caching; `data` is None on 304."""
+
+    data: Any
+    not_modified: bool = False
+    last_modified: str | None = None
+    expires: str | None = None
+    date: str | None = None
+
 
 # One connection pool per provider and process, so `chat` reuses connections across questions.
 _clients: dict[tuple[str, str], httpx2.Client] = {}
@@ -83,8 +98,41 @@ class HttpClient:
         url: str,
         params: Mapping[str, Any],
         headers: Mapping[str, str] | None = None,
+        on_error: ErrorMapper | None = None,
     ) -> Any:
-        """The parsed JSON body of a successful GET; ProviderError otherwise."""
+        """The parsed JSON body of a successful GET; ProviderError otherwise.
+
+        `on_error` lets a provider turn its own error bodies into a clearer ProviderError.
+        """
+        return _json_body(self.title, self._get(url, params, headers, on_error))
+
+    def get_conditional(
+        self,
+        url: str,
+        params: Mapping[str, Any],
+        headers: Mapping[str, str] | None = None,
+        if_modified_since: str | None = None,
+        on_error: ErrorMapper | None = None,
+    ) -> Fetched:
+        """A GET that may be answered 304 (then `not_modified`, no data), with cache headers."""
+        sent = dict(headers or {})
+        if if_modified_since:
+            sent["If-Modified-Since"] = if_modified_since
+        response = self._get(url, params, sent, on_error)
+        last_modified = response.headers.get("Last-Modified")
+        expires = response.headers.get("Expires")
+        served = response.headers.get("Date")
+        if response.status_code == 304:
+            return Fetched(None, True, last_modified or if_modified_since, expires, served)
+        return Fetched(_json_body(self.title, response), False, last_modified, expires, served)
+
+    def _get(
+        self,
+        url: str,
+        params: Mapping[str, Any],
+        headers: Mapping[str, str] | None,
+        on_error: ErrorMapper | None,
+    ) -> httpx2.Response:
         import httpx2
 
         sent_headers = {"User-Agent": self.user_agent, **(headers or {})}
@@ -114,9 +162,10 @@ class HttpClient:
                     ) from exc
             else:
                 if response.status_code < 400:
-                    return _json_body(self.title, response)
+                    return response
                 if response.status_code not in RETRY_STATUSES or last_try:
-                    raise status_error(self.title, response)
+                    mapped = on_error(response) if on_error is not None else None
+                    raise mapped or status_error(self.title, response)
                 retry_after = _retry_after(response.headers.get("Retry-After"))
                 if retry_after is not None:
                     wait = retry_after

@@ -52,7 +52,44 @@ def _sample(settings: Settings, http_factory: HttpFactory) -> Provider:
     return SampleProvider()
 
 
-PROVIDERS: dict[str, ProviderFactory] = {"open-meteo": _open_meteo, SAMPLE: _sample}
+def _met_norway(settings: Settings, http_factory: HttpFactory) -> Provider:
+    from weatherbot.providers.met_norway import DEFAULT_URL, TITLE, MetNorwayProvider
+
+    url = settings.provider_urls.get("met_norway", DEFAULT_URL)
+    return MetNorwayProvider(http_factory(TITLE), http_factory.cache, url)
+
+
+def _nws(settings: Settings, http_factory: HttpFactory) -> Provider:
+    from weatherbot.providers.nws import DEFAULT_URL, TITLE, NwsProvider
+
+    url = settings.provider_urls.get("nws", DEFAULT_URL)
+    return NwsProvider(http_factory(TITLE), http_factory.cache, url)
+
+
+def _openweathermap(settings: Settings, http_factory: HttpFactory) -> Provider:
+    from weatherbot.providers import openweathermap as owm
+
+    key = owm.require_key(settings.provider_keys.get("openweathermap"))
+    url = settings.provider_urls.get("openweathermap", owm.DEFAULT_URL)
+    return owm.OpenWeatherMapProvider(http_factory(owm.TITLE), http_factory.cache, key, url)
+
+
+def _weatherapi(settings: Settings, http_factory: HttpFactory) -> Provider:
+    from weatherbot.providers import weatherapi as wa
+
+    key = wa.require_key(settings.provider_keys.get("weatherapi"))
+    url = settings.provider_urls.get("weatherapi", wa.DEFAULT_URL)
+    return wa.WeatherApiProvider(http_factory(wa.TITLE), http_factory.cache, key, url)
+
+
+PROVIDERS: dict[str, ProviderFactory] = {
+    "open-meteo": _open_meteo,
+    "met-norway": _met_norway,
+    "nws": _nws,
+    "openweathermap": _openweathermap,
+    "weatherapi": _weatherapi,
+    SAMPLE: _sample,
+}
 
 
 def _plugins() -> dict[str, EntryPoint]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, date, datetime
 from importlib import resources
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from weatherbot.errors import ProviderError
-from weatherbot.providers.models import Current, Day, Forecast, Place
+from weatherbot.providers.met_norway import parse_locationforecast
+from weatherbot.providers.models import Forecast, Place
 from weatherbot.providers.open_meteo import parse_forecast
+from weatherbot.providers.openweathermap import parse_onecall
 from weatherbot.providers.places import CITY_ALIASES, parse_coordinates, split_qualifier
 
 LONDON = Place(
@@ -79,70 +79,12 @@ def _london() -> Forecast:
 
 def _new_york() -> Forecast:
     data = _load("onecall_3.0_nyc_metric_2026-02-06.json")
-    tz = ZoneInfo(str(data["timezone"]))
-    now = data["current"]
-    days = tuple(
-        Day(
-            date=datetime.fromtimestamp(int(d["dt"]), tz).date(),
-            temperature_max_c=float(d["temp"]["max"]),
-            temperature_min_c=float(d["temp"]["min"]),
-            # One Call gives the chance of precipitation as a fraction 0-1.
-            precipitation_probability_pct=float(d["pop"]) * 100 if "pop" in d else None,
-            precipitation_mm=float(d.get("rain", 0)) + float(d.get("snow", 0)),
-            description=str(d["weather"][0]["description"]) if d.get("weather") else None,
-        )
-        for d in data["daily"]
-    )
-    time = datetime.fromtimestamp(int(now["dt"]), tz)
-    current = Current(
-        time=time,
-        temperature_c=float(now["temp"]),
-        apparent_temperature_c=float(now["feels_like"]),
-        humidity_pct=float(now["humidity"]),
-        wind_speed_ms=float(now["wind_speed"]),
-        description=str(now["weather"][0]["description"]) if now.get("weather") else None,
-    )
-    return Forecast(
-        NEW_YORK, "OpenWeatherMap", str(data["timezone"]), time.date(),
-        datetime.now(UTC), current=current, daily=days,
-    )  # fmt: skip
-
-
-def _met_symbol(code: object) -> str:
-    """MET's run-together symbol code as words: "partlycloudy_night" -> "partly cloudy"."""
-    words = str(code).split("_")[0]
-    for prefix in ("clear", "partly", "heavy", "light"):
-        if words.startswith(prefix):
-            words = prefix + " " + words[len(prefix) :]
-    return words.replace("showers", " showers").replace("  ", " ")
+    return parse_onecall(data, NEW_YORK, "OpenWeatherMap")
 
 
 def _oslo() -> Forecast:
     data = _load("locationforecast_compact_oslo_2026-02-06.json")
-    tz = ZoneInfo(OSLO.timezone)
-    series = data["properties"]["timeseries"]
-    first = series[0]
-    time = datetime.fromisoformat(first["time"].replace("Z", "+00:00")).astimezone(tz)
-    details = first["data"]["instant"]["details"]
-    current = Current(
-        time=time,
-        temperature_c=float(details["air_temperature"]),
-        humidity_pct=float(details["relative_humidity"]),
-        wind_speed_ms=float(details["wind_speed"]),
-        description=_met_symbol(first["data"]["next_1_hours"]["summary"]["symbol_code"]),
-    )
-    by_day: dict[date, list[float]] = {}
-    for entry in series:
-        local = datetime.fromisoformat(entry["time"].replace("Z", "+00:00")).astimezone(tz)
-        t = entry["data"]["instant"]["details"].get("air_temperature")
-        if isinstance(t, int | float):
-            by_day.setdefault(local.date(), []).append(float(t))
-    # MET's compact product has no probability of precipitation: None, never 0.
-    days = tuple(Day(d, max(v), min(v), None) for d, v in sorted(by_day.items()))
-    return Forecast(
-        OSLO, "MET Norway", OSLO.timezone, time.date(), datetime.now(UTC),
-        current=current, daily=days,
-    )  # fmt: skip
+    return parse_locationforecast(data, OSLO, "MET Norway")
 
 
 _BUILDERS = {LONDON.key: _london, NEW_YORK.key: _new_york, OSLO.key: _oslo}

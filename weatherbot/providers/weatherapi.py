@@ -1,0 +1,221 @@
+"""WeatherAPI.com `forecast.json` by coordinates; needs WEATHERBOT_WEATHERAPI_API_KEY."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import UTC, date, datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from weatherbot.errors import ConfigError, ProviderError
+from weatherbot.providers.cache import FORECAST_TTL_S, DiskCache, request_key
+from weatherbot.providers.http import HttpClient
+from weatherbot.providers.models import Alert, Current, Day, Forecast, Place
+from weatherbot.settings import Secret
+
+if TYPE_CHECKING:
+    import httpx2
+
+DEFAULT_URL = "https://api.weatherapi.com"
+FORECAST_PATH = "/v1/forecast.json"
+TITLE = "WeatherAPI.com"
+KEY_ENV = "WEATHERBOT_WEATHERAPI_API_KEY"
+# The free plan's horizon; paid plans go to 14, but asking beyond the plan is refused.
+DAYS = 3
+KEY_CODES = frozenset({1002, 2006, 2008, 2009})
+
+
+def require_key(key: Secret | None) -> Secret:
+    """The configured key, or a ConfigError (exit 2) naming the variable to set."""
+    if not key:
+        raise ConfigError(
+            "the weatherapi provider needs an API key",
+            hint=f"set {KEY_ENV}, or use --provider open-meteo",
+        )
+    return key
+
+
+def error_from_body(status: int, body: Any) -> ProviderError | None:
+    """WeatherAPI's `{"error": {"code", "message"}}` as a ProviderError (None if absent)."""
+    error = body.get("error") if isinstance(body, Mapping) else None
+    if not isinstance(error, Mapping):
+        return None
+    code = error.get("code")
+    message = " ".join(str(error.get("message") or "").split())
+    text = f"{TITLE} error {code}: {message}" if message else f"{TITLE} error {code}"
+    if code in KEY_CODES:
+        return ProviderError("unauthorized", text, hint=f"check {KEY_ENV}")
+    if code == 2007:
+        return ProviderError("rate_limited", text, hint="the monthly quota is used up")
+    if code == 1006:
+        return ProviderError("not_found", text)
+    if status >= 500:
+        return ProviderError("upstream_error", text, hint="try again later")
+    return ProviderError("bad_request", text)
+
+
+def _on_error(response: httpx2.Response) -> ProviderError | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return error_from_body(response.status_code, body)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _text(block: Mapping[str, Any]) -> str | None:
+    condition = block.get("condition")
+    text = condition.get("text") if isinstance(condition, Mapping) else None
+    return text.strip() if isinstance(text, str) else None
+
+
+def _chance(day: Mapping[str, Any]) -> float | None:
+    # Two integer percentages (rain, snow); the chance of precipitation is the larger.
+    values = [_number(day.get(k)) for k in ("daily_chance_of_rain", "daily_chance_of_snow")]
+    known = [v for v in values if v is not None]
+    return max(known) if known else None
+
+
+def _alerts(data: Mapping[str, Any]) -> tuple[Alert, ...] | None:
+    block = data.get("alerts")
+    if not isinstance(block, Mapping) or not isinstance(block.get("alert"), list):
+        return None  # not asked for (alerts=yes) or not answered: unknown, not "none"
+    alerts: list[Alert] = []
+    for item in block["alert"]:
+        if not isinstance(item, Mapping):
+            continue
+        expires = item.get("expires")
+        try:
+            when = datetime.fromisoformat(expires) if isinstance(expires, str) else None
+        except ValueError:
+            when = None
+        alerts.append(
+            Alert(
+                event=str(item.get("event") or item.get("headline") or "alert"),
+                headline=item.get("headline") if isinstance(item.get("headline"), str) else None,
+                severity=item.get("severity") if isinstance(item.get("severity"), str) else None,
+                expires=when,
+            )
+        )
+    return tuple(alerts)
+
+
+def parse_forecast(data: Mapping[str, Any], place: Place, source: str = TITLE) -> Forecast:
+    """Typed values from `forecast.json`: the `_c`/`_kph`/`_mm` twins, epochs for times.
+
+    `localtime` is "2023-04-28 2:25" (hour not zero-padded), so times come from the epochs and
+    the IANA `tz_id`; `forecastday[].date` is a padded ISO date and is used as it is.
+    """
+    location = _mapping(data.get("location"))
+    zone_name = str(location.get("tz_id") or place.timezone or "UTC")
+    tz: tzinfo
+    try:
+        tz = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone_name, tz = "UTC", UTC
+    now = data.get("current")
+    current = None
+    if isinstance(now, Mapping) and _number(now.get("temp_c")) is not None:
+        wind_kph = _number(now.get("wind_kph"))
+        current = Current(
+            time=datetime.fromtimestamp(int(now["last_updated_epoch"]), tz),
+            temperature_c=float(now["temp_c"]),
+            apparent_temperature_c=_number(now.get("feelslike_c")),
+            humidity_pct=_number(now.get("humidity")),
+            wind_speed_ms=None if wind_kph is None else round(wind_kph / 3.6, 2),
+            description=_text(now),
+        )
+    days: list[Day] = []
+    forecast = _mapping(data.get("forecast"))
+    for entry in forecast.get("forecastday") or []:
+        day = entry.get("day") if isinstance(entry, Mapping) else None
+        if not isinstance(day, Mapping):
+            continue
+        days.append(
+            Day(
+                date=date.fromisoformat(str(entry["date"])),
+                temperature_max_c=_number(day.get("maxtemp_c")),
+                temperature_min_c=_number(day.get("mintemp_c")),
+                precipitation_probability_pct=_chance(day),
+                precipitation_mm=_number(day.get("totalprecip_mm")),
+                description=_text(day),
+            )
+        )
+    if current is None and not days:
+        raise ProviderError("bad_data", f"{source} sent a forecast without data")
+    epoch = location.get("localtime_epoch")
+    if isinstance(epoch, int):
+        today = datetime.fromtimestamp(epoch, tz).date()
+    else:
+        today = current.time.date() if current else days[0].date
+    return Forecast(
+        place=replace(place, timezone=zone_name),
+        source=source,
+        timezone=zone_name,
+        today=today,
+        fetched_at=datetime.now(UTC),
+        current=current,
+        daily=tuple(days),
+        alerts=_alerts(data),
+    )
+
+
+class WeatherApiProvider:
+    """WeatherAPI.com by our own coordinates (its own fuzzy place matching is skipped)."""
+
+    name = "weatherapi"
+    title = TITLE
+
+    def __init__(
+        self, http: HttpClient, cache: DiskCache | None, key: Secret, base_url: str = DEFAULT_URL
+    ) -> None:
+        self.http = http
+        self.cache = cache
+        self._key = key
+        self.url = base_url.rstrip("/") + FORECAST_PATH
+
+    def params(self, place: Place) -> dict[str, str | int]:
+        """The query without the key (which is added only when sending)."""
+        return {
+            "q": f"{place.latitude:.4f},{place.longitude:.4f}",
+            "days": DAYS,
+            "alerts": "yes",
+            "aqi": "no",
+        }
+
+    def _fetch(self, params: Mapping[str, str | int]) -> Any:
+        data = self.http.get_json(
+            self.url, {**params, "key": self._key.reveal()}, on_error=_on_error
+        )
+        error = error_from_body(200, data)
+        if error is not None:
+            raise error
+        return data
+
+    def forecast(self, place: Place) -> Forecast:
+        """Current conditions, up to DAYS local days and active alerts."""
+        params = self.params(place)
+        age: float | None = None
+        if self.cache is None:
+            data = self._fetch(params)
+        else:
+            data, age = self.cache.fetch(
+                request_key(self.url, params), FORECAST_TTL_S, lambda: self._fetch(params)
+            )
+        if not isinstance(data, Mapping):
+            raise ProviderError("bad_data", f"{self.title} sent a malformed forecast")
+        try:
+            result = parse_forecast(data, place, self.title)
+        except (TypeError, ValueError, KeyError) as exc:
+            raise ProviderError("bad_data", f"{self.title} sent a malformed forecast") from exc
+        return result if age is None else replace(result, cache_age_s=age)
