@@ -18,6 +18,13 @@ DEFAULT_OPEN_METEO_URL = "https://api.open-meteo.com"
 DEFAULT_OPEN_METEO_GEOCODING_URL = "https://geocoding-api.open-meteo.com"
 OPENAI_HOSTS = ("api.openai.com",)
 UNIT_SYSTEMS = ("auto", "metric", "imperial")
+# "auto": km/h and mm alongside Celsius, mph and inch alongside Fahrenheit.
+WIND_UNITS = ("auto", "m/s", "km/h", "mph")
+PRECIPITATION_UNITS = ("auto", "mm", "inch")
+_UNIT_ALIASES = {
+    "ms": "m/s", "mps": "m/s", "kmh": "km/h", "kph": "km/h", "km/hr": "km/h",
+    "in": "inch", "inches": "inch",
+}  # fmt: skip
 
 # Keys that may come from config.toml; secrets never do (they would sit in a plain file).
 _CONFIG_KEYS = {
@@ -25,6 +32,8 @@ _CONFIG_KEYS = {
     "model": "WEATHERBOT_MODEL",
     "provider": "WEATHERBOT_PROVIDER",
     "units": "WEATHERBOT_UNITS",
+    "wind_unit": "WEATHERBOT_WIND_UNIT",
+    "precipitation_unit": "WEATHERBOT_PRECIPITATION_UNIT",
     "fallback_providers": "WEATHERBOT_FALLBACK_PROVIDERS",
     "base_url": "OPENAI_BASE_URL",
     "open_meteo_url": "WEATHERBOT_OPEN_METEO_URL",
@@ -73,6 +82,8 @@ class Settings:
     provider: str = DEFAULT_PROVIDER
     fallback_providers: tuple[str, ...] = ()
     units: str = "auto"
+    wind_unit: str = "auto"
+    precipitation_unit: str = "auto"
     home: Path = field(default_factory=default_home)
     api_key: Secret | None = None
     base_url: str | None = None
@@ -113,6 +124,14 @@ class Settings:
         if self.base_url is None or any(h in self.base_url for h in OPENAI_HOSTS):
             return "responses"
         return "chat"
+
+
+def _unit_choice(value: str | None, allowed: tuple[str, ...], what: str) -> str:
+    text = (value or "auto").strip().lower()
+    text = _UNIT_ALIASES.get(text, text)
+    if text not in allowed:
+        raise ConfigError(f"unknown {what} unit {value!r}", hint="choose " + ", ".join(allowed))
+    return text
 
 
 def _truthy(value: str) -> bool:
@@ -177,6 +196,14 @@ def load_settings(
     units = (flags.get("units") or get("WEATHERBOT_UNITS") or "auto").lower()
     if units not in UNIT_SYSTEMS:
         raise ConfigError(f"unknown units {units!r}", hint="choose metric, imperial or auto")
+    wind_unit = _unit_choice(
+        flags.get("wind_unit") or get("WEATHERBOT_WIND_UNIT"), WIND_UNITS, "wind"
+    )
+    precipitation_unit = _unit_choice(
+        flags.get("precipitation_unit") or get("WEATHERBOT_PRECIPITATION_UNIT"),
+        PRECIPITATION_UNITS,
+        "precipitation",
+    )
 
     provider_urls: dict[str, str] = {}
     provider_keys: dict[str, Secret] = {}
@@ -209,6 +236,8 @@ def load_settings(
         if fallback
         else (),
         units=units,
+        wind_unit=wind_unit,
+        precipitation_unit=precipitation_unit,
         home=home,
         api_key=Secret(api_key) if api_key else None,
         base_url=get("OPENAI_BASE_URL"),

@@ -36,9 +36,19 @@ UNITS_INSTRUCTIONS = {
 }
 
 
-def instructions_for(units: str) -> str:
-    """The assistant instructions for a unit preference."""
-    return BASE_INSTRUCTIONS + "\n" + UNITS_INSTRUCTIONS.get(units, UNITS_INSTRUCTIONS["auto"])
+def instructions_for(units: str, wind_unit: str = "auto", precipitation_unit: str = "auto") -> str:
+    """The assistant instructions for the unit preferences (temperature, wind, precipitation)."""
+    text = BASE_INSTRUCTIONS + "\n" + UNITS_INSTRUCTIONS.get(units, UNITS_INSTRUCTIONS["auto"])
+    wind = "follow the temperature unit (mph with Fahrenheit, km/h with Celsius)"
+    rain = "follow the temperature unit (inches with Fahrenheit, mm with Celsius)"
+    if wind_unit != "auto" or precipitation_unit != "auto":
+        if wind_unit != "auto":
+            wind = f"give wind speeds in {wind_unit}"
+        if precipitation_unit != "auto":
+            rain = f"give precipitation amounts in {precipitation_unit}"
+        # Tool outputs already carry `wind_speed`/`precipitation` in these units.
+        text += f"\nFor wind, {wind}; for precipitation, {rain}."
+    return text
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,7 @@ def build_service(
         # Recorded data only: no HTTP client, no cache, no socket.
         from weatherbot.providers.sample import SampleGeocoder, SampleProvider
 
-        return WeatherService(SampleGeocoder(), [SampleProvider()])
+        return WeatherService(SampleGeocoder(), [SampleProvider()], **_display_units(settings))
     names = list(dict.fromkeys([settings.provider, *settings.fallback_providers]))
     plugins = {} if all(n in PROVIDERS for n in names) else _plugins()
     factories = [_factory(name, plugins) for name in names]
@@ -149,4 +149,12 @@ def build_service(
     geocoder = OpenMeteoGeocoder(
         http_factory("Open-Meteo geocoding"), cache, settings.open_meteo_geocoding_url
     )
-    return WeatherService(geocoder, [factory(settings, http_factory) for factory in factories])
+    return WeatherService(
+        geocoder,
+        [factory(settings, http_factory) for factory in factories],
+        **_display_units(settings),
+    )
+
+
+def _display_units(settings: Settings) -> dict[str, str]:
+    return {"wind_unit": settings.wind_unit, "precipitation_unit": settings.precipitation_unit}

@@ -42,11 +42,21 @@ class _SingleFlight:
 class WeatherService:
     """The weather side of one question: resolve places, fetch forecasts, fail over."""
 
-    def __init__(self, geocoder: Geocoder, providers: Sequence[Provider]) -> None:
+    def __init__(
+        self,
+        geocoder: Geocoder,
+        providers: Sequence[Provider],
+        *,
+        wind_unit: str = "auto",
+        precipitation_unit: str = "auto",
+    ) -> None:
         if not providers:
             raise ValueError("at least one provider is needed")
         self.geocoder = geocoder
         self.providers = list(providers)
+        # Display preferences the tools convert to (values here stay metric).
+        self.wind_unit = wind_unit
+        self.precipitation_unit = precipitation_unit
         self._places = _SingleFlight()
         self._forecasts = _SingleFlight()
         self.notes: list[str] = []

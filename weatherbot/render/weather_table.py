@@ -30,20 +30,27 @@ def render_weather(report: dict[str, Any], out: Console, err: Console) -> None:
             parts.append(clean(str(now["description"])))
         if now.get("humidity_percent") is not None:
             parts.append(f"humidity {now['humidity_percent']}%")
-        if now.get("wind_speed_ms") is not None:
+        if now.get("wind_speed") is not None:
+            parts.append(f"wind {now['wind_speed']} {now.get('wind_unit') or 'm/s'}")
+        elif now.get("wind_speed_ms") is not None:
             parts.append(f"wind {now['wind_speed_ms']} m/s")
         out.print(", ".join(parts))
     table = Table(box=None, pad_edge=False, header_style="bold")
     for column in ("date", "high", "low", "rain chance", "rain", "conditions"):
         table.add_column(column, justify="right" if column in {"high", "low", "rain"} else "left")
-    for day in (report.get("forecast") or {}).get("days", []):
+    forecast = report.get("forecast") or {}
+    rain_unit = " in" if forecast.get("precipitation_unit") == "inch" else " mm"
+    for day in forecast.get("days", []):
         chance = day.get("precipitation_probability_percent")
+        amount = day.get("precipitation")
+        if amount is None and "precipitation" not in day:
+            amount, rain_unit = day.get("precipitation_mm"), " mm"
         table.add_row(
             day["date"],
             _num(day.get("high"), unit),
             _num(day.get("low"), unit),
             "n/a" if chance is None else f"{chance}%",
-            _num(day.get("precipitation_mm"), " mm"),
+            _num(amount, rain_unit),
             clean(str(day.get("description") or "")),
         )
     out.print(table)

@@ -19,9 +19,26 @@ LOCATION_DOC = (
 
 @dataclass
 class ToolContext:
-    """What a tool call may use: the question's weather service."""
+    """What a tool call may use: the question's weather service.
+
+    `wind_unit` / `precipitation_unit` override the service's preferences (None: use them).
+    """
 
     weather: WeatherService
+    wind_unit: str | None = None
+    precipitation_unit: str | None = None
+
+    def units_for(self, temperature_unit: str) -> tuple[str, str]:
+        """(wind unit, precipitation unit) to show next to a temperature unit."""
+        # getattr: tests and plugins may hand in a service-like object without preferences.
+        wind = str(self.wind_unit or getattr(self.weather, "wind_unit", "auto"))
+        rain = str(self.precipitation_unit or getattr(self.weather, "precipitation_unit", "auto"))
+        imperial = temperature_unit == "Fahrenheit"
+        if wind == "auto":
+            wind = "mph" if imperial else "km/h"
+        if rain == "auto":
+            rain = "inch" if imperial else "mm"
+        return wind, rain
 
 
 def c_to_f(celsius: float) -> float:
@@ -34,6 +51,24 @@ def in_unit(celsius: float | None, unit: str) -> float | None:
     if celsius is None:
         return None
     return round(c_to_f(celsius) if unit == "Fahrenheit" else celsius, 1)
+
+
+# 1 m/s in each display unit; mph is exactly 0.44704 m/s.
+WIND_FROM_MS = {"m/s": 1.0, "km/h": 3.6, "mph": 1 / 0.44704}
+
+
+def wind_in(speed_ms: float | None, unit: str) -> float | None:
+    """A wind speed in m/s shown in `unit` (m/s, km/h or mph), one decimal."""
+    if speed_ms is None:
+        return None
+    return round(speed_ms * WIND_FROM_MS.get(unit, 1.0), 1)
+
+
+def precipitation_in(amount_mm: float | None, unit: str) -> float | None:
+    """A precipitation amount in mm shown in `unit` (mm: one decimal, inch: two)."""
+    if amount_mm is None:
+        return None
+    return round(amount_mm / 25.4, 2) if unit == "inch" else round(amount_mm, 1)
 
 
 def _base(place: Place, forecast: Forecast) -> dict[str, Any]:
@@ -107,12 +142,15 @@ def get_current_conditions(
     if current is None:
         out.update(error="unavailable", message=f"{forecast.source} has no current conditions")
         return out
+    wind_unit, _ = ctx.units_for(unit)
     out.update(
         time=current.time.isoformat(),
         unit=unit,
         temperature=in_unit(current.temperature_c, unit),
         feels_like=in_unit(current.apparent_temperature_c, unit),
         humidity_percent=None if current.humidity_pct is None else round(current.humidity_pct),
+        wind_speed=wind_in(current.wind_speed_ms, wind_unit),
+        wind_unit=wind_unit,
         wind_speed_ms=None if current.wind_speed_ms is None else round(current.wind_speed_ms, 1),
         description=current.description,
     )
@@ -133,6 +171,7 @@ def get_forecast(
     out = _base(place, forecast)
     days = max(1, min(days, 16))
     wanted = [forecast.today + timedelta(days=i) for i in range(days)]
+    _, rain_unit = ctx.units_for(unit)
     rows = []
     for when in wanted:
         day = forecast.day(when)
@@ -146,13 +185,52 @@ def get_forecast(
                 "precipitation_probability_percent": None
                 if day.precipitation_probability_pct is None
                 else round(day.precipitation_probability_pct),
+                "precipitation": precipitation_in(day.precipitation_mm, rain_unit),
                 "precipitation_mm": day.precipitation_mm,
                 "description": day.description,
             }
         )
-    out.update(today=forecast.today.isoformat(), unit=unit, days=rows)
+    out.update(today=forecast.today.isoformat(), unit=unit, precipitation_unit=rain_unit, days=rows)
     if len(rows) < days:
         out["message"] = f"{forecast.source} covers {len(rows)} of the {days} days asked for"
+    return out
+
+
+def get_weather_alerts(
+    ctx: ToolContext,
+    location: Annotated[str, LOCATION_DOC],
+) -> Mapping[str, Any]:
+    """Get active weather alerts (warnings, watches, advisories) for a location.
+
+    `alerts_available` false means the provider has no alert data: say alerts are not
+    available from it, never that there are no alerts.
+    """
+    place, forecast = _lookup(ctx, location)
+    out = _base(place, forecast)
+    if forecast.alerts is None:
+        out.update(
+            alerts_available=False,
+            alerts=None,
+            message=f"weather alerts are not available from {forecast.source}; "
+            "this does not mean there are none (the nws provider has US alerts)",
+        )
+        return out
+    out["alerts_available"] = True
+    out["alerts"] = [
+        {
+            "event": alert.event,
+            "headline": alert.headline,
+            "severity": alert.severity,
+            "expires": alert.expires.isoformat() if alert.expires else None,
+        }
+        for alert in forecast.alerts
+    ]
+    count = len(forecast.alerts)
+    out["message"] = (
+        f"no active alerts from {forecast.source}"
+        if count == 0
+        else f"{count} active alert{'s' if count > 1 else ''} from {forecast.source}"
+    )
     return out
 
 
@@ -163,6 +241,7 @@ def default_tools() -> list[ToolSpec]:
         tool(get_rain_probability),
         tool(get_current_conditions),
         tool(get_forecast),
+        tool(get_weather_alerts),
     ]
 
 
