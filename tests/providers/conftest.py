@@ -28,3 +28,7 @@ def sleeps() -> list[float]:
 def http(sleeps: list[float]) -> HttpClient:
     """An Open-Meteo HttpClient whose backoff only records its delays."""
     return HttpClient("Open-Meteo", sleep=sleeps.append)
+
+
+# The fake MET/NWS/OWM/WeatherAPI server (`fake_providers`) for the provider modules' tests.
+from tests.fakes.provider_server import fake_providers  # noqa: E402, F401
