@@ -72,14 +72,19 @@ class Session:
         self.backend_name = backend_name
         self.store = store or StateStore(settings.state_path, on_warning=on_warning)
         self.registry = registry or default_registry()
-        self.profile = Profile(
-            model=settings.model,
-            instructions=instructions_for(settings.units),
-            tools=tuple(self.registry.schemas()),
-        )
+        self.profile = self._profile(settings)
         self._runtime = Runtime(settings, self.profile, self.registry, sleep=sleep, clock=clock)
         self._backend: Backend | None = None
         self.thread_id: str | None = None
+
+    def _profile(self, settings: Settings) -> Profile:
+        return Profile(
+            model=settings.model,
+            instructions=instructions_for(
+                settings.units, settings.wind_unit, settings.precipitation_unit
+            ),
+            tools=tuple(self.registry.schemas()),
+        )
 
     @property
     def scope(self) -> str:
@@ -110,11 +115,7 @@ class Session:
         self.close()
         self._backend = None
         self.settings = settings
-        self.profile = Profile(
-            model=settings.model,
-            instructions=instructions_for(settings.units),
-            tools=tuple(self.registry.schemas()),
-        )
+        self.profile = self._profile(settings)
         self._runtime = Runtime(
             settings,
             self.profile,
