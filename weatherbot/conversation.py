@@ -18,6 +18,7 @@ from weatherbot.backends.base import (
 )
 from weatherbot.errors import UsageError
 from weatherbot.events import Done, Event, Ids
+from weatherbot.providers.service import PlaceChoices
 from weatherbot.settings import Settings
 from weatherbot.state import StateStore
 from weatherbot.tools.registry import ToolRegistry
@@ -76,6 +77,8 @@ class Session:
         self._runtime = Runtime(settings, self.profile, self.registry, sleep=sleep, clock=clock)
         self._backend: Backend | None = None
         self.thread_id: str | None = None
+        # Places the user picked after an ambiguity, kept for the whole session (chat).
+        self.place_choices = PlaceChoices()
 
     def _profile(self, settings: Settings) -> Profile:
         return Profile(
@@ -241,7 +244,9 @@ class Session:
             question=question,
             thread_id=thread_id,
             assistant_id=assistant_id,
-            tool_context=ToolContext(build_service(self.settings, sleep=self._runtime.sleep)),
+            tool_context=ToolContext(
+                build_service(self.settings, sleep=self._runtime.sleep, choices=self.place_choices)
+            ),
             stream=self.settings.stream if stream is None else stream,
             history=list(record.get("history", [])),
         )

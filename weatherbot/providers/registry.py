@@ -11,7 +11,7 @@ from weatherbot.errors import ConfigError
 from weatherbot.providers.base import Provider
 from weatherbot.providers.cache import DiskCache
 from weatherbot.providers.http import HttpClient, Sleep
-from weatherbot.providers.service import WeatherService
+from weatherbot.providers.service import PlaceChoices, WeatherService
 from weatherbot.settings import Settings
 
 ENTRY_POINT_GROUP = "weatherbot.providers"
@@ -128,6 +128,7 @@ def build_service(
     settings: Settings,
     sleep: Sleep = time.sleep,
     clock: Callable[[], float] = time.time,
+    choices: PlaceChoices | None = None,
 ) -> WeatherService:
     """The weather service for one question: geocoder + configured provider + fallbacks.
 
@@ -137,7 +138,9 @@ def build_service(
         # Recorded data only: no HTTP client, no cache, no socket.
         from weatherbot.providers.sample import SampleGeocoder, SampleProvider
 
-        return WeatherService(SampleGeocoder(), [SampleProvider()], **_display_units(settings))
+        return WeatherService(
+            SampleGeocoder(), [SampleProvider()], choices=choices, **_display_units(settings)
+        )
     names = list(dict.fromkeys([settings.provider, *settings.fallback_providers]))
     plugins = {} if all(n in PROVIDERS for n in names) else _plugins()
     factories = [_factory(name, plugins) for name in names]
@@ -152,6 +155,7 @@ def build_service(
     return WeatherService(
         geocoder,
         [factory(settings, http_factory) for factory in factories],
+        choices=choices,
         **_display_units(settings),
     )
 

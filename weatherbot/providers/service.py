@@ -39,6 +39,42 @@ class _SingleFlight:
         return future.result()  # type: ignore[return-value]
 
 
+def _name_key(query: str) -> str:
+    return " ".join(query.split()).casefold()
+
+
+class PlaceChoices:
+    """Which place an ambiguous bare name meant, remembered for the rest of a session.
+
+    When "Springfield" was ambiguous and the next question says "Springfield, IL", a later
+    plain "Springfield" means Springfield, Illinois again instead of asking once more.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ambiguous: set[str] = set()
+        self._chosen: dict[str, str] = {}
+
+    def lookup(self, query: str) -> str | None:
+        """The qualified name chosen earlier for a bare name, if any."""
+        with self._lock:
+            return self._chosen.get(_name_key(query))
+
+    def saw_ambiguous(self, query: str) -> None:
+        """Remember that a bare name needed a choice."""
+        if "," not in query:
+            with self._lock:
+                self._ambiguous.add(_name_key(query))
+
+    def resolved(self, query: str) -> None:
+        """A qualified name resolved: if its bare part was ambiguous, that is the choice."""
+        bare = _name_key(query.split(",", 1)[0])
+        if "," in query:
+            with self._lock:
+                if bare in self._ambiguous:
+                    self._chosen[bare] = query
+
+
 class WeatherService:
     """The weather side of one question: resolve places, fetch forecasts, fail over."""
 
@@ -49,6 +85,7 @@ class WeatherService:
         *,
         wind_unit: str = "auto",
         precipitation_unit: str = "auto",
+        choices: PlaceChoices | None = None,
     ) -> None:
         if not providers:
             raise ValueError("at least one provider is needed")
@@ -57,6 +94,7 @@ class WeatherService:
         # Display preferences the tools convert to (values here stay metric).
         self.wind_unit = wind_unit
         self.precipitation_unit = precipitation_unit
+        self.choices = choices or PlaceChoices()
         self._places = _SingleFlight()
         self._forecasts = _SingleFlight()
         self.notes: list[str] = []
@@ -67,9 +105,16 @@ class WeatherService:
         return self.providers[0]
 
     def resolve(self, query: str) -> Place:
-        """The place a name stands for (cached per question)."""
-        key = " ".join(query.split()).casefold()
-        return self._places.do(key, lambda: self.geocoder.resolve(query))
+        """The place a name stands for (cached per question; earlier choices apply)."""
+        target = self.choices.lookup(query) or query
+        try:
+            place = self._places.do(_name_key(target), lambda: self.geocoder.resolve(target))
+        except ProviderError as exc:
+            if exc.code == "ambiguous":
+                self.choices.saw_ambiguous(target)
+            raise
+        self.choices.resolved(target)
+        return place
 
     def forecast(self, place: Place) -> Forecast:
         """The forecast for a place from the first provider that answers."""
