@@ -127,3 +127,17 @@ def test_provider_outage_is_reported_not_invented(
     assert all(c["error"] == "upstream_error" for c in doc["tool_calls"])
     assert "%" not in doc["answer"]
     assert sleeps == [0.5, 1.0]  # retried with backoff, through the injected sleep
+
+
+def test_unit_flags_per_quantity() -> None:
+    result = runner.invoke(
+        app,
+        ["weather", "--offline", "--json", "--wind-unit", "mph", "--units", "imperial", "London"],
+    )
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["unit"] == "Fahrenheit"
+    assert doc["current"]["wind_unit"] == "mph"
+    assert doc["current"]["wind_speed"] == 4.5  # the recording's 4.5 mp/h, round-tripped
+    bad = runner.invoke(app, ["ask", "--offline", "--wind-unit", "knots", "Rain in London?"])
+    assert bad.exit_code == 2 and "unknown wind unit" in bad.stderr

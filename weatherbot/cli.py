@@ -58,6 +58,16 @@ OfflineOpt = Annotated[
 UnitsOpt = Annotated[
     str | None, typer.Option("--units", help="metric, imperial or auto [env: WEATHERBOT_UNITS]")
 ]
+WindOpt = Annotated[
+    str | None,
+    typer.Option("--wind-unit", help="auto, m/s, km/h or mph [env: WEATHERBOT_WIND_UNIT]"),
+]
+PrecipitationOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--precipitation-unit", help="auto, mm or inch [env: WEATHERBOT_PRECIPITATION_UNIT]"
+    ),
+]
 VerboseOpt = Annotated[
     bool, typer.Option("--verbose", "-v", help="Show full tool outputs and backend choices.")
 ]
@@ -213,6 +223,8 @@ def ask(
     provider: ProviderOpt = None,
     offline: OfflineOpt = False,
     units: UnitsOpt = None,
+    wind_unit: WindOpt = None,
+    precipitation_unit: PrecipitationOpt = None,
     refresh: RefreshOpt = False,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
@@ -229,6 +241,8 @@ def ask(
             provider=provider,
             offline=offline,
             units=units,
+            wind_unit=wind_unit,
+            precipitation_unit=precipitation_unit,
             refresh=refresh,
             verbose=verbose,
             debug=debug,
@@ -312,6 +326,8 @@ def chat(
     provider: ProviderOpt = None,
     offline: OfflineOpt = False,
     units: UnitsOpt = None,
+    wind_unit: WindOpt = None,
+    precipitation_unit: PrecipitationOpt = None,
     refresh: RefreshOpt = False,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
@@ -329,6 +345,8 @@ def chat(
             provider=provider,
             offline=offline,
             units=units,
+            wind_unit=wind_unit,
+            precipitation_unit=precipitation_unit,
             refresh=refresh,
             verbose=verbose,
             debug=debug,
@@ -360,6 +378,8 @@ def weather(
     provider: ProviderOpt = None,
     offline: OfflineOpt = False,
     units: UnitsOpt = None,
+    wind_unit: WindOpt = None,
+    precipitation_unit: PrecipitationOpt = None,
     refresh: RefreshOpt = False,
     debug: DebugOpt = False,
     no_color: NoColorOpt = False,
@@ -376,7 +396,13 @@ def weather(
         from weatherbot.tools.weather import ToolContext, get_current_conditions, get_forecast
 
         settings = _settings(
-            provider=provider, offline=offline, units=units, refresh=refresh, no_color=no_color
+            provider=provider,
+            offline=offline,
+            units=units,
+            wind_unit=wind_unit,
+            precipitation_unit=precipitation_unit,
+            refresh=refresh,
+            no_color=no_color,
         )
         query = " ".join(place).strip()
         if not query:
