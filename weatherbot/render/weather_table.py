@@ -57,4 +57,4 @@ def render_weather(report: dict[str, Any], out: Console, err: Console) -> None:
     source = report.get("source", "")
     note = report.get("note")
     footer = f"{source}" + (f" · {note}" if note else "")
-    err.print(Text(clean(footer), style="dim italic"))
+    err.print(Text(clean(footer), style="dim italic"), soft_wrap=True)
