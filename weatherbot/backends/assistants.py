@@ -21,7 +21,13 @@ from weatherbot.backends.base import (
     ThreadMessage,
     TurnRequest,
 )
-from weatherbot.backends.openai_client import PollSchedule, make_client, map_openai_error
+from weatherbot.backends.openai_client import (
+    PollSchedule,
+    make_client,
+    map_openai_error,
+    server_message,
+    usage_dict,
+)
 from weatherbot.errors import APIError, Interrupted, RunFailed, WeatherbotError
 from weatherbot.events import Done, Event, Ids, Notice, RunStatus, TextDelta
 from weatherbot.tools.execute import ToolCall, run_tool_calls
@@ -106,29 +112,12 @@ def required_calls(run: Any) -> list[ToolCall]:
     return calls
 
 
-def _usage(run: Any) -> dict[str, Any] | None:
-    usage = getattr(run, "usage", None)
-    if usage is None:
-        return None
-    dumped = usage.model_dump() if hasattr(usage, "model_dump") else usage
-    return dict(dumped) if isinstance(dumped, Mapping) else None
-
-
-def _server_text(exc: Exception) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, Mapping):
-        error = body.get("error", body)
-        if isinstance(error, Mapping) and isinstance(error.get("message"), str):
-            return str(error["message"])
-    return str(getattr(exc, "message", "") or "")
-
-
 def _is_locked(exc: Exception) -> bool:
     import openai
 
     if not isinstance(exc, openai.BadRequestError):
         return False
-    text = _server_text(exc)
+    text = server_message(exc)
     return any(marker in text for marker in _LOCKED_TEXTS)
 
 
@@ -327,7 +316,7 @@ class AssistantsBackend:
                 answer = "\n\n".join(t for t in turn.texts.values() if t)
             else:
                 answer = self._answer(turn)
-            yield Done(answer, turn.ids(), "completed", _usage(run))
+            yield Done(answer, turn.ids(), "completed", usage_dict(getattr(run, "usage", None)))
         except KeyboardInterrupt:
             confirmed = self._cancel_quietly(turn)
             raise Interrupted(
@@ -377,7 +366,7 @@ class AssistantsBackend:
                 yield from self._create_run(turn)
                 return
             except openai.NotFoundError as exc:
-                text = _server_text(exc).lower()
+                text = server_message(exc).lower()
                 if recreated or "assistant" not in text:
                     raise
                 recreated = True

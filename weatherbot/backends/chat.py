@@ -17,7 +17,7 @@ from weatherbot.backends.base import (
     ThreadMessage,
     TurnRequest,
 )
-from weatherbot.backends.openai_client import make_client, map_openai_error
+from weatherbot.backends.openai_client import make_client, map_openai_error, usage_dict
 from weatherbot.errors import APIError, ConfigError, Interrupted
 from weatherbot.events import Done, Event, Ids, Notice, TextDelta
 from weatherbot.tools.execute import ToolCall, run_tool_calls
@@ -103,13 +103,6 @@ class _Step:
     calls: list[ToolCall] = field(default_factory=list)
     usage: dict[str, Any] | None = None
     completion_id: str | None = None
-
-
-def _usage_dict(usage: Any) -> dict[str, Any] | None:
-    if usage is None:
-        return None
-    dumped = usage.model_dump() if hasattr(usage, "model_dump") else usage
-    return dict(dumped) if isinstance(dumped, Mapping) else None
 
 
 def _add_usage(total: dict[str, Any] | None, step: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -293,7 +286,7 @@ class ChatBackend:
             messages=messages,  # type: ignore[arg-type]
             tools=tools,  # type: ignore[arg-type]
         )
-        step = _Step(completion_id=completion.id, usage=_usage_dict(completion.usage))
+        step = _Step(completion_id=completion.id, usage=usage_dict(completion.usage))
         if not completion.choices:
             return step
         message = completion.choices[0].message
@@ -347,7 +340,7 @@ class ChatBackend:
         try:
             for chunk in stream:
                 step.completion_id = step.completion_id or getattr(chunk, "id", None)
-                usage = _usage_dict(getattr(chunk, "usage", None))
+                usage = usage_dict(getattr(chunk, "usage", None))
                 if usage is not None:
                     step.usage = usage
                 # The include_usage chunk has `choices: []`.

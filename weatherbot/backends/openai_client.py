@@ -39,7 +39,8 @@ def make_client(settings: Settings, backend: str) -> openai.OpenAI:
     )
 
 
-def _server_message(exc: Any) -> str:
+def server_message(exc: Any) -> str:
+    """The server's own error message from an SDK exception (its body), else its text."""
     body = getattr(exc, "body", None)
     if isinstance(body, Mapping):
         error = body.get("error", body)
@@ -48,6 +49,14 @@ def _server_message(exc: Any) -> str:
         if isinstance(body.get("message"), str):
             return str(body["message"])
     return str(getattr(exc, "message", exc))
+
+
+def usage_dict(usage: Any) -> dict[str, Any] | None:
+    """An SDK usage object (run, response or completion) as a plain dict."""
+    if usage is None:
+        return None
+    dumped = usage.model_dump() if hasattr(usage, "model_dump") else usage
+    return dict(dumped) if isinstance(dumped, Mapping) else None
 
 
 def map_openai_error(exc: Exception, what: str = "the model API") -> WeatherbotError:
@@ -61,17 +70,17 @@ def map_openai_error(exc: Exception, what: str = "the model API") -> WeatherbotE
         )
     if isinstance(exc, openai.PermissionDeniedError):
         return AuthError(
-            f"{what} refused the request (HTTP 403): {_server_message(exc)}",
+            f"{what} refused the request (HTTP 403): {server_message(exc)}",
             hint="check that your key has access to this model and endpoint",
         )
     if isinstance(exc, openai.RateLimitError):
         return APIError(
-            f"{what} is rate limiting us (HTTP 429): {_server_message(exc)}",
+            f"{what} is rate limiting us (HTTP 429): {server_message(exc)}",
             hint="wait a moment and try again, or check your plan's quota",
         )
     if isinstance(exc, openai.NotFoundError):
         return APIError(
-            f"{what} answered 404: {_server_message(exc)}",
+            f"{what} answered 404: {server_message(exc)}",
             hint="check OPENAI_BASE_URL and the model name (--model)",
         )
     if isinstance(exc, openai.APITimeoutError):
@@ -82,11 +91,11 @@ def map_openai_error(exc: Exception, what: str = "the model API") -> WeatherbotE
         )
     if isinstance(exc, openai.APIStatusError):
         return APIError(
-            f"{what} failed (HTTP {exc.status_code}): {_server_message(exc)}",
+            f"{what} failed (HTTP {exc.status_code}): {server_message(exc)}",
             hint="try again in a moment",
         )
     if isinstance(exc, openai.APIError):
-        return APIError(f"{what} failed: {_server_message(exc)}", hint="try again in a moment")
+        return APIError(f"{what} failed: {server_message(exc)}", hint="try again in a moment")
     return APIError(f"{what} failed: {type(exc).__name__}: {exc}")
 
 

@@ -14,7 +14,12 @@ from weatherbot.backends.base import (
     ThreadMessage,
     TurnRequest,
 )
-from weatherbot.backends.openai_client import PollSchedule, make_client, map_openai_error
+from weatherbot.backends.openai_client import (
+    PollSchedule,
+    make_client,
+    map_openai_error,
+    usage_dict,
+)
 from weatherbot.errors import APIError, Interrupted, RunFailed
 from weatherbot.events import Done, Event, Ids, Notice, RunStatus, TextDelta
 from weatherbot.tools.execute import ToolCall, error_output, run_tool_calls
@@ -70,14 +75,6 @@ def function_calls(items: Any) -> list[ToolCall]:
                 ToolCall(str(item.call_id), str(item.name), getattr(item, "arguments", None))
             )
     return calls
-
-
-def _usage(response: Any) -> dict[str, Any] | None:
-    usage = getattr(response, "usage", None)
-    if usage is None:
-        return None
-    dumped = usage.model_dump() if hasattr(usage, "model_dump") else usage
-    return dict(dumped) if isinstance(dumped, Mapping) else None
 
 
 def _item_text(item: Any) -> str:
@@ -215,7 +212,7 @@ class ResponsesBackend:
                         output_text(response),
                         Ids(None, thread_id, response.id),
                         "completed",
-                        _usage(response),
+                        usage_dict(getattr(response, "usage", None)),
                     )
                     return
                 if round_no == MAX_TOOL_ROUNDS:
