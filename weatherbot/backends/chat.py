@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from weatherbot.backends.base import (
     MAX_TOOL_ROUNDS,
-    Profile,
     Runtime,
-    ThreadMessage,
     TurnRequest,
 )
+from weatherbot.backends.local import LocalThreads, message_text
 from weatherbot.backends.openai_client import make_client, map_openai_error, usage_dict
 from weatherbot.errors import APIError, ConfigError, Interrupted
 from weatherbot.events import Done, Event, Ids, Notice, TextDelta
@@ -116,15 +115,7 @@ def _add_usage(total: dict[str, Any] | None, step: dict[str, Any] | None) -> dic
     return total
 
 
-def _text_of(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(str(part.get("text", "")) for part in content if isinstance(part, Mapping))
-    return ""
-
-
-class ChatBackend:
+class ChatBackend(LocalThreads):
     """Chat Completions with a local message history; one completion per model step."""
 
     name = "chat"
@@ -141,36 +132,6 @@ class ChatBackend:
         if self._client is None:
             self._client = make_client(self.runtime.settings, self.name)
         return self._client
-
-    def ensure_assistant(
-        self, profile: Profile, remembered: Mapping[str, Any] | None
-    ) -> str | None:
-        """The assistant is the local profile: nothing to create."""
-        return None
-
-    def create_thread(self) -> str:
-        """A local thread id; the history lives in the state store."""
-        return "local_" + uuid.uuid4().hex[:20]
-
-    def delete_thread(self, thread_id: str) -> None:
-        """Nothing on the server to delete."""
-
-    def delete_assistant(self, assistant_id: str) -> None:
-        """Nothing on the server to delete."""
-
-    def thread_messages(
-        self, thread_id: str, history: list[Mapping[str, Any]]
-    ) -> list[ThreadMessage]:
-        """The user questions and assistant answers of the stored history, oldest first."""
-        out = []
-        for message in history:
-            role = message.get("role")
-            if role not in ("user", "assistant"):
-                continue
-            text = _text_of(message.get("content"))
-            if text.strip():
-                out.append(ThreadMessage(str(role), text))
-        return out
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -290,7 +251,7 @@ class ChatBackend:
         if not completion.choices:
             return step
         message = completion.choices[0].message
-        step.text = _text_of(message.content)
+        step.text = message_text(message.content)
         for raw in message.tool_calls or []:
             function = getattr(raw, "function", None)
             step.calls.append(

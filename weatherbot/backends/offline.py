@@ -7,14 +7,14 @@ concurrency and `--json` are identical; only the words of the answer come from t
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from weatherbot.backends.base import Profile, Runtime, ThreadMessage, TurnRequest
+from weatherbot.backends.base import Runtime, TurnRequest
+from weatherbot.backends.local import LocalThreads, message_text
 from weatherbot.backends.planner import Language, Plan, Unit, plan
 from weatherbot.events import Done, Event, Ids, TextDelta
 from weatherbot.providers.places import uses_fahrenheit
@@ -38,16 +38,8 @@ WEEKDAY_SHORT = {
 }
 
 
-def _text_of(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, Sequence):
-        return "".join(str(part.get("text", "")) for part in content if isinstance(part, Mapping))
-    return ""
-
-
 def _user_questions(history: Sequence[Mapping[str, Any]]) -> list[str]:
-    return [_text_of(m.get("content")) for m in history if m.get("role") == "user"]
+    return [message_text(m.get("content")) for m in history if m.get("role") == "user"]
 
 
 def _follow_up(current: Plan, previous: Plan | None) -> Plan:
@@ -394,41 +386,13 @@ def write_answer(
 # The backend
 
 
-class OfflineBackend:
+class OfflineBackend(LocalThreads):
     """Answers with the built-in planner and templates: no model, no API key."""
 
     name = "offline"
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-
-    def ensure_assistant(
-        self, profile: Profile, remembered: Mapping[str, Any] | None
-    ) -> str | None:
-        """There is no assistant object; the profile is local."""
-        return None
-
-    def create_thread(self) -> str:
-        """A local thread id (the history lives in the state store)."""
-        return "local_" + uuid.uuid4().hex[:20]
-
-    def delete_thread(self, thread_id: str) -> None:
-        """Nothing to delete on any server."""
-
-    def delete_assistant(self, assistant_id: str) -> None:
-        """Nothing to delete on any server."""
-
-    def thread_messages(
-        self, thread_id: str, history: list[Mapping[str, Any]]
-    ) -> list[ThreadMessage]:
-        """The stored questions and answers, oldest first."""
-        out: list[ThreadMessage] = []
-        for message in history:
-            role = message.get("role")
-            text = _text_of(message.get("content"))
-            if role in ("user", "assistant") and text.strip():
-                out.append(ThreadMessage(str(role), text))
-        return out
 
     def close(self) -> None:
         """No connections to release."""
