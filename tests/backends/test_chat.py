@@ -299,3 +299,40 @@ def test_server_error_is_mapped_without_key(fake: FakeChat, tmp_path: Path) -> N
         list(make_backend(fake, tmp_path).run_turn(request()))
     assert "503" in str(info.value) and "overloaded" in str(info.value)
     assert "sk-test" not in str(info.value)
+
+
+def test_streamed_step_with_nothing_is_asked_again_unstreamed(
+    fake: FakeChat, tmp_path: Path
+) -> None:
+    # Ollama drops the tool calls of a streamed completion: no calls, no text, "stop".
+    fake.drops_streamed_tools = True
+    events, done = run(make_backend(fake, tmp_path), request(stream=True))
+    assert "57.2°F" in done.answer and "20%" in done.answer
+    finished = [e for e in events if isinstance(e, ToolCallFinished)]
+    assert sorted(e.name for e in finished) == ["get_current_temperature", "get_rain_probability"]
+    assert [e.error for e in finished] == [None, None]
+    bodies = completions(fake)
+    # The empty streamed step, the same step unstreamed, then the answer streamed as usual.
+    assert [bool(b.get("stream")) for b in bodies] == [True, False, True]
+    assert bodies[1]["messages"] == bodies[0]["messages"]
+    text = "".join(e.text for e in events if isinstance(e, TextDelta))
+    assert text == done.answer
+    # Usage counts every completion, the empty one too.
+    assert done.usage is not None and done.usage["total_tokens"] == 3 * 126
+
+
+def test_empty_streamed_answer_is_retried_once_only(fake: FakeChat, tmp_path: Path) -> None:
+    # A model that really has nothing to say: one retry, then the (empty) answer stands.
+    fake.model.queue.extend([Reply(text=""), Reply(text="")])
+    events, done = run(make_backend(fake, tmp_path), request(stream=True))
+    assert done.answer == ""
+    assert [bool(b.get("stream")) for b in completions(fake)] == [True, False]
+    assert not any(isinstance(e, ToolCallStarted) for e in events)
+
+
+def test_streamed_text_answer_is_not_retried(fake: FakeChat, tmp_path: Path) -> None:
+    fake.drops_streamed_tools = True  # drops tool calls only; text streams as usual
+    fake.model.queue.append(Reply(text="Which place would you like the weather for?"))
+    _, done = run(make_backend(fake, tmp_path), request("Hello", stream=True))
+    assert done.answer == "Which place would you like the weather for?"
+    assert len(completions(fake)) == 1

@@ -39,6 +39,9 @@ class FakeChat(FakeServer):
         self.omit_call_ids = False
         self.rejects_tools = False
         self.rejects_stream_options = False
+        # Ollama with some models: a streamed step that should call tools comes back empty
+        # (no tool calls, no text, finish_reason "stop"); the same request unstreamed works.
+        self.drops_streamed_tools = False
         # Consumed one per streamed completion: close the connection after that many chunks.
         self.drop_streams: list[int | None] = []
         self._ids = itertools.count(1)
@@ -124,6 +127,9 @@ class FakeChat(FakeServer):
         if body.get("stream"):
             include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
             drop = self.drop_streams.pop(0) if self.drop_streams else None
+            if self.drops_streamed_tools and reply.tool_calls:
+                # The model did decide on these calls: asked again, it makes the same ones.
+                self.model.queue.insert(0, reply)
             return Response(
                 events=self._stream(completion_id, reply, include_usage), drop_after=drop
             )
@@ -196,6 +202,13 @@ class FakeChat(FakeServer):
         self, completion_id: str, reply: Reply, include_usage: bool
     ) -> Iterator[tuple[str | None, str]]:
         yield self._chunk(completion_id, {"role": "assistant", "content": None})
+        if self.drops_streamed_tools and reply.tool_calls:
+            yield self._chunk(completion_id, {"content": ""})
+            yield self._chunk(completion_id, {}, "stop")
+            if include_usage:
+                yield self._chunk(completion_id, None, usage=dict(USAGE))
+            yield sse(None, "[DONE]")
+            return
         if reply.text:
             for piece in _pieces(reply.text, 12):
                 yield self._chunk(completion_id, {"content": piece})

@@ -341,6 +341,14 @@ class ChatBackend(LocalThreads):
                 yield TextDelta("\n\n" + again.text)
             again.usage = _add_usage(_add_usage(None, step.usage), again.usage)
             return again
+        if not partial and not step.text:
+            # A complete stream with no tool calls and no text: Ollama drops the tool calls
+            # of streamed completions for some models. Ask for the same step once unstreamed.
+            again = self._plain_step(messages, tools)
+            if again.text:
+                yield TextDelta(again.text)
+            again.usage = _add_usage(_add_usage(None, step.usage), again.usage)
+            return again
         step.calls = [
             ToolCall(p.id or _new_call_id(), p.name, p.arguments)
             for _, p in sorted(partial.items())
