@@ -1,0 +1,404 @@
+"""The backend contract: the same scenarios through every backend, checked the same way.
+
+Each case runs the real Typer app against the backend's fake API server over loopback HTTP
+(FakeAssistants, FakeResponses, FakeChat; none for offline) plus FakeWeather, once without and
+once with `--stream`. What must hold for every backend:
+
+- the seed question: exit 0, the `--json` contract fields, both tools for San Francisco
+  (Fahrenheit) with the provider's outputs, and the provider's facts (57.2, 20%) in the answer;
+- two places in one question: the tools for both places;
+- `-c`: the same thread, and `thread show` prints both questions;
+- `--thread <id>`: an earlier conversation, which `-c` then continues;
+- no place at all: no tool call, an answer that asks which place;
+- an unknown place: `not_found` tool outputs, an answer that says so, exit 0;
+- a failing provider: the error code in every tool output, no invented figures, exit 0, the
+  backoff through the CLI's sleep seam;
+- the same events: every started tool call finished once (`duration_ms` int, `error` null on
+  success, the code otherwise) in `--json`, and one `-> name(location=...` line each on stderr.
+
+Where a backend legitimately differs it is asserted, not skipped: see `DIFFERENCES`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from tests.fakes.backends import BACKENDS, KEY, BackendUnderTest, serve_backend
+from tests.fakes.weather_server import FakeWeather
+from weatherbot.cli import app
+
+runner = CliRunner()
+
+SEED = "What's the weather in San Francisco today and the likelihood it'll rain?"
+TWO_PLACES = "Compare London and San Francisco today: how warm is it, and will it rain?"
+FOLLOW_UP = "And in London?"
+UNKNOWN = "What's the weather in Atlantis today, and will it rain?"
+
+SF = "San Francisco, California, United States"
+LONDON = "London, England, United Kingdom"
+JSON_FIELDS = {
+    "answer",
+    "backend",
+    "model",
+    "assistant_id",
+    "thread_id",
+    "run_id",
+    "status",
+    "tool_calls",
+    "usage",
+}
+SEED_TOOLS = ["get_current_temperature", "get_rain_probability"]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """What a backend documents about itself (DESIGN.md, the concept table)."""
+
+    model: str | None  # the model name in --json; None for the offline planner
+    assistant_prefix: str | None  # None: the assistant is a local profile, no id
+    thread_prefix: str
+    run_prefix: str | None  # None: no server-side run or response
+    # Token counts exist only where a model ran, under the API's own names.
+    usage_keys: tuple[str, ...] | None
+    # How the answer says a place was not found (a model's words vs the planner's template).
+    not_found_wording: str
+    # The `location` argument for "San Francisco": a model qualifies it, the planner does not.
+    sf_argument: str
+
+
+MODEL_NOT_FOUND = "no place called 'Atlantis' was found"  # the tool's message, passed on
+CHAT_USAGE = ("prompt_tokens", "completion_tokens", "total_tokens")
+RESPONSES_USAGE = ("input_tokens", "output_tokens", "total_tokens")
+DIFFERENCES = {
+    "assistants": Difference(
+        model="gpt-5.4-mini",
+        assistant_prefix="asst_",
+        thread_prefix="thread_",
+        run_prefix="run_",
+        usage_keys=CHAT_USAGE,
+        not_found_wording=MODEL_NOT_FOUND,
+        sf_argument="San Francisco, CA",
+    ),
+    "responses": Difference(
+        model="gpt-5.4-mini",
+        assistant_prefix=None,
+        thread_prefix="conv_",
+        run_prefix="resp_",
+        usage_keys=RESPONSES_USAGE,
+        not_found_wording=MODEL_NOT_FOUND,
+        sf_argument="San Francisco, CA",
+    ),
+    "chat": Difference(
+        model="gpt-5.4-mini",
+        assistant_prefix=None,
+        thread_prefix="local_",
+        run_prefix="chatcmpl-",  # the id of the turn's last completion
+        usage_keys=CHAT_USAGE,
+        not_found_wording=MODEL_NOT_FOUND,
+        sf_argument="San Francisco, CA",
+    ),
+    "offline": Difference(
+        model=None,
+        assistant_prefix=None,
+        thread_prefix="local_",
+        run_prefix=None,
+        usage_keys=None,
+        not_found_wording="I could not find 'Atlantis'",
+        sf_argument="San Francisco",
+    ),
+}
+
+
+@dataclass
+class Contract:
+    """One backend in one mode, with helpers that run the real CLI."""
+
+    backend: BackendUnderTest
+    stream: bool
+    weather: FakeWeather
+    sleeps: list[float] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.backend.name
+
+    @property
+    def expected(self) -> Difference:
+        return DIFFERENCES[self.name]
+
+    def ask(self, question: str, *extra: str) -> Result:
+        """`weatherbot ask` rendered (plain: CliRunner is not a terminal); exit 0 checked."""
+        result = runner.invoke(app, ["ask", *self.backend.flags(self.stream), *extra, question])
+        assert result.exit_code == 0, (result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr
+        return result
+
+    def ask_json(self, question: str, *extra: str) -> dict[str, Any]:
+        """`weatherbot ask --json`: exactly one JSON object on stdout, checked for the contract."""
+        result = self.ask(question, "--json", *extra)
+        lines = [line for line in result.stdout.splitlines() if line.strip()]
+        assert len(lines) == 1, result.stdout
+        doc: dict[str, Any] = json.loads(lines[0])
+        check_document(self, doc)
+        return doc
+
+    def model_requests(self) -> list[dict[str, Any]]:
+        """The bodies of the requests that made the model take a step."""
+        fake = self.backend.model
+        steps = {
+            "assistants": r"/v1/threads/[^/]+/runs(/[^/]+/submit_tool_outputs)?",
+            "responses": r"/v1/responses",
+            "chat": r"/v1/chat/completions",
+        }[self.name]
+        return [
+            r.json or {}
+            for r in fake.requests
+            if r.method == "POST" and re.fullmatch(steps, r.path)
+        ]
+
+
+MODES = [(name, stream) for name in BACKENDS for stream in (False, True)]
+
+
+def _mode_id(mode: tuple[str, bool]) -> str:
+    name, stream = mode
+    if stream:
+        return f"{name}-stream"
+    return f"{name}-{'poll' if name in ('assistants', 'responses') else 'plain'}"
+
+
+@pytest.fixture(params=MODES, ids=[_mode_id(m) for m in MODES])
+def contract(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, fake_weather: FakeWeather
+) -> Iterator[Contract]:
+    name, stream = request.param
+    with serve_backend(name, monkeypatch) as backend:
+        under_test = Contract(backend, stream, fake_weather)
+        # Every wait of the CLI (poll intervals, provider backoff) is recorded, never slept.
+        monkeypatch.setattr("weatherbot.cli._sleep", under_test.sleeps.append)
+        yield under_test
+        if backend.fake is not None:
+            # The mode really was polling or streaming, on every model step.
+            bodies = under_test.model_requests()
+            assert bodies, "the model was never asked"
+            assert all(bool(b.get("stream")) is stream for b in bodies), bodies
+            if name == "responses":
+                assert all(bool(b.get("background")) is not stream for b in bodies)
+
+
+# -- checks shared by every scenario --------------------------------------------------------
+
+
+def check_document(contract: Contract, doc: dict[str, Any]) -> None:
+    """The --json fields, the documented ids, and the tool-call event pairing."""
+    assert set(doc) == JSON_FIELDS, sorted(doc)
+    expected = contract.expected
+    assert doc["backend"] == contract.name
+    assert doc["status"] == "completed"
+    assert doc["model"] == expected.model
+    assert isinstance(doc["answer"], str) and doc["answer"].strip()
+    for key, prefix in (
+        ("assistant_id", expected.assistant_prefix),
+        ("thread_id", expected.thread_prefix),
+        ("run_id", expected.run_prefix),
+    ):
+        if prefix is None:
+            assert doc[key] is None, (key, doc[key])
+        else:
+            assert isinstance(doc[key], str) and doc[key].startswith(prefix), (key, doc[key])
+    if expected.usage_keys is None:
+        assert doc["usage"] is None
+    else:
+        assert isinstance(doc["usage"], dict), doc["usage"]
+        for key in expected.usage_keys:
+            assert type(doc["usage"].get(key)) is int and doc["usage"][key] > 0, (key, doc)
+    ids = [call["id"] for call in doc["tool_calls"]]
+    assert len(ids) == len(set(ids)), "a tool call finished twice"
+    for call in doc["tool_calls"]:
+        assert set(call) == {"id", "name", "arguments", "output", "error", "duration_ms"}
+        assert isinstance(call["id"], str) and call["id"]
+        assert call["name"] in SEED_TOOLS
+        # The arguments come from the matching ToolCallStarted: a finished call had a start.
+        assert isinstance(call["arguments"], dict) and call["arguments"].get("location")
+        assert type(call["duration_ms"]) is int and call["duration_ms"] >= 0
+        output = json.loads(call["output"])
+        assert isinstance(output, dict)
+        if "error" in output:
+            assert call["error"] == output["error"] and isinstance(output.get("message"), str)
+        else:
+            assert call["error"] is None
+            assert output["source"] == "Open-Meteo"
+
+
+def check_tool_lines(result: Result, doc: dict[str, Any]) -> None:
+    """One `-> name(location=...` line on stderr per tool call, and no tool line on stdout."""
+    lines = Counter(
+        f"-> {call['name']}(location={call['arguments']['location']!r}"
+        for call in doc["tool_calls"]
+    )
+    for line, times in lines.items():
+        assert result.stderr.count(line) == times, (line, result.stderr)
+    assert "-> get_" not in result.stdout
+
+
+def outputs_by(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(tool name, resolved location) -> parsed output, for successful calls."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for call in doc["tool_calls"]:
+        output = json.loads(call["output"])
+        if "error" not in output:
+            found[(call["name"], output["location"])] = output
+    return found
+
+
+def flat(text: str) -> str:
+    """Text with Rich's line wrapping undone."""
+    return " ".join(text.split())
+
+
+# -- scenarios ------------------------------------------------------------------------------
+
+
+def test_seed_question(contract: Contract) -> None:
+    doc = contract.ask_json(SEED)
+    assert sorted(c["name"] for c in doc["tool_calls"]) == SEED_TOOLS
+    for call in doc["tool_calls"]:
+        assert call["error"] is None
+        assert call["arguments"]["location"] == contract.expected.sf_argument
+    temperature = next(c for c in doc["tool_calls"] if c["name"] == "get_current_temperature")
+    assert temperature["arguments"]["unit"] == "Fahrenheit"
+    outputs = outputs_by(doc)
+    assert outputs[("get_current_temperature", SF)]["temperature"] == 57.2
+    assert outputs[("get_current_temperature", SF)]["unit"] == "Fahrenheit"
+    assert outputs[("get_rain_probability", SF)]["probability_percent"] == 20
+    assert "57.2" in doc["answer"] and "20%" in doc["answer"]
+    # Both tools for one place cost one geocode and one forecast request.
+    assert contract.weather.searches() == 1 and contract.weather.forecasts() == 1
+
+    rendered = contract.ask(SEED)
+    # stdout holds the answer, exactly once (streamed or not), and nothing else.
+    assert flat(rendered.stdout) == flat(doc["answer"])
+    assert SF in flat(rendered.stdout)
+    check_tool_lines(rendered, doc)
+    assert KEY not in rendered.stdout + rendered.stderr + json.dumps(doc)
+
+
+def test_two_places_in_one_question(contract: Contract) -> None:
+    doc = contract.ask_json(TWO_PLACES)
+    outputs = outputs_by(doc)
+    assert set(outputs) == {(tool, place) for tool in SEED_TOOLS for place in (LONDON, SF)}
+    assert all(c["error"] is None for c in doc["tool_calls"])
+    assert len(doc["tool_calls"]) == 4
+    # Each place in its own unit: London in Celsius, San Francisco in Fahrenheit.
+    assert outputs[("get_current_temperature", LONDON)]["unit"] == "Celsius"
+    assert outputs[("get_current_temperature", SF)]["unit"] == "Fahrenheit"
+    for fact in ("8.3", "57%", "57.2", "20%"):
+        assert fact in doc["answer"], (fact, doc["answer"])
+
+    rendered = contract.ask(TWO_PLACES)
+    check_tool_lines(rendered, doc)
+    assert "London" in rendered.stderr and "San Francisco" in rendered.stderr
+
+
+def test_follow_up_continues_the_thread(contract: Contract) -> None:
+    first = contract.ask_json(SEED)
+    second = contract.ask_json(FOLLOW_UP, "-c")
+    assert second["thread_id"] == first["thread_id"]
+    assert second["assistant_id"] == first["assistant_id"]
+    assert {output["location"] for output in outputs_by(second).values()} == {LONDON}
+    assert "57%" in second["answer"]  # London's chance of rain today
+
+    shown = runner.invoke(app, ["thread", "show", first["thread_id"]])
+    assert shown.exit_code == 0, shown.stderr
+    text = flat(shown.stdout)
+    assert SEED in text and FOLLOW_UP in text
+    assert text.index(SEED) < text.index(FOLLOW_UP)
+    assert shown.stdout.count("user:") == 2
+
+    listed = runner.invoke(app, ["thread", "list", "--json"])
+    assert listed.exit_code == 0, listed.stderr
+    threads = json.loads(listed.stdout)
+    assert [t["id"] for t in threads] == [first["thread_id"]]
+    assert threads[0]["title"] == SEED and threads[0]["backend"] == contract.name
+
+
+def test_thread_option_picks_an_earlier_conversation(contract: Contract) -> None:
+    first = contract.ask_json(SEED)
+    newer = contract.ask_json(TWO_PLACES)
+    assert newer["thread_id"] != first["thread_id"]
+    again = contract.ask_json(FOLLOW_UP, "--thread", first["thread_id"])
+    assert again["thread_id"] == first["thread_id"]
+    # The conversation just used is now the one `-c` continues.
+    last = contract.ask_json("And will it rain there?", "-c")
+    assert last["thread_id"] == first["thread_id"]
+    shown = runner.invoke(app, ["thread", "show", first["thread_id"]])
+    assert shown.exit_code == 0, shown.stderr
+    assert shown.stdout.count("user:") == 3 and TWO_PLACES not in flat(shown.stdout)
+
+
+def test_question_without_a_place(contract: Contract) -> None:
+    doc = contract.ask_json("Hello there, how are you?")
+    assert doc["tool_calls"] == []
+    # The model's words and the planner's differ; both ask which place is meant.
+    assert "Which place" in doc["answer"]
+    assert contract.weather.searches() == 0 and contract.weather.forecasts() == 0
+
+
+def test_unknown_place(contract: Contract) -> None:
+    doc = contract.ask_json(UNKNOWN)
+    assert sorted(c["name"] for c in doc["tool_calls"]) == SEED_TOOLS
+    for call in doc["tool_calls"]:
+        assert call["arguments"]["location"] == "Atlantis"
+        assert call["error"] == "not_found"
+    assert contract.expected.not_found_wording in doc["answer"]
+    assert "°" not in doc["answer"] and "%" not in doc["answer"]  # nothing invented
+    assert contract.weather.forecasts() == 0
+
+    rendered = contract.ask(UNKNOWN)
+    check_tool_lines(rendered, doc)
+    assert "error: not_found" in rendered.stderr
+    assert contract.expected.not_found_wording in flat(rendered.stdout)
+
+
+def test_failing_provider(contract: Contract) -> None:
+    # Every attempt at the forecast fails (the provider retries three times in all).
+    contract.weather.fail("/v1/forecast", 503, times=3, reason="down for maintenance")
+    doc = contract.ask_json(SEED)
+    assert sorted(c["name"] for c in doc["tool_calls"]) == SEED_TOOLS
+    assert [c["error"] for c in doc["tool_calls"]] == ["upstream_error", "upstream_error"]
+    for call in doc["tool_calls"]:
+        assert "503" in json.loads(call["output"])["message"]
+    # No invented figures: no temperature, no percentage, not the provider's usual values.
+    assert not re.search(r"\d\s*(°|%)", doc["answer"]), doc["answer"]
+    assert "57.2" not in doc["answer"] and "14.0" not in doc["answer"]
+    # One forecast request and its two retries (shared by both tools), backoff 0.5 s then 1 s.
+    assert contract.weather.forecasts() == 3
+    assert [s for s in contract.sleeps if s > 0] == [0.5, 1.0]
+
+    # Once the provider is back, the same question is answered again.
+    rendered = contract.ask(SEED)
+    assert "57.2" in rendered.stdout and "20%" in rendered.stdout
+
+
+def test_failing_provider_tool_lines(contract: Contract) -> None:
+    contract.weather.fail("/v1/forecast", 503, times=3)
+    result = contract.ask(SEED)
+    assert result.stderr.count("error: upstream_error") == 2
+    assert "-> get_current_temperature(location=" in result.stderr
+    assert "-> get_rain_probability(location=" in result.stderr
+    assert not re.search(r"\d\s*(°|%)", result.stdout), result.stdout
+
+
+def test_every_backend_is_covered() -> None:
+    """The suite is the contract for all four backends: a new one must be added here."""
+    assert set(DIFFERENCES) == set(BACKENDS) == {"assistants", "responses", "chat", "offline"}
+    assert {mode[0] for mode in MODES} == set(BACKENDS)
+    assert {mode[1] for mode in MODES} == {False, True}
