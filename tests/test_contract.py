@@ -323,6 +323,8 @@ def test_follow_up_continues_the_thread(contract: Contract) -> None:
     assert other["thread_id"] != first["thread_id"]
     third = contract.ask_json(LATER, "--thread", first["thread_id"])
     assert third["thread_id"] == first["thread_id"]
+    # "there" is London: the model (or planner) saw the conversation so far.
+    assert third["tool_calls"] and {o["location"] for o in outputs_by(third).values()} == {LONDON}
 
     shown = runner.invoke(app, ["thread", "show", first["thread_id"]])
     assert shown.exit_code == 0, shown.stderr
