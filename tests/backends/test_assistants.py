@@ -28,6 +28,7 @@ from weatherbot.backends.base import (
     TurnRequest,
     instructions_for,
 )
+from weatherbot.backends.openai_client import PollSchedule
 from weatherbot.errors import APIError, AuthError, Interrupted, ProviderError, RunFailed
 from weatherbot.events import (
     Done,
@@ -213,7 +214,7 @@ def test_polling_seed_question(
     assert deltas(events) == ""  # a polled run yields no text deltas
     assert done.ids.assistant_id == ids[0] and done.ids.thread_id == ids[1]
     # No header: the adaptive schedule, restarted after the submission.
-    assert clock.sleeps == [0.1, 0.1, 0.1, 0.1]
+    assert clock.sleeps == [PollSchedule.STEPS[0]] * 4
     assert fake.count("GET", RUN) == 4
     assert fake.count("GET", r"/v1/threads/[^/]+/messages") == 1
 

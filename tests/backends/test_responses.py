@@ -20,6 +20,7 @@ from weatherbot.backends.base import (
     TurnRequest,
     instructions_for,
 )
+from weatherbot.backends.openai_client import PollSchedule
 from weatherbot.backends.responses import ResponsesBackend
 from weatherbot.errors import APIError, Interrupted, ProviderError, RunFailed
 from weatherbot.events import (
@@ -177,7 +178,7 @@ def test_seed_question_polled(
     statuses = [e.status for e in events if isinstance(e, RunStatus)]
     assert statuses == ["queued", "in_progress", "completed"] * 2
     assert not any(isinstance(e, TextDelta) for e in events)
-    assert clock.sleeps == [0.1, 0.1, 0.1, 0.1]  # quick first polls, reset per response
+    assert clock.sleeps == [PollSchedule.STEPS[0]] * 4  # quick first polls, reset per response
 
 
 def test_seed_question_streamed(fake: FakeResponses, backend: ResponsesBackend) -> None:
