@@ -86,6 +86,39 @@ NEW_YORK_RESULT = {
 }  # fmt: skip
 
 
+# Hand-written in the recorded result shape with GeoNames values, for names no recording
+# covers (the issue's "Paris, TX", "Springfield" and "東京" cases). Not server responses.
+HAND_WRITTEN_SEARCHES: dict[str, list[dict[str, object]]] = {
+    "paris": [
+        {"id": 2988507, "name": "Paris", "latitude": 48.85341, "longitude": 2.3488,
+         "feature_code": "PPLC", "country_code": "FR", "timezone": "Europe/Paris",
+         "population": 2138551, "country": "France", "admin1": "Île-de-France"},
+        {"id": 4717560, "name": "Paris", "latitude": 33.66094, "longitude": -95.55551,
+         "feature_code": "PPLA2", "country_code": "US", "timezone": "America/Chicago",
+         "population": 24782, "country": "United States", "admin1": "Texas"},
+        {"id": 4647963, "name": "Paris", "latitude": 36.302, "longitude": -88.32671,
+         "feature_code": "PPLA2", "country_code": "US", "timezone": "America/Chicago",
+         "population": 10156, "country": "United States", "admin1": "Tennessee"},
+    ],
+    "springfield": [
+        {"id": 4409896, "name": "Springfield", "latitude": 37.21533, "longitude": -93.29824,
+         "feature_code": "PPLA2", "country_code": "US", "timezone": "America/Chicago",
+         "population": 169176, "country": "United States", "admin1": "Missouri"},
+        {"id": 4951788, "name": "Springfield", "latitude": 42.10148, "longitude": -72.58981,
+         "feature_code": "PPLA2", "country_code": "US", "timezone": "America/New_York",
+         "population": 155929, "country": "United States", "admin1": "Massachusetts"},
+        {"id": 4250542, "name": "Springfield", "latitude": 39.80172, "longitude": -89.64371,
+         "feature_code": "PPLA", "country_code": "US", "timezone": "America/Chicago",
+         "population": 116250, "country": "United States", "admin1": "Illinois"},
+    ],
+    "tokyo": [
+        {"id": 1850147, "name": "Tokyo", "latitude": 35.6895, "longitude": 139.69171,
+         "feature_code": "PPLC", "country_code": "JP", "timezone": "Asia/Tokyo",
+         "population": 8336599, "country": "Japan", "admin1": "Tokyo"},
+    ],
+}  # fmt: skip
+
+
 class FakeWeather:
     """The fake server plus its request counters."""
 
@@ -98,6 +131,8 @@ class FakeWeather:
         name = request.query.get("name", "").casefold()
         if name == "new york":
             return Response(body={"results": [NEW_YORK_RESULT], "generationtime_ms": 1.0})
+        if name in HAND_WRITTEN_SEARCHES:
+            return Response(body={"results": HAND_WRITTEN_SEARCHES[name], "generationtime_ms": 1.0})
         file = SEARCHES.get(name, "search_no_results_2026-01-20.json")
         return Response(body=load(file))
 
