@@ -141,3 +141,11 @@ def test_unit_flags_per_quantity() -> None:
     assert doc["current"]["wind_speed"] == 4.5  # the recording's 4.5 mp/h, round-tripped
     bad = runner.invoke(app, ["ask", "--offline", "--wind-unit", "knots", "Rain in London?"])
     assert bad.exit_code == 2 and "unknown wind unit" in bad.stderr
+
+
+def test_offline_answer_uses_the_precipitation_unit() -> None:
+    question = ["ask", "--offline", "Will it rain in New York tomorrow?"]
+    auto = runner.invoke(app, question)
+    assert "0.01 in" in auto.stdout  # the US: inches by default, like Fahrenheit
+    metric = runner.invoke(app, [*question, "--precipitation-unit", "mm"])
+    assert "0.1 mm" in metric.stdout

@@ -206,7 +206,7 @@ class _Writer:
 
     # -- forecast --------------------------------------------------------------------------
 
-    def day_facts(self, row: Mapping[str, Any], unit: Any) -> str:
+    def day_facts(self, row: Mapping[str, Any], unit: Any, rain_unit: Any = "mm") -> str:
         """High/low and/or rain for one forecast row."""
         facts: list[str] = []
         description = row.get("description")
@@ -226,7 +226,8 @@ class _Writer:
                 facts.append("没有温度数据" if self.zh else "no temperatures given")
         if self.plan.wants_rain:
             probability = row.get("precipitation_probability_percent")
-            amount = row.get("precipitation_mm")
+            # The tool already converted the amount to the user's precipitation unit.
+            amount = row.get("precipitation", row.get("precipitation_mm"))
             if probability is None:
                 facts.append("没有降水概率" if self.zh else "no probability of precipitation given")
             else:
@@ -234,7 +235,7 @@ class _Writer:
                     f"降水概率 {probability}%" if self.zh else f"{probability}% chance of rain"
                 )
             if amount is not None:
-                facts.append(f"{float(amount):g} mm")
+                facts.append(f"{float(amount):g} {'in' if rain_unit == 'inch' else 'mm'}")
         return ("，" if self.zh else ", ").join(facts)
 
     def selected_rows(self, data: Mapping[str, Any]) -> list[tuple[date, Mapping[str, Any]]]:
@@ -268,17 +269,18 @@ class _Writer:
         if not rows:
             return f"**{location}**{'：' if self.zh else ': '}{self.missing_days(data)}"
         unit = data.get("unit")
+        rain_unit = data.get("precipitation_unit") or "mm"
         if len(rows) == 1:
             when, row = rows[0]
             label = self.day_label(when, data)
             if self.zh:
-                return f"**{location}** {label}：{self.day_facts(row, unit)}。"
-            return f"**{location}**, {label}: {self.day_facts(row, unit)}."
+                return f"**{location}** {label}：{self.day_facts(row, unit, rain_unit)}。"
+            return f"**{location}**, {label}: {self.day_facts(row, unit, rain_unit)}."
         colon = "：" if self.zh else ": "
         lines = [f"**{location}**{colon.strip()}"]
         for when, row in rows:
             label = self.day_label(when, data, relative=False)
-            lines.append(f"- {label}{colon}{self.day_facts(row, unit)}")
+            lines.append(f"- {label}{colon}{self.day_facts(row, unit, rain_unit)}")
         return "\n".join(lines)
 
     def missing_days(self, data: Mapping[str, Any]) -> str:
