@@ -323,7 +323,7 @@ def test_follow_up_reuses_the_places_of_the_conversation(tmp_path: Path) -> None
     ]
     assert second.answer.startswith(
         "**San Francisco, California, United States**, tomorrow (2026-11-25): "
-        "Overcast, 51.8 to 66.2 °F, 25% chance of rain, 0.5 mm."
+        "Overcast, 51.8 to 66.2 °F, 25% chance of rain, 0.02 in."
     )
     # "and in London?" keeps what and when the conversation was about.
     history = [*first.done.history, *second.done.history]
