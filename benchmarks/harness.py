@@ -30,7 +30,7 @@ from tests.fakes.server import FakeServer, Request, Response  # noqa: E402
 from tests.fakes.weather_server import FakeWeather, sf_forecast  # noqa: E402
 
 SEED = "What's the weather in San Francisco today and the likelihood it'll rain?"
-API_KEY = "sk-benchmark-not-a-real-key"
+API_KEY = "sk-bench.not.a.real.key"
 
 
 def median(values: list[float]) -> float:

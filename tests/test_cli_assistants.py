@@ -15,7 +15,7 @@ from weatherbot.cli import app
 
 runner = CliRunner()
 SEED = "What's the weather in San Francisco today and the likelihood it'll rain?"
-KEY = "sk-test-DO-NOT-LEAK-1234567890abcdef"
+KEY = "sk-test.DO-NOT-LEAK.1234567890abcdef"
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from weatherbot.tools.execute import MAX_CALLS_PER_STEP
 
 runner = CliRunner()
 SEED = "What's the weather in San Francisco today and the likelihood it'll rain?"
-KEY = "sk-test-FAULTS-never-show-me-0123456789"
+KEY = "sk-test.FAULTS.never-show-me.0123456789"
 BACKENDS = ["assistants", "responses", "chat"]
 # The first request each backend sends for a new question.
 FIRST = {

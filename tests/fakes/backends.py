@@ -23,7 +23,7 @@ from tests.fakes.responses_server import FakeResponses
 from tests.fakes.server import FakeServer
 
 BACKENDS = ("assistants", "responses", "chat", "offline")
-KEY = "sk-test-contract-DO-NOT-LEAK-0123456789"
+KEY = "sk-test.contract.DO-NOT-LEAK.0123456789"
 
 
 @dataclass
