@@ -19,7 +19,6 @@ from weatherbot.backends.assistants import (
     THREAD_GONE_NOTICE,
     THREAD_LOCKED_NOTICE,
     AssistantsBackend,
-    assistants_tools,
 )
 from weatherbot.backends.base import (
     MAX_TOOL_ROUNDS,
@@ -28,7 +27,7 @@ from weatherbot.backends.base import (
     TurnRequest,
     instructions_for,
 )
-from weatherbot.backends.openai_client import PollSchedule
+from weatherbot.backends.openai_client import PollSchedule, nested_tools
 from weatherbot.errors import APIError, AuthError, Interrupted, ProviderError, RunFailed
 from weatherbot.events import (
     Done,
@@ -262,9 +261,9 @@ def test_requests_carry_the_assistants_beta_header_and_nested_tools(
     assert all(t["type"] == "function" for t in create["tools"])
 
 
-def test_assistants_tools_nests_neutral_schemas() -> None:
+def test_nested_tools_nests_neutral_schemas() -> None:
     schema = {"name": "f", "description": "d", "parameters": {"type": "object"}}
-    assert assistants_tools((schema,)) == [
+    assert nested_tools((schema,)) == [
         {
             "type": "function",
             "function": {"name": "f", "description": "d", "parameters": {"type": "object"}},

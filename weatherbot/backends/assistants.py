@@ -23,8 +23,9 @@ from weatherbot.backends.base import (
 )
 from weatherbot.backends.openai_client import (
     PollSchedule,
-    make_client,
+    SdkClient,
     map_openai_error,
+    nested_tools,
     server_message,
     usage_dict,
 )
@@ -33,7 +34,7 @@ from weatherbot.events import Done, Event, Ids, Notice, RunStatus, TextDelta
 from weatherbot.tools.execute import ToolCall, run_tool_calls
 
 if TYPE_CHECKING:
-    import openai
+    pass
 
 INTERRUPTED_MESSAGE = "cancelled the run; the thread is free for your next question"
 INTERRUPTED_UNCONFIRMED = (
@@ -66,24 +67,6 @@ def _quiet() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         yield
-
-
-def assistants_tools(schemas: tuple[Mapping[str, Any], ...]) -> list[dict[str, Any]]:
-    """Neutral tool schemas in the Assistants (nested under `function`) format."""
-    out = []
-    for schema in schemas:
-        inner = schema.get("function", schema)
-        out.append(
-            {
-                "type": "function",
-                "function": {
-                    "name": inner["name"],
-                    "description": inner.get("description", ""),
-                    "parameters": inner["parameters"],
-                },
-            }
-        )
-    return out
 
 
 def message_text(message: Any) -> str:
@@ -178,7 +161,7 @@ class _Turn:
         return Ids(self.assistant_id, self.thread_id, self.run_id)
 
 
-class AssistantsBackend:
+class AssistantsBackend(SdkClient):
     """Assistants API turns: server assistant and thread, runs by polling or streaming."""
 
     name = "assistants"
@@ -186,16 +169,8 @@ class AssistantsBackend:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.poll_deadline_s = POLL_DEADLINE_S
-        self._client: openai.OpenAI | None = None
         self._profile: Profile | None = None
         self._stream: Any = None
-
-    @property
-    def client(self) -> openai.OpenAI:
-        """The SDK client, created on first use."""
-        if self._client is None:
-            self._client = make_client(self.runtime.settings, self.name)
-        return self._client
 
     @property
     def profile(self) -> Profile:
@@ -220,7 +195,7 @@ class AssistantsBackend:
                             assistant_id,
                             model=profile.model,
                             instructions=profile.instructions,
-                            tools=assistants_tools(profile.tools),  # type: ignore[arg-type]
+                            tools=nested_tools(profile.tools),  # type: ignore[arg-type]
                             metadata={"fingerprint": profile.fingerprint},
                         )
                     return assistant_id
@@ -236,7 +211,7 @@ class AssistantsBackend:
                 model=profile.model,
                 name=profile.name,
                 instructions=profile.instructions,
-                tools=assistants_tools(profile.tools),  # type: ignore[arg-type]
+                tools=nested_tools(profile.tools),  # type: ignore[arg-type]
                 metadata={"fingerprint": profile.fingerprint},
             )
         return str(assistant.id)
@@ -292,12 +267,6 @@ class AssistantsBackend:
         except openai.OpenAIError as exc:
             raise _mapped(exc) from None
         return out
-
-    def close(self) -> None:
-        """Release the connection pool."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
 
     # -- one turn ---------------------------------------------------------------------------
 

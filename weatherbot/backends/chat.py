@@ -16,13 +16,18 @@ from weatherbot.backends.base import (
     TurnRequest,
 )
 from weatherbot.backends.local import LocalThreads, message_text
-from weatherbot.backends.openai_client import make_client, map_openai_error, usage_dict
+from weatherbot.backends.openai_client import (
+    SdkClient,
+    map_openai_error,
+    nested_tools,
+    usage_dict,
+)
 from weatherbot.errors import APIError, ConfigError, Interrupted
 from weatherbot.events import Done, Event, Ids, Notice, TextDelta
 from weatherbot.tools.execute import ToolCall, run_tool_calls
 
 if TYPE_CHECKING:
-    import openai
+    pass
 
 INTERRUPTED_MESSAGE = "cancelled the response; the conversation is free for your next question"
 WHAT = "the model server"
@@ -39,24 +44,6 @@ _TOOLS_REJECTED = re.compile(
 )
 _STREAM_OPTIONS_REJECTED = re.compile(r"stream_options|include_usage", re.IGNORECASE)
 _USAGE_KEYS = ("prompt_tokens", "completion_tokens", "total_tokens")
-
-
-def chat_tools(schemas: tuple[Mapping[str, Any], ...]) -> list[dict[str, Any]]:
-    """Neutral tool schemas in the Chat Completions (nested) format."""
-    out = []
-    for schema in schemas:
-        inner = schema.get("function", schema)
-        out.append(
-            {
-                "type": "function",
-                "function": {
-                    "name": inner["name"],
-                    "description": inner.get("description", ""),
-                    "parameters": inner["parameters"],
-                },
-            }
-        )
-    return out
 
 
 def _new_call_id() -> str:
@@ -115,29 +102,15 @@ def _add_usage(total: dict[str, Any] | None, step: dict[str, Any] | None) -> dic
     return total
 
 
-class ChatBackend(LocalThreads):
+class ChatBackend(SdkClient, LocalThreads):
     """Chat Completions with a local message history; one completion per model step."""
 
     name = "chat"
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self._client: openai.OpenAI | None = None
         self._stream_options = True
         self._active_stream: Any = None
-
-    @property
-    def client(self) -> openai.OpenAI:
-        """The SDK client, created on first use."""
-        if self._client is None:
-            self._client = make_client(self.runtime.settings, self.name)
-        return self._client
-
-    def close(self) -> None:
-        """Release the connection pool."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
 
     def run_turn(self, request: TurnRequest) -> Iterator[Event]:
         """Complete, run the requested tools, repeat until the model answers."""
@@ -157,7 +130,7 @@ class ChatBackend(LocalThreads):
             for call in (m.get("tool_calls") or [])
             if isinstance(call, Mapping)
         }
-        tools = chat_tools(profile.tools)
+        tools = nested_tools(profile.tools)
         usage: dict[str, Any] | None = None
         try:
             for round_no in range(MAX_TOOL_ROUNDS + 1):

@@ -12,6 +12,8 @@ from weatherbot.settings import Settings
 if TYPE_CHECKING:
     import openai
 
+    from weatherbot.backends.base import Runtime
+
 API_CONNECT_TIMEOUT_S = 5.0
 API_MAX_RETRIES = 2
 
@@ -49,6 +51,42 @@ def server_message(exc: Any) -> str:
         if isinstance(body.get("message"), str):
             return str(body["message"])
     return str(getattr(exc, "message", exc))
+
+
+def nested_tools(schemas: tuple[Mapping[str, Any], ...]) -> list[dict[str, Any]]:
+    """Neutral tool schemas in the nested form Assistants and Chat Completions take."""
+    return [
+        {
+            "type": "function",
+            "function": {
+                "name": schema["name"],
+                "description": schema.get("description", ""),
+                "parameters": schema["parameters"],
+            },
+        }
+        for schema in (s.get("function", s) for s in schemas)
+    ]
+
+
+class SdkClient:
+    """One SDK client (so one connection pool) per backend, created on first use."""
+
+    name: str
+    runtime: Runtime
+    _client: openai.OpenAI | None = None
+
+    @property
+    def client(self) -> openai.OpenAI:
+        """The SDK client, created on first use."""
+        if self._client is None:
+            self._client = make_client(self.runtime.settings, self.name)
+        return self._client
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
 
 def usage_dict(usage: Any) -> dict[str, Any] | None:

@@ -16,7 +16,7 @@ from weatherbot.backends.base import (
 )
 from weatherbot.backends.openai_client import (
     PollSchedule,
-    make_client,
+    SdkClient,
     map_openai_error,
     usage_dict,
 )
@@ -25,7 +25,6 @@ from weatherbot.events import Done, Event, Ids, Notice, RunStatus, TextDelta
 from weatherbot.tools.execute import ToolCall, error_output, run_tool_calls
 
 if TYPE_CHECKING:
-    import openai
     from openai.types.responses import Response
 
 INTERRUPTED_MESSAGE = "cancelled the response; the conversation is free for your next question"
@@ -92,24 +91,16 @@ class _Step:
     calls: list[ToolCall] = field(default_factory=list)
 
 
-class ResponsesBackend:
+class ResponsesBackend(SdkClient):
     """Responses API turns on a Conversation: background polling or raw SSE streaming."""
 
     name = "responses"
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self._client: openai.OpenAI | None = None
         self._active_id: str | None = None
         self._active_background = False
         self._active_stream: Any = None
-
-    @property
-    def client(self) -> openai.OpenAI:
-        """The SDK client, created on first use."""
-        if self._client is None:
-            self._client = make_client(self.runtime.settings, self.name)
-        return self._client
 
     def ensure_assistant(
         self, profile: Profile, remembered: Mapping[str, Any] | None
@@ -161,12 +152,6 @@ class ResponsesBackend:
         except openai.OpenAIError as exc:
             raise map_openai_error(exc) from None
         return out
-
-    def close(self) -> None:
-        """Release the connection pool."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
 
     # -- one turn ---------------------------------------------------------------------------
 
