@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.backends.stubs import LONDON, SAN_FRANCISCO, stub_context
 from tests.fakes.assistants_server import FakeAssistants
 from tests.fakes.model import Reply, ToolCallSpec
 from tests.fakes.server import Response
@@ -28,7 +28,7 @@ from weatherbot.backends.base import (
     instructions_for,
 )
 from weatherbot.backends.openai_client import PollSchedule, nested_tools
-from weatherbot.errors import APIError, AuthError, Interrupted, ProviderError, RunFailed
+from weatherbot.errors import APIError, AuthError, Interrupted, RunFailed
 from weatherbot.events import (
     Done,
     Event,
@@ -38,49 +38,12 @@ from weatherbot.events import (
     ToolCallFinished,
     ToolCallStarted,
 )
-from weatherbot.providers.models import Current, Day, Forecast, Place
-from weatherbot.providers.service import WeatherService
 from weatherbot.settings import Secret, Settings
-from weatherbot.tools.weather import ToolContext, default_registry
+from weatherbot.tools.weather import default_registry
 
 QUESTION = "What's the weather in San Francisco today and the likelihood it'll rain?"
-PLACES = {
-    "san francisco": Place(
-        "San Francisco", 37.77493, -122.41942, "America/Los_Angeles", "California", "United States"
-    ),
-    "london": Place("London", 51.50853, -0.12574, "Europe/London", "England", "United Kingdom"),
-}
 # 8.3 °C is 46.9 °F.
 SEED_NUMBERS = ("46.9°F", "57%")
-
-
-class StubGeocoder:
-    """Knows San Francisco and London."""
-
-    def resolve(self, query: str) -> Place:
-        for name, place in PLACES.items():
-            if name in query.lower():
-                return place
-        raise ProviderError("not_found", f"no place called {query!r}")
-
-
-class StubProvider:
-    """8.3 °C now and a 57 % chance of rain today, wherever."""
-
-    name = "stub"
-    title = "Stub Weather"
-
-    def forecast(self, place: Place) -> Forecast:
-        today = date(2026, 11, 23)
-        return Forecast(
-            place=place,
-            source=self.name,
-            timezone=place.timezone,
-            today=today,
-            fetched_at=datetime(2026, 11, 23, 12, tzinfo=UTC),
-            current=Current(datetime(2026, 11, 23, 12, tzinfo=UTC), 8.3),
-            daily=(Day(today, 10.0, 5.0, 57.0, 1.2),),
-        )
 
 
 @dataclass
@@ -140,7 +103,8 @@ def ids(backend: AssistantsBackend) -> tuple[str, str]:
 
 
 def request(ids: tuple[str, str], question: str = QUESTION, stream: bool = False) -> TurnRequest:
-    ctx = ToolContext(WeatherService(StubGeocoder(), [StubProvider()]))
+    # 8.3 °C now, 57 % rain today, for San Francisco and London.
+    ctx = stub_context(8.3, (10.0, 5.0, 57.0, 1.2), (SAN_FRANCISCO, LONDON))
     return TurnRequest(question, ids[1], ids[0], ctx, stream=stream)
 
 

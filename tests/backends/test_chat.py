@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Generator, Iterator
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
 
+from tests.backends.stubs import stub_context
 from tests.fakes.chat_server import FakeChat
 from tests.fakes.model import Reply, ToolCallSpec
 from weatherbot.backends.base import (
@@ -20,45 +20,12 @@ from weatherbot.backends.base import (
     instructions_for,
 )
 from weatherbot.backends.chat import ChatBackend
-from weatherbot.errors import APIError, ConfigError, Interrupted, ProviderError
+from weatherbot.errors import APIError, ConfigError, Interrupted
 from weatherbot.events import Done, Event, TextDelta, ToolCallFinished, ToolCallStarted
-from weatherbot.providers.models import Current, Day, Forecast, Place
-from weatherbot.providers.service import WeatherService
 from weatherbot.settings import Secret, Settings
-from weatherbot.tools.weather import ToolContext, default_registry
+from weatherbot.tools.weather import default_registry
 
 QUESTION = "What's the weather in San Francisco today and the likelihood it'll rain?"
-SF = Place(
-    "San Francisco", 37.77493, -122.41942, "America/Los_Angeles", "California", "United States"
-)
-
-
-class StubGeocoder:
-    """Knows San Francisco only."""
-
-    def resolve(self, query: str) -> Place:
-        if "san francisco" in query.lower():
-            return SF
-        raise ProviderError("not_found", f"no place called {query!r}")
-
-
-class StubProvider:
-    """14.0 °C now and a 20 % chance of rain today, wherever."""
-
-    name = "stub"
-    title = "Stub Weather"
-
-    def forecast(self, place: Place) -> Forecast:
-        today = date(2026, 11, 23)
-        return Forecast(
-            place=place,
-            source=self.name,
-            timezone=place.timezone,
-            today=today,
-            fetched_at=datetime(2026, 11, 23, 12, tzinfo=UTC),
-            current=Current(datetime(2026, 11, 23, 12, tzinfo=UTC), 14.0),
-            daily=(Day(today, 16.0, 9.0, 20.0, 0.1),),
-        )
 
 
 @pytest.fixture
@@ -81,7 +48,7 @@ def make_backend(fake: FakeChat, tmp_path: Path) -> ChatBackend:
 
 
 def request(question: str = QUESTION, stream: bool = False, **kw: Any) -> TurnRequest:
-    ctx = ToolContext(WeatherService(StubGeocoder(), [StubProvider()]))
+    ctx = stub_context()
     return TurnRequest(question, "local_x", None, ctx, stream=stream, **kw)
 
 
