@@ -48,6 +48,7 @@ from tests.fakes.chat_server import FakeChat
 from tests.fakes.model import Reply
 from tests.fakes.responses_server import FakeResponses
 from tests.fakes.weather_server import FakeWeather
+from weatherbot.backends import catalogue
 
 BIN = Path(sys.executable).parent
 WEATHERBOT = str(BIN / "weatherbot")
@@ -237,7 +238,7 @@ def _session(env: dict[str, str]) -> Any:
     from weatherbot.settings import load_settings
 
     settings = load_settings(env=env, cwd=Path(env["WEATHERBOT_HOME"]))
-    return Session(settings, settings.resolved_backend())
+    return Session(settings, catalogue.resolve(settings).name)
 
 
 def _polled_runs(backend: str, durations: list[float], poll_after_ms: int | None = None) -> Any:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from weatherbot.errors import ConfigError
+from weatherbot.backends import catalogue
 from weatherbot.settings import DEFAULT_MODEL, Secret, load_settings
 
 
@@ -16,7 +17,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert s.model == DEFAULT_MODEL
     assert s.provider == "open-meteo"
     assert s.open_meteo_url == "https://api.open-meteo.com"
-    assert s.resolved_backend() == "offline"
+    assert catalogue.resolve(s).name == "offline"
     assert s.home == tmp_path
 
 
@@ -60,7 +61,7 @@ def test_auto_backend_with_key(tmp_path: Path, base_url: str | None, expected: s
     env = {"WEATHERBOT_HOME": str(tmp_path), "OPENAI_API_KEY": "sk-x"}
     if base_url:
         env["OPENAI_BASE_URL"] = base_url
-    assert load_settings(env=env, cwd=tmp_path).resolved_backend() == expected
+    assert catalogue.resolve(load_settings(env=env, cwd=tmp_path)).name == expected
 
 
 def test_provider_urls_and_keys(tmp_path: Path) -> None:
@@ -75,10 +76,11 @@ def test_provider_urls_and_keys(tmp_path: Path) -> None:
 
 
 def test_unknown_backend_is_a_config_error(tmp_path: Path) -> None:
+    settings = load_settings(
+        env={"WEATHERBOT_HOME": str(tmp_path), "WEATHERBOT_BACKEND": "magic"}, cwd=tmp_path
+    )
     with pytest.raises(ConfigError, match="unknown backend"):
-        load_settings(
-            env={"WEATHERBOT_HOME": str(tmp_path), "WEATHERBOT_BACKEND": "magic"}, cwd=tmp_path
-        )
+        catalogue.resolve(settings)
 
 
 def test_corrupt_config_is_a_config_error(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal, NoReturn
 import typer
 
 from weatherbot import __version__
+from weatherbot.backends import catalogue
 from weatherbot.errors import ExitCode, Interrupted, UsageError, WeatherbotError
 
 app = typer.Typer(
@@ -38,7 +39,7 @@ BackendOpt = Annotated[
     typer.Option(
         "--backend",
         "-b",
-        help="auto, assistants, responses, chat or offline [env: WEATHERBOT_BACKEND]",
+        help=f"{', '.join(catalogue.choices())} [env: WEATHERBOT_BACKEND]",
         show_default=False,
     ),
 ]
@@ -146,7 +147,7 @@ def _settings(**flags: Any) -> Any:
     from weatherbot.settings import load_settings
 
     if flags.pop("offline", False):
-        flags["backend"] = "offline"
+        flags["backend"] = catalogue.OFFLINE
         flags["provider"] = "sample"
     if flags.pop("no_color", False):
         flags["color"] = False
@@ -154,13 +155,13 @@ def _settings(**flags: Any) -> Any:
 
 
 def _backend_name(settings: Any, verbose: bool) -> str:
-    name: str = settings.resolved_backend()
-    if settings.backend == "auto":
-        if name == "offline":
+    info = catalogue.resolve(settings)
+    if settings.backend == catalogue.AUTO:
+        if not info.remote:
             _err_print(OFFLINE_NOTICE, "yellow")
         elif verbose:
-            _err_print(f"backend: {name} (auto)", "dim")
-    return name
+            _err_print(f"backend: {info.name} (auto)", "dim")
+    return info.name
 
 
 def _sleep(seconds: float) -> None:
@@ -461,7 +462,7 @@ def thread_list(
         from weatherbot.render.sanitize import clean
 
         settings = _settings(backend=backend)
-        session = _session(settings, settings.resolved_backend(), Console(stderr=True))
+        session = _session(settings, catalogue.resolve(settings).name, Console(stderr=True))
         threads = session.threads()
         if json_out:
             typer.echo(json.dumps([t.__dict__ for t in threads], ensure_ascii=False))
@@ -512,7 +513,7 @@ def thread_show(
 
         settings = _settings()
         err = Console(stderr=True)
-        session = _session(settings, settings.resolved_backend(), err)
+        session = _session(settings, catalogue.resolve(settings).name, err)
         try:
             messages = session.thread_messages(thread_id)
         finally:
@@ -537,7 +538,7 @@ def thread_delete(
         from rich.console import Console
 
         settings = _settings()
-        session = _session(settings, settings.resolved_backend(), Console(stderr=True))
+        session = _session(settings, catalogue.resolve(settings).name, Console(stderr=True))
         try:
             session.delete_thread(thread_id)
         finally:
@@ -555,7 +556,7 @@ def assistant_show(backend: BackendOpt = None, debug: DebugOpt = False) -> None:
         from rich.console import Console
 
         settings = _settings(backend=backend)
-        name = settings.resolved_backend()
+        name = catalogue.resolve(settings).name
         session = _session(settings, name, Console(stderr=True))
         record = session.assistant_record()
         out = Console(highlight=False)
@@ -563,7 +564,8 @@ def assistant_show(backend: BackendOpt = None, debug: DebugOpt = False) -> None:
         out.print(f"model:        {session.profile.model}")
         out.print(f"fingerprint:  {session.profile.fingerprint}")
         if record is None:
-            note = "none (local profile)" if name != "assistants" else "none yet"
+            info = catalogue.get(name)
+            note = "none yet" if info.server_assistant else "none (local profile)"
             out.print(f"assistant id: {note}")
         else:
             out.print(f"assistant id: {record.get('id')}")
@@ -582,7 +584,7 @@ def assistant_delete(backend: BackendOpt = None, debug: DebugOpt = False) -> Non
         from rich.console import Console
 
         settings = _settings(backend=backend)
-        session = _session(settings, settings.resolved_backend(), Console(stderr=True))
+        session = _session(settings, catalogue.resolve(settings).name, Console(stderr=True))
         try:
             deleted = session.delete_assistant()
         finally:

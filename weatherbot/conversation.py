@@ -7,13 +7,13 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from weatherbot.backends import catalogue
 from weatherbot.backends.base import (
     Backend,
     Profile,
     Runtime,
     ThreadMessage,
     TurnRequest,
-    build_backend,
     instructions_for,
 )
 from weatherbot.errors import UsageError
@@ -70,7 +70,8 @@ class Session:
         on_warning: Callable[[str], None] | None = None,
     ) -> None:
         self.settings = settings
-        self.backend_name = backend_name
+        self.info = catalogue.get(backend_name)
+        self.backend_name = self.info.name
         self.store = store or StateStore(settings.state_path, on_warning=on_warning)
         self.registry = registry or default_registry()
         self.profile = self._profile(settings)
@@ -92,20 +93,20 @@ class Session:
     @property
     def scope(self) -> str:
         """Threads and assistants are remembered per backend and server."""
-        if self.backend_name == "offline":
-            return "offline"
+        if not self.info.remote:
+            return self.backend_name
         return f"{self.backend_name}|{self.settings.base_url or 'https://api.openai.com/v1'}"
 
     @property
     def model(self) -> str | None:
         """The model name, or None for the offline planner."""
-        return None if self.backend_name == "offline" else self.settings.model
+        return self.settings.model if self.info.remote else None
 
     @property
     def backend(self) -> Backend:
         """The backend, built on first use (so `thread list` never imports openai)."""
         if self._backend is None:
-            self._backend = build_backend(self.backend_name, self._runtime)
+            self._backend = self.info.build(self._runtime)
         return self._backend
 
     def close(self) -> None:
@@ -133,9 +134,7 @@ class Session:
         """Pick the thread for the next question: a given id, the last one, or a new one."""
         if thread_id:
             record = self.store.get_thread(thread_id)
-            if record is None and (
-                thread_id.startswith("local_") or self.backend_name == "offline"
-            ):
+            if record is None and (thread_id.startswith("local_") or not self.info.remote):
                 raise UsageError(
                     f"no thread {thread_id!r}", hint="see `weatherbot thread list` for the ids"
                 )
@@ -189,7 +188,7 @@ class Session:
         name = str(record.get("backend", self.backend_name))
         if name == self.backend_name:
             return self.backend
-        return build_backend(name, self._runtime)
+        return catalogue.get(name).build(self._runtime)
 
     def assistant_record(self) -> dict[str, Any] | None:
         """The remembered assistant for this backend and server."""

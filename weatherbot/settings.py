@@ -11,12 +11,10 @@ from typing import Any
 
 from weatherbot.errors import ConfigError
 
-BACKENDS = ("auto", "assistants", "responses", "chat", "offline")
 DEFAULT_MODEL = "gpt-5.4-mini"
 DEFAULT_PROVIDER = "open-meteo"
 DEFAULT_OPEN_METEO_URL = "https://api.open-meteo.com"
 DEFAULT_OPEN_METEO_GEOCODING_URL = "https://geocoding-api.open-meteo.com"
-OPENAI_HOSTS = ("api.openai.com",)
 UNIT_SYSTEMS = ("auto", "metric", "imperial")
 # "auto": km/h and mm alongside Celsius, mph and inch alongside Fahrenheit.
 WIND_UNITS = ("auto", "m/s", "km/h", "mph")
@@ -115,16 +113,6 @@ class Settings:
         """A copy with the given fields changed (None values are ignored)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
-    def resolved_backend(self) -> str:
-        """The concrete backend `auto` stands for: offline, responses or chat."""
-        if self.backend != "auto":
-            return self.backend
-        if not self.api_key:
-            return "offline"
-        if self.base_url is None or any(h in self.base_url for h in OPENAI_HOSTS):
-            return "responses"
-        return "chat"
-
 
 def _unit_choice(value: str | None, allowed: tuple[str, ...], what: str) -> str:
     text = (value or "auto").strip().lower()
@@ -188,11 +176,8 @@ def load_settings(
         value = values.get(name)
         return value if value not in (None, "") else None
 
-    backend = (flags.get("backend") or get("WEATHERBOT_BACKEND") or "auto").lower()
-    if backend not in BACKENDS:
-        raise ConfigError(
-            f"unknown backend {backend!r}", hint=f"choose one of: {', '.join(BACKENDS)}"
-        )
+    # Checked against the backend catalogue where the backend is chosen (catalogue.resolve).
+    backend = (flags.get("backend") or get("WEATHERBOT_BACKEND") or "auto").strip().lower()
     units = (flags.get("units") or get("WEATHERBOT_UNITS") or "auto").lower()
     if units not in UNIT_SYSTEMS:
         raise ConfigError(f"unknown units {units!r}", hint="choose metric, imperial or auto")

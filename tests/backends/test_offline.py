@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from weatherbot.backends.base import Profile, Runtime, TurnRequest, build_backend
+from weatherbot.backends import catalogue
+from weatherbot.backends.base import Profile, Runtime, TurnRequest
 from weatherbot.backends.offline import NO_PLACE, OfflineBackend
 from weatherbot.errors import ProviderError
 from weatherbot.events import Done, Event, TextDelta, ToolCallFinished, ToolCallStarted
@@ -141,7 +142,7 @@ def make_backend(tmp_path: Path, **settings: Any) -> OfflineBackend:
         profile=Profile(model="none", instructions="", tools=()),
         registry=default_registry(),
     )
-    backend = build_backend("offline", runtime)
+    backend = catalogue.get("offline").build(runtime)
     assert isinstance(backend, OfflineBackend)
     return backend
 

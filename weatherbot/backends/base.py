@@ -137,26 +137,3 @@ class Runtime:
     registry: ToolRegistry
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
-
-
-def build_backend(name: str, runtime: Runtime) -> Backend:
-    """The backend called `name` (imports only that one, so start-up stays fast)."""
-    if name == "offline":
-        from weatherbot.backends.offline import OfflineBackend
-
-        return OfflineBackend(runtime)
-    if name == "assistants":
-        from weatherbot.backends.assistants import AssistantsBackend
-
-        return AssistantsBackend(runtime)
-    if name == "responses":
-        from weatherbot.backends.responses import ResponsesBackend
-
-        return ResponsesBackend(runtime)
-    if name == "chat":
-        from weatherbot.backends.chat import ChatBackend
-
-        return ChatBackend(runtime)
-    from weatherbot.errors import ConfigError
-
-    raise ConfigError(f"unknown backend {name!r}")
