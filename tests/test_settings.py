@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from weatherbot.errors import ConfigError
 from weatherbot.backends import catalogue
+from weatherbot.errors import ConfigError
 from weatherbot.settings import DEFAULT_MODEL, Secret, load_settings
 
 
