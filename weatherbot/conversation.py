@@ -17,7 +17,7 @@ from weatherbot.backends.base import (
     instructions_for,
 )
 from weatherbot.errors import UsageError
-from weatherbot.events import Done, Event, Ids
+from weatherbot.events import Done, Event, Ids, Message
 from weatherbot.providers.service import PlaceChoices
 from weatherbot.settings import Settings
 from weatherbot.state import StateStore
@@ -41,6 +41,15 @@ def clean_question(text: str) -> str:
             hint="ask a shorter question",
         )
     return question
+
+
+def _history(record: Mapping[str, Any]) -> list[Message]:
+    """A thread record's stored messages; entries that are not messages are skipped."""
+    stored = record.get("history")
+    if not isinstance(stored, list):
+        return []
+    messages = (Message.from_dict(m) for m in stored if isinstance(m, Mapping))
+    return [m for m in messages if m is not None]
 
 
 @dataclass(frozen=True)
@@ -176,7 +185,7 @@ class Session:
         """The messages of a remembered thread, oldest first."""
         record = self._record(thread_id)
         backend = self._backend_for(record)
-        return backend.thread_messages(thread_id, list(record.get("history", [])))
+        return backend.thread_messages(thread_id, _history(record))
 
     def delete_thread(self, thread_id: str) -> None:
         """Delete a thread on the server (where there is one) and forget it."""
@@ -247,7 +256,7 @@ class Session:
                 build_service(self.settings, sleep=self._runtime.sleep, choices=self.place_choices)
             ),
             stream=self.settings.stream if stream is None else stream,
-            history=list(record.get("history", [])),
+            history=_history(record),
         )
         for event in self.backend.run_turn(request):
             if isinstance(event, Done):
@@ -269,5 +278,5 @@ class Session:
             self.scope,
             self.backend_name,
             title=title,
-            append_history=[dict(m) for m in done.history],
+            append_history=[m.to_dict() for m in done.history],
         )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+from weatherbot.tools.outputs import ToolOutput
 
 
 @dataclass(frozen=True)
@@ -41,13 +43,15 @@ class ToolCallStarted:
 
 @dataclass(frozen=True)
 class ToolCallFinished:
-    """A tool call finished; `output` is the exact string sent back to the model."""
+    """A tool call finished: `output` is the exact string sent to the model, `value` its data."""
 
     call_id: str
     name: str
     output: str
     error: str | None
     duration_ms: int
+    # What the tool returned (or the error it became), so no one parses `output` again.
+    value: ToolOutput | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,79 @@ class Notice:
     """A one-line warning or status message for stderr (assistant re-created, fallback...)."""
 
     text: str
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """A tool call as a history keeps it: arguments as the JSON text the model sent."""
+
+    call_id: str
+    name: str
+    arguments: str
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message of a local history (chat and offline keep threads in the state store)."""
+
+    role: Literal["user", "assistant", "tool"]
+    content: str = ""
+    # An assistant message that asked for tools; a tool message answers one call.
+    tool_calls: tuple[CallRecord, ...] = ()
+    tool_call_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored (and Chat Completions wire) form."""
+        out: dict[str, Any] = {"role": self.role, "content": self.content}
+        if self.tool_calls:
+            out["content"] = self.content or None
+            out["tool_calls"] = [
+                {
+                    "id": c.call_id,
+                    "type": "function",
+                    "function": {"name": c.name, "arguments": c.arguments},
+                }
+                for c in self.tool_calls
+            ]
+        if self.tool_call_id is not None:
+            out["tool_call_id"] = self.tool_call_id
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Message | None:
+        """A stored message, or None when the entry is not one (damaged or from elsewhere)."""
+        role = data.get("role")
+        if role not in ("user", "assistant", "tool"):
+            return None
+        calls = []
+        for raw in data.get("tool_calls") or ():
+            function = raw.get("function") if isinstance(raw, Mapping) else None
+            if not isinstance(function, Mapping):
+                continue
+            arguments = function.get("arguments")
+            calls.append(
+                CallRecord(
+                    str(raw.get("id") or ""),
+                    str(function.get("name") or ""),
+                    arguments if isinstance(arguments, str) else "{}",
+                )
+            )
+        call_id = data.get("tool_call_id")
+        return cls(
+            role,
+            _text(data.get("content")),
+            tuple(calls),
+            str(call_id) if call_id is not None else None,
+        )
+
+
+def _text(content: Any) -> str:
+    """Stored content: a string, or a list of text parts (older or foreign entries)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list | tuple):
+        return "".join(str(p.get("text", "")) for p in content if isinstance(p, Mapping))
+    return ""
 
 
 @dataclass(frozen=True)
@@ -66,7 +143,7 @@ class Done:
     status: str = "completed"
     usage: Mapping[str, Any] | None = None
     # Local-history backends (chat, offline) return the messages this turn added.
-    history: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
+    history: tuple[Message, ...] = field(default_factory=tuple)
 
 
 Event = RunStatus | TextDelta | ToolCallStarted | ToolCallFinished | Notice | Done

@@ -14,11 +14,11 @@ from tests.backends.stubs import LONDON, SAN_FRANCISCO, stub_context
 from tests.fakes.assistants_server import FakeAssistants
 from tests.fakes.model import Reply, ToolCallSpec
 from tests.fakes.server import Response
-from weatherbot.backends.assistants import (
+from weatherbot.backends.assistants import AssistantsBackend
+from weatherbot.backends.assistants_wire import (
     ASSISTANT_GONE_NOTICE,
     THREAD_GONE_NOTICE,
     THREAD_LOCKED_NOTICE,
-    AssistantsBackend,
 )
 from weatherbot.backends.base import (
     MAX_TOOL_ROUNDS,

@@ -21,7 +21,7 @@ from weatherbot.backends.base import (
 )
 from weatherbot.backends.chat import ChatBackend
 from weatherbot.errors import APIError, ConfigError, Interrupted
-from weatherbot.events import Done, Event, TextDelta, ToolCallFinished, ToolCallStarted
+from weatherbot.events import Done, Event, Message, TextDelta, ToolCallFinished, ToolCallStarted
 from weatherbot.settings import Secret, Settings
 from weatherbot.tools.weather import default_registry
 
@@ -76,7 +76,7 @@ def assert_seed_answer(fake: FakeChat, events: list[Event], done: Done) -> None:
     assert [m["role"] for m in follow_up] == ["system", "user", "assistant", "tool", "tool"]
     assert bodies[0]["tools"][0]["type"] == "function"
     assert bodies[0]["tools"][0]["function"]["name"] == "get_current_temperature"
-    roles = [m["role"] for m in done.history]
+    roles = [m.role for m in done.history]
     assert roles == ["user", "assistant", "tool", "tool", "assistant"]
     assert done.ids.thread_id == "local_x" and done.ids.assistant_id is None
 
@@ -97,7 +97,7 @@ def test_seed_question_streamed(fake: FakeChat, tmp_path: Path) -> None:
     assert completions(fake)[0]["stream_options"] == {"include_usage": True}
     assert done.usage is not None and done.usage["total_tokens"] == 252
     assistant = done.history[1]
-    args = [json.loads(c["function"]["arguments"]) for c in assistant["tool_calls"]]
+    args = [json.loads(c.arguments) for c in assistant.tool_calls]
     assert args == [
         {"location": "San Francisco, CA", "unit": "Fahrenheit"},
         {"location": "San Francisco, CA"},
@@ -184,7 +184,8 @@ def test_missing_tool_messages_is_an_api_error(fake: FakeChat, tmp_path: Path) -
     }
     backend = make_backend(fake, tmp_path)
     with pytest.raises(APIError) as info:
-        list(backend.run_turn(request(history=[{"role": "user", "content": "hi"}, orphan])))
+        stored = [Message.from_dict({"role": "user", "content": "hi"}), Message.from_dict(orphan)]
+        list(backend.run_turn(request(history=[m for m in stored if m is not None])))
     assert "call_orphan" in str(info.value) and "sk-test" not in str(info.value)
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from weatherbot.events import Event
+from weatherbot.events import Event, Message
 from weatherbot.settings import Settings
 from weatherbot.tools.registry import ToolRegistry
 from weatherbot.tools.weather import ToolContext
@@ -79,7 +79,7 @@ class TurnRequest:
     tool_context: ToolContext
     stream: bool = False
     # Local history (chat/offline backends): the messages of earlier turns, oldest first.
-    history: list[Mapping[str, Any]] = field(default_factory=list)
+    history: list[Message] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -113,9 +113,7 @@ class Backend(Protocol):
         """Delete the assistant on the server, where there is one."""
         ...
 
-    def thread_messages(
-        self, thread_id: str, history: list[Mapping[str, Any]]
-    ) -> list[ThreadMessage]:
+    def thread_messages(self, thread_id: str, history: list[Message]) -> list[ThreadMessage]:
         """The thread's messages, oldest first."""
         ...
 

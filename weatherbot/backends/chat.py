@@ -6,28 +6,23 @@ import contextlib
 import json
 import re
 import uuid
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from weatherbot.backends.base import (
-    MAX_TOOL_ROUNDS,
-    Runtime,
-    TurnRequest,
-)
+from weatherbot.backends.base import Runtime, TurnRequest
+from weatherbot.backends.driver import Step, TurnDriver
 from weatherbot.backends.local import LocalThreads, message_text
 from weatherbot.backends.openai_client import (
     SdkClient,
     map_openai_error,
     nested_tools,
+    server_message,
     usage_dict,
 )
-from weatherbot.errors import APIError, ConfigError, Interrupted
-from weatherbot.events import Done, Event, Ids, Notice, TextDelta
-from weatherbot.tools.execute import ToolCall, run_tool_calls
-
-if TYPE_CHECKING:
-    pass
+from weatherbot.errors import ConfigError, WeatherbotError
+from weatherbot.events import CallRecord, Done, Event, Ids, Message, Notice, TextDelta
+from weatherbot.tools.execute import ToolCall, ToolResult
 
 INTERRUPTED_MESSAGE = "cancelled the response; the conversation is free for your next question"
 WHAT = "the model server"
@@ -82,7 +77,7 @@ class _PartialCall:
 
 
 @dataclass
-class _Step:
+class _Completion:
     """What one completion produced."""
 
     text: str = ""
@@ -102,6 +97,80 @@ def _add_usage(total: dict[str, Any] | None, step: dict[str, Any] | None) -> dic
     return total
 
 
+class _ChatTurn:
+    """One turn's protocol steps: a completion per step, the messages grow locally."""
+
+    def __init__(self, backend: ChatBackend, request: TurnRequest) -> None:
+        self.backend = backend
+        self.request = request
+        user = Message("user", request.question)
+        self.added: list[Message] = [user]
+        self.messages: list[dict[str, Any]] = [
+            {"role": "system", "content": backend.runtime.profile.instructions},
+            *(m.to_dict() for m in request.history),
+            user.to_dict(),
+        ]
+        self.seen_ids = {c.call_id for m in request.history for c in m.tool_calls}
+        self.tools = nested_tools(backend.runtime.profile.tools)
+        self.usage: dict[str, Any] | None = None
+        self.completion_id: str | None = None
+
+    def start(self) -> Generator[Event, None, Step]:
+        """The first completion."""
+        return self._complete()
+
+    def resume(self, results: Sequence[ToolResult]) -> Generator[Event, None, Step]:
+        """Append the tool messages and complete again."""
+        for result in results:
+            tool = Message("tool", result.output, tool_call_id=result.call_id)
+            self.messages.append(tool.to_dict())
+            self.added.append(tool)
+        return self._complete()
+
+    def _complete(self) -> Generator[Event, None, Step]:
+        if self.request.stream:
+            step = yield from self.backend._streamed_step(self.messages, self.tools)
+        else:
+            step = self.backend._plain_step(self.messages, self.tools)
+        self.usage = _add_usage(self.usage, step.usage)
+        self.completion_id = step.completion_id
+        calls = []
+        for call in step.calls:
+            # Some servers reuse ids ("call_0"); duplicates are a 400 on the next request.
+            call_id = call.call_id if call.call_id not in self.seen_ids else _new_call_id()
+            self.seen_ids.add(call_id)
+            calls.append(ToolCall(call_id, call.name, call.arguments))
+        if calls:
+            asked = Message(
+                "assistant",
+                step.text,
+                tuple(CallRecord(c.call_id, c.name, _arguments_text(c.arguments)) for c in calls),
+            )
+            self.messages.append(asked.to_dict())
+            self.added.append(asked)
+        return Step(text=step.text, calls=calls)
+
+    def finish(self, step: Step) -> Done:
+        """The answer, with the messages this turn added to the local history."""
+        self.added.append(Message("assistant", step.text))
+        ids = Ids(None, self.request.thread_id, self.completion_id)
+        return Done(step.text, ids, "completed", self.usage, history=tuple(self.added))
+
+    def cancel(self, reason: str) -> bool:
+        """A completion has nothing on the server to cancel: close the stream."""
+        self.backend._close_stream()
+        return True
+
+    def map_error(self, exc: Exception) -> WeatherbotError | None:
+        """SDK errors, with "this model cannot do tools" told apart."""
+        import openai
+
+        return self.backend._map_error(exc) if isinstance(exc, openai.OpenAIError) else None
+
+    def close(self) -> None:
+        """Nothing stays open between steps."""
+
+
 class ChatBackend(SdkClient, LocalThreads):
     """Chat Completions with a local message history; one completion per model step."""
 
@@ -114,84 +183,8 @@ class ChatBackend(SdkClient, LocalThreads):
 
     def run_turn(self, request: TurnRequest) -> Iterator[Event]:
         """Complete, run the requested tools, repeat until the model answers."""
-        import openai
-
-        profile = self.runtime.profile
-        user = {"role": "user", "content": request.question}
-        added: list[dict[str, Any]] = [user]
-        messages: list[dict[str, Any]] = [
-            {"role": "system", "content": profile.instructions},
-            *(dict(m) for m in request.history),
-            user,
-        ]
-        seen_ids = {
-            str(call.get("id"))
-            for m in request.history
-            for call in (m.get("tool_calls") or [])
-            if isinstance(call, Mapping)
-        }
-        tools = nested_tools(profile.tools)
-        usage: dict[str, Any] | None = None
-        try:
-            for round_no in range(MAX_TOOL_ROUNDS + 1):
-                if request.stream:
-                    step = yield from self._streamed_step(messages, tools)
-                else:
-                    step = self._plain_step(messages, tools)
-                usage = _add_usage(usage, step.usage)
-                if not step.calls:
-                    final = {"role": "assistant", "content": step.text}
-                    added.append(final)
-                    yield Done(
-                        step.text,
-                        Ids(None, request.thread_id, step.completion_id),
-                        "completed",
-                        usage,
-                        history=tuple(added),
-                    )
-                    return
-                if round_no == MAX_TOOL_ROUNDS:
-                    break
-                calls = []
-                for call in step.calls:
-                    # Some servers reuse ids ("call_0"); duplicates are a 400 on the next request.
-                    call_id = call.call_id if call.call_id not in seen_ids else _new_call_id()
-                    seen_ids.add(call_id)
-                    calls.append(ToolCall(call_id, call.name, call.arguments))
-                assistant = {
-                    "role": "assistant",
-                    "content": step.text or None,
-                    "tool_calls": [
-                        {
-                            "id": c.call_id,
-                            "type": "function",
-                            "function": {"name": c.name, "arguments": _arguments_text(c.arguments)},
-                        }
-                        for c in calls
-                    ],
-                }
-                messages.append(assistant)
-                added.append(assistant)
-                results = yield from run_tool_calls(
-                    calls, self.runtime.registry, request.tool_context
-                )
-                for result in results:
-                    tool_message = {
-                        "role": "tool",
-                        "tool_call_id": result.call_id,
-                        "content": result.output,
-                    }
-                    messages.append(tool_message)
-                    added.append(tool_message)
-        except KeyboardInterrupt:
-            self._close_stream()
-            raise Interrupted(INTERRUPTED_MESSAGE) from None
-        except openai.OpenAIError as exc:
-            raise self._map_error(exc) from None
-        raise APIError(
-            f"the model kept calling tools for {MAX_TOOL_ROUNDS} rounds without answering",
-            hint="ask a simpler question, or try another model",
-        )
+        driver = TurnDriver(self.runtime.registry, INTERRUPTED_MESSAGE)
+        return driver.run(_ChatTurn(self, request), request)
 
     def _close_stream(self) -> None:
         stream, self._active_stream = self._active_stream, None
@@ -200,12 +193,12 @@ class ChatBackend(SdkClient, LocalThreads):
             with contextlib.suppress(Exception):
                 stream.close()
 
-    def _map_error(self, exc: Exception) -> Exception:
+    def _map_error(self, exc: Exception) -> WeatherbotError:
         import openai
 
         if isinstance(
             exc, openai.BadRequestError | openai.NotFoundError | openai.InternalServerError
-        ) and _TOOLS_REJECTED.search(_message_of(exc)):
+        ) and _TOOLS_REJECTED.search(server_message(exc)):
             base = self.runtime.settings.base_url or "https://api.openai.com/v1"
             return ConfigError(
                 f"the model {self.runtime.profile.model} at {base} does not accept tools",
@@ -214,13 +207,15 @@ class ChatBackend(SdkClient, LocalThreads):
             )
         return map_openai_error(exc, WHAT)
 
-    def _plain_step(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> _Step:
+    def _plain_step(
+        self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]
+    ) -> _Completion:
         completion = self.client.chat.completions.create(
             model=self.runtime.profile.model,
             messages=messages,  # type: ignore[arg-type]
             tools=tools,  # type: ignore[arg-type]
         )
-        step = _Step(completion_id=completion.id, usage=usage_dict(completion.usage))
+        step = _Completion(completion_id=completion.id, usage=usage_dict(completion.usage))
         if not completion.choices:
             return step
         message = completion.choices[0].message
@@ -251,7 +246,7 @@ class ChatBackend(SdkClient, LocalThreads):
                 **kwargs,
             )
         except openai.BadRequestError as exc:
-            if not self._stream_options or not _STREAM_OPTIONS_REJECTED.search(_message_of(exc)):
+            if not self._stream_options or not _STREAM_OPTIONS_REJECTED.search(server_message(exc)):
                 raise
             # Older local servers reject stream_options: go on without usage figures.
             self._stream_options = False
@@ -264,10 +259,10 @@ class ChatBackend(SdkClient, LocalThreads):
 
     def _streamed_step(
         self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]
-    ) -> Generator[Event, None, _Step]:
+    ) -> Generator[Event, None, _Completion]:
         stream = self._open_stream(messages, tools)
         self._active_stream = stream
-        step = _Step()
+        step = _Completion()
         texts: list[str] = []
         partial: dict[int, _PartialCall] = {}
         finished = False
@@ -327,14 +322,3 @@ class ChatBackend(SdkClient, LocalThreads):
             for _, p in sorted(partial.items())
         ]
         return step
-
-
-def _message_of(exc: Exception) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, Mapping):
-        error = body.get("error", body)
-        if isinstance(error, Mapping) and isinstance(error.get("message"), str):
-            return str(error["message"])
-        if isinstance(error, str):
-            return error
-    return str(getattr(exc, "message", exc))

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from weatherbot.backends.base import Profile, ThreadMessage
+from weatherbot.events import Message
 
 
 def message_text(content: Any) -> str:
@@ -37,14 +38,10 @@ class LocalThreads:
     def delete_assistant(self, assistant_id: str) -> None:
         """Nothing on a server to delete."""
 
-    def thread_messages(
-        self, thread_id: str, history: list[Mapping[str, Any]]
-    ) -> list[ThreadMessage]:
+    def thread_messages(self, thread_id: str, history: list[Message]) -> list[ThreadMessage]:
         """The stored user questions and assistant answers, oldest first."""
-        out: list[ThreadMessage] = []
-        for message in history:
-            role = message.get("role")
-            text = message_text(message.get("content"))
-            if role in ("user", "assistant") and text.strip():
-                out.append(ThreadMessage(str(role), text))
-        return out
+        return [
+            ThreadMessage(m.role, m.content)
+            for m in history
+            if m.role in ("user", "assistant") and m.content.strip()
+        ]

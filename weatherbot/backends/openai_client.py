@@ -48,6 +48,9 @@ def server_message(exc: Any) -> str:
         error = body.get("error", body)
         if isinstance(error, Mapping) and isinstance(error.get("message"), str):
             return str(error["message"])
+        # Ollama and llama.cpp send {"error": "text"}.
+        if isinstance(error, str):
+            return error
         if isinstance(body.get("message"), str):
             return str(body["message"])
     return str(getattr(exc, "message", exc))

@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from weatherbot.backends.base import (
-    MAX_TOOL_ROUNDS,
-    Profile,
-    Runtime,
-    ThreadMessage,
-    TurnRequest,
-)
+from weatherbot.backends.base import Profile, Runtime, ThreadMessage, TurnRequest
+from weatherbot.backends.driver import Step, TurnDriver
 from weatherbot.backends.openai_client import (
     PollSchedule,
     SdkClient,
     map_openai_error,
+    server_message,
     usage_dict,
 )
-from weatherbot.errors import APIError, Interrupted, RunFailed
-from weatherbot.events import Done, Event, Ids, Notice, RunStatus, TextDelta
-from weatherbot.tools.execute import ToolCall, error_output, run_tool_calls
+from weatherbot.errors import APIError, WeatherbotError
+from weatherbot.events import Done, Event, Ids, Message, Notice, RunStatus, TextDelta
+from weatherbot.tools.execute import ToolCall, ToolResult, error_output
 
 if TYPE_CHECKING:
     from openai.types.responses import Response
@@ -132,9 +128,7 @@ class ResponsesBackend(SdkClient):
     def delete_assistant(self, assistant_id: str) -> None:
         """Nothing on the server to delete."""
 
-    def thread_messages(
-        self, thread_id: str, history: list[Mapping[str, Any]]
-    ) -> list[ThreadMessage]:
+    def thread_messages(self, thread_id: str, history: list[Message]) -> list[ThreadMessage]:
         """The Conversation's user and assistant messages, oldest first."""
         import openai
 
@@ -157,70 +151,8 @@ class ResponsesBackend(SdkClient):
 
     def run_turn(self, request: TurnRequest) -> Iterator[Event]:
         """Create responses on the Conversation, answering function calls, until a reply."""
-        import openai
-
-        profile = self.runtime.profile
-        base: dict[str, Any] = {
-            "model": profile.model,
-            "instructions": profile.instructions,
-            "tools": responses_tools(profile.tools),
-            "conversation": request.thread_id,
-            "store": True,
-        }
-        inputs: list[Any] = [{"role": "user", "content": request.question}]
-        thread_id = request.thread_id
-        try:
-            for round_no in range(MAX_TOOL_ROUNDS + 1):
-                try:
-                    if request.stream:
-                        step = yield from self._streamed(base, inputs)
-                    else:
-                        step = yield from self._polled(base, inputs)
-                except openai.NotFoundError as exc:
-                    if round_no or "conversation" not in _message_of(exc).lower():
-                        raise
-                    # The remembered conversation was deleted on the server: start a new one.
-                    thread_id = base["conversation"] = self.create_thread()
-                    yield Notice(THREAD_GONE_NOTICE)
-                    if request.stream:
-                        step = yield from self._streamed(base, inputs)
-                    else:
-                        step = yield from self._polled(base, inputs)
-                response = step.response
-                try:
-                    _raise_for_end_state(response)
-                except RunFailed:
-                    self._settle_calls(thread_id, f"the response ended {response.status}")
-                    raise
-                if not step.calls:
-                    yield Done(
-                        output_text(response),
-                        Ids(None, thread_id, response.id),
-                        "completed",
-                        usage_dict(getattr(response, "usage", None)),
-                    )
-                    return
-                if round_no == MAX_TOOL_ROUNDS:
-                    break
-                results = yield from run_tool_calls(
-                    step.calls, self.runtime.registry, request.tool_context
-                )
-                # With `conversation`, the calls are already in it: send only the outputs.
-                inputs = [
-                    {"type": "function_call_output", "call_id": r.call_id, "output": r.output}
-                    for r in results
-                ]
-        except KeyboardInterrupt:
-            self._cancel_active()
-            self._settle_calls(thread_id, "the user cancelled this request")
-            raise Interrupted(INTERRUPTED_MESSAGE) from None
-        except openai.OpenAIError as exc:
-            raise map_openai_error(exc) from None
-        self._settle_calls(thread_id, "too many tool rounds; the request was stopped")
-        raise APIError(
-            f"the model kept calling tools for {MAX_TOOL_ROUNDS} rounds without answering",
-            hint="ask a simpler question, or try another model",
-        )
+        driver = TurnDriver(self.runtime.registry, INTERRUPTED_MESSAGE)
+        return driver.run(_ResponsesTurn(self, request), request)
 
     def _polled(self, base: dict[str, Any], inputs: list[Any]) -> Generator[Event, None, _Step]:
         raw = self.client.responses.with_raw_response.create(**base, input=inputs, background=True)
@@ -305,13 +237,16 @@ class ResponsesBackend(SdkClient):
 
     # -- cancellation -----------------------------------------------------------------------
 
-    def _cancel_active(self) -> None:
-        import openai
-
+    def _close_stream(self) -> None:
         stream, self._active_stream = self._active_stream, None
         if stream is not None:
             with contextlib.suppress(Exception):
                 stream.close()
+
+    def _cancel_active(self) -> None:
+        import openai
+
+        self._close_stream()
         response_id, self._active_id = self._active_id, None
         # Only background responses can be cancelled; a stream is just closed.
         if response_id and self._active_background:
@@ -353,29 +288,80 @@ class ResponsesBackend(SdkClient):
             return
 
 
-def _raise_for_end_state(response: Any) -> None:
-    status = getattr(response, "status", None)
-    if status == "completed" or status is None:
-        return
-    if status == "failed":
-        error = getattr(response, "error", None)
-        raise RunFailed("failed", getattr(error, "message", None), hint="try again in a moment")
-    if status == "incomplete":
-        details = getattr(response, "incomplete_details", None)
-        raise RunFailed(
-            "incomplete",
-            getattr(details, "reason", None),
-            hint="ask for less at once, or try again",
+class _ResponsesTurn:
+    """One turn's protocol steps: a response per step on the Conversation."""
+
+    def __init__(self, backend: ResponsesBackend, request: TurnRequest) -> None:
+        profile = backend.runtime.profile
+        self.backend = backend
+        self.request = request
+        self.thread_id = request.thread_id
+        self.base: dict[str, Any] = {
+            "model": profile.model,
+            "instructions": profile.instructions,
+            "tools": responses_tools(profile.tools),
+            "conversation": request.thread_id,
+            "store": True,
+        }
+        self.response: Any = None
+
+    def start(self) -> Generator[Event, None, Step]:
+        """The question as the first input; a Conversation deleted on the server is renewed."""
+        import openai
+
+        inputs: list[Any] = [{"role": "user", "content": self.request.question}]
+        try:
+            return (yield from self._step(inputs))
+        except openai.NotFoundError as exc:
+            if "conversation" not in server_message(exc).lower():
+                raise
+        self.thread_id = self.base["conversation"] = self.backend.create_thread()
+        yield Notice(THREAD_GONE_NOTICE)
+        return (yield from self._step(inputs))
+
+    def resume(self, results: Sequence[ToolResult]) -> Generator[Event, None, Step]:
+        """With `conversation`, the calls are already in it: send only the outputs."""
+        return self._step(
+            [
+                {"type": "function_call_output", "call_id": r.call_id, "output": r.output}
+                for r in results
+            ]
         )
-    if status == "cancelled":
-        raise RunFailed("cancelled", "the response was cancelled on the server")
-    raise RunFailed(str(status))
 
+    def _step(self, inputs: list[Any]) -> Generator[Event, None, Step]:
+        if self.request.stream:
+            done = yield from self.backend._streamed(self.base, inputs)
+        else:
+            done = yield from self.backend._polled(self.base, inputs)
+        response = self.response = done.response
+        status = getattr(response, "status", None) or "completed"
+        reason = None
+        if status == "failed":
+            reason = getattr(getattr(response, "error", None), "message", None)
+        elif status == "incomplete":
+            reason = getattr(getattr(response, "incomplete_details", None), "reason", None)
+        elif status == "cancelled":
+            reason = "the response was cancelled on the server"
+        return Step(status, output_text(response), done.calls, reason)
 
-def _message_of(exc: Exception) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, Mapping):
-        error = body.get("error", body)
-        if isinstance(error, Mapping) and isinstance(error.get("message"), str):
-            return str(error["message"])
-    return str(getattr(exc, "message", exc))
+    def finish(self, step: Step) -> Done:
+        """The answer with the response's id and usage."""
+        response = self.response
+        usage = usage_dict(getattr(response, "usage", None))
+        return Done(step.text, Ids(None, self.thread_id, response.id), "completed", usage)
+
+    def cancel(self, reason: str) -> bool:
+        """Cancel the background response and answer its open calls, so the thread stays usable."""
+        self.backend._cancel_active()
+        self.backend._settle_calls(self.thread_id, reason)
+        return True
+
+    def map_error(self, exc: Exception) -> WeatherbotError | None:
+        """SDK errors as one-line WeatherbotErrors."""
+        import openai
+
+        return map_openai_error(exc) if isinstance(exc, openai.OpenAIError) else None
+
+    def close(self) -> None:
+        """Close a stream left open."""
+        self.backend._close_stream()

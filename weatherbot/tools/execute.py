@@ -7,10 +7,11 @@ import time
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from weatherbot.errors import ProviderError
 from weatherbot.events import Event, ToolCallFinished, ToolCallStarted
+from weatherbot.tools.outputs import ErrorOutput, ToolOutput
 from weatherbot.tools.registry import ToolArgumentError, ToolRegistry, parse_arguments
 from weatherbot.tools.weather import ToolContext
 
@@ -29,7 +30,7 @@ class ToolCall:
 
 @dataclass(frozen=True)
 class ToolResult:
-    """The outcome of one call: the string sent back, and an error code if it failed."""
+    """The outcome of one call: the string sent back, its value, and an error code if it failed."""
 
     call_id: str
     name: str
@@ -37,35 +38,48 @@ class ToolResult:
     output: str
     error: str | None
     duration_ms: int
+    value: ToolOutput | None = None
 
 
-def error_output(code: str, message: str, **extra: Any) -> str:
+def error_value(code: str, message: str, candidates: list[str] | None = None) -> ErrorOutput:
+    """The value of a failed tool call."""
+    value: ErrorOutput = {"error": code, "message": message}
+    if candidates:
+        value["candidates"] = candidates
+    return value
+
+
+def error_output(code: str, message: str) -> str:
     """The JSON string a failed tool call returns to the model."""
-    return json.dumps({"error": code, "message": message, **extra}, ensure_ascii=False)
+    return json.dumps(error_value(code, message), ensure_ascii=False)
 
 
-def _run_one(call: ToolCall, registry: ToolRegistry, ctx: ToolContext) -> tuple[str, str | None]:
+def _run_one(call: ToolCall, registry: ToolRegistry, ctx: ToolContext) -> ToolOutput:
     try:
         kwargs = registry.validate(call.name, call.arguments)
         spec = registry.get(call.name)
-        result = dict(spec.func(ctx, **kwargs))
+        # Registered tools return one of the ToolOutput TypedDicts (tools/outputs.py).
+        return cast(ToolOutput, dict(spec.func(ctx, **kwargs)))
     except ToolArgumentError as exc:
-        return error_output(exc.code, exc.message), exc.code
+        return error_value(exc.code, exc.message)
     except ProviderError as exc:
-        extra = {"candidates": exc.candidates} if exc.candidates else {}
-        return error_output(exc.code, exc.message, **extra), exc.code
+        return error_value(exc.code, exc.message, exc.candidates)
     except Exception as exc:  # a tool bug must not end the run; the model reads the error
-        return error_output("internal_error", f"{type(exc).__name__}: {exc}"), "internal_error"
-    code = result.get("error")
-    return json.dumps(result, ensure_ascii=False), code if isinstance(code, str) else None
+        return error_value("internal_error", f"{type(exc).__name__}: {exc}")
 
 
 def _timed(
     call: ToolCall, registry: ToolRegistry, ctx: ToolContext, clock: Callable[[], float]
-) -> tuple[str, str | None, int]:
+) -> tuple[ToolOutput, int]:
     started = clock()
-    output, error = _run_one(call, registry, ctx)
-    return output, error, int((clock() - started) * 1000)
+    value = _run_one(call, registry, ctx)
+    return value, int((clock() - started) * 1000)
+
+
+def error_code(value: ToolOutput) -> str | None:
+    """The `error` code of an output, if it has one."""
+    code = value.get("error")
+    return code if isinstance(code, str) else None
 
 
 def _display_arguments(raw: Any) -> dict[str, Any]:
@@ -88,32 +102,28 @@ def run_tool_calls(
     results: list[ToolResult] = []
     with ThreadPoolExecutor(max_workers=max(1, min(MAX_WORKERS, len(accepted)))) as pool:
         futures = [pool.submit(_timed, call, registry, ctx, clock) for call in accepted]
-        for call, future in zip(accepted, futures, strict=True):
-            output, error, duration_ms = future.result()
-            results.append(
-                ToolResult(
-                    call.call_id,
-                    call.name,
-                    _display_arguments(call.arguments),
-                    output,
-                    error,
-                    duration_ms,
-                )
-            )
-    for call in calls[MAX_CALLS_PER_STEP:]:
-        message = f"too many tool calls in one step (at most {MAX_CALLS_PER_STEP}); ask again"
+        timed = [future.result() for future in futures]
+    message = f"too many tool calls in one step (at most {MAX_CALLS_PER_STEP}); ask again"
+    timed += [(error_value("too_many_calls", message), 0)] * (len(calls) - len(accepted))
+    for call, (value, duration_ms) in zip(calls, timed, strict=True):
         results.append(
             ToolResult(
                 call.call_id,
                 call.name,
                 _display_arguments(call.arguments),
-                error_output("too_many_calls", message),
-                "too_many_calls",
-                0,
+                json.dumps(value, ensure_ascii=False),
+                error_code(value),
+                duration_ms,
+                value,
             )
         )
     for result in results:
         yield ToolCallFinished(
-            result.call_id, result.name, result.output, result.error, result.duration_ms
+            result.call_id,
+            result.name,
+            result.output,
+            result.error,
+            result.duration_ms,
+            result.value,
         )
     return results

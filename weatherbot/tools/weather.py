@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal, cast
 
 from weatherbot.providers.models import Forecast, Place
 from weatherbot.providers.service import WeatherService
+from weatherbot.tools.outputs import (
+    AlertsOutput,
+    ConditionsOutput,
+    ForecastDay,
+    ForecastOutput,
+    PlaceOutput,
+    RainOutput,
+    TemperatureOutput,
+)
 from weatherbot.tools.registry import ToolRegistry, ToolSpec, tool
 
 Unit = Literal["Celsius", "Fahrenheit"]
@@ -71,8 +79,8 @@ def precipitation_in(amount_mm: float | None, unit: str) -> float | None:
     return round(amount_mm / 25.4, 2) if unit == "inch" else round(amount_mm, 1)
 
 
-def _base(place: Place, forecast: Forecast) -> dict[str, Any]:
-    out: dict[str, Any] = {
+def _base(place: Place, forecast: Forecast) -> PlaceOutput:
+    out: PlaceOutput = {
         "location": place.display_name,
         "latitude": place.latitude,
         "longitude": place.longitude,
@@ -98,15 +106,17 @@ def get_current_temperature(
     ctx: ToolContext,
     location: Annotated[str, LOCATION_DOC],
     unit: Annotated[Unit, "Temperature unit; infer it from the user's location"],
-) -> Mapping[str, Any]:
+) -> TemperatureOutput:
     """Get the current temperature for a specific location.
 
     Infer the unit from the user's location: Fahrenheit in the United States, Celsius elsewhere.
     """
     place, forecast = _lookup(ctx, location)
-    out = _base(place, forecast)
+    # Every key beyond the place's is optional in TemperatureOutput, so the base is one already.
+    out = cast(TemperatureOutput, _base(place, forecast))
     if forecast.current is None:
-        out.update(error="unavailable", message=f"{forecast.source} has no current conditions")
+        out["error"] = "unavailable"
+        out["message"] = f"{forecast.source} has no current conditions"
         return out
     out["temperature"] = in_unit(forecast.current.temperature_c, unit)
     out["unit"] = unit
@@ -117,10 +127,11 @@ def get_current_temperature(
 def get_rain_probability(
     ctx: ToolContext,
     location: Annotated[str, LOCATION_DOC],
-) -> Mapping[str, Any]:
+) -> RainOutput:
     """Get today's probability of rain (0-100, maximum over the location's local day)."""
     place, forecast = _lookup(ctx, location)
-    out = _base(place, forecast)
+    # Every key beyond the place's is optional in RainOutput, so the base is one already.
+    out = cast(RainOutput, _base(place, forecast))
     today = forecast.day(forecast.today)
     out["date"] = forecast.today.isoformat()
     probability = today.precipitation_probability_pct if today else None
@@ -134,26 +145,28 @@ def get_current_conditions(
     ctx: ToolContext,
     location: Annotated[str, LOCATION_DOC],
     unit: Annotated[Unit, "Temperature unit; infer it from the user's location"] = "Celsius",
-) -> Mapping[str, Any]:
+) -> ConditionsOutput:
     """Get current conditions: temperature, feels-like, humidity, wind and a description."""
     place, forecast = _lookup(ctx, location)
-    out = _base(place, forecast)
+    # Every key beyond the place's is optional in ConditionsOutput, so the base is one already.
+    out = cast(ConditionsOutput, _base(place, forecast))
     current = forecast.current
     if current is None:
-        out.update(error="unavailable", message=f"{forecast.source} has no current conditions")
+        out["error"] = "unavailable"
+        out["message"] = f"{forecast.source} has no current conditions"
         return out
     wind_unit, _ = ctx.units_for(unit)
-    out.update(
-        time=current.time.isoformat(),
-        unit=unit,
-        temperature=in_unit(current.temperature_c, unit),
-        feels_like=in_unit(current.apparent_temperature_c, unit),
-        humidity_percent=None if current.humidity_pct is None else round(current.humidity_pct),
-        wind_speed=wind_in(current.wind_speed_ms, wind_unit),
-        wind_unit=wind_unit,
-        wind_speed_ms=None if current.wind_speed_ms is None else round(current.wind_speed_ms, 1),
-        description=current.description,
+    out["time"] = current.time.isoformat()
+    out["unit"] = unit
+    out["temperature"] = in_unit(current.temperature_c, unit)
+    out["feels_like"] = in_unit(current.apparent_temperature_c, unit)
+    out["humidity_percent"] = None if current.humidity_pct is None else round(current.humidity_pct)
+    out["wind_speed"] = wind_in(current.wind_speed_ms, wind_unit)
+    out["wind_unit"] = wind_unit
+    out["wind_speed_ms"] = (
+        None if current.wind_speed_ms is None else round(current.wind_speed_ms, 1)
     )
+    out["description"] = current.description
     return out
 
 
@@ -162,17 +175,18 @@ def get_forecast(
     location: Annotated[str, LOCATION_DOC],
     days: Annotated[int, "How many local days from today (1 = today only, 2 = also tomorrow)"] = 3,
     unit: Annotated[Unit, "Temperature unit; infer it from the user's location"] = "Celsius",
-) -> Mapping[str, Any]:
+) -> ForecastOutput:
     """Get the daily forecast (high, low, chance and amount of precipitation) by local date.
 
     Day 0 is today in the location's own time zone, day 1 is tomorrow there.
     """
     place, forecast = _lookup(ctx, location)
-    out = _base(place, forecast)
+    # Every key beyond the place's is optional in ForecastOutput, so the base is one already.
+    out = cast(ForecastOutput, _base(place, forecast))
     days = max(1, min(days, 16))
     wanted = [forecast.today + timedelta(days=i) for i in range(days)]
     _, rain_unit = ctx.units_for(unit)
-    rows = []
+    rows: list[ForecastDay] = []
     for when in wanted:
         day = forecast.day(when)
         if day is None:
@@ -190,7 +204,10 @@ def get_forecast(
                 "description": day.description,
             }
         )
-    out.update(today=forecast.today.isoformat(), unit=unit, precipitation_unit=rain_unit, days=rows)
+    out["today"] = forecast.today.isoformat()
+    out["unit"] = unit
+    out["precipitation_unit"] = rain_unit
+    out["days"] = rows
     if len(rows) < days:
         out["message"] = f"{forecast.source} covers {len(rows)} of the {days} days asked for"
     return out
@@ -199,20 +216,21 @@ def get_forecast(
 def get_weather_alerts(
     ctx: ToolContext,
     location: Annotated[str, LOCATION_DOC],
-) -> Mapping[str, Any]:
+) -> AlertsOutput:
     """Get active weather alerts (warnings, watches, advisories) for a location.
 
     `alerts_available` false means the provider has no alert data: say alerts are not
     available from it, never that there are no alerts.
     """
     place, forecast = _lookup(ctx, location)
-    out = _base(place, forecast)
+    # Every key beyond the place's is optional in AlertsOutput, so the base is one already.
+    out = cast(AlertsOutput, _base(place, forecast))
     if forecast.alerts is None:
-        out.update(
-            alerts_available=False,
-            alerts=None,
-            message=f"weather alerts are not available from {forecast.source}; "
-            "this does not mean there are none (the nws provider has US alerts)",
+        out["alerts_available"] = False
+        out["alerts"] = None
+        out["message"] = (
+            f"weather alerts are not available from {forecast.source}; "
+            "this does not mean there are none (the nws provider has US alerts)"
         )
         return out
     out["alerts_available"] = True

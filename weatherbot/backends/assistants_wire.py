@@ -1,0 +1,89 @@
+"""The Assistants wire protocol's constants and parsers, shared by the backend and its turns."""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+from weatherbot.backends.openai_client import map_openai_error, server_message
+from weatherbot.errors import WeatherbotError
+from weatherbot.tools.execute import ToolCall
+
+INTERRUPTED_MESSAGE = "cancelled the run; the thread is free for your next question"
+INTERRUPTED_UNCONFIRMED = (
+    "stopped waiting; the server had not confirmed the cancel yet, so the thread may stay "
+    "busy for a moment"
+)
+ASSISTANT_GONE_NOTICE = "the remembered assistant was deleted on the server; created a new one"
+THREAD_GONE_NOTICE = "the thread was deleted on the server; started a new one"
+THREAD_LOCKED_NOTICE = "the thread was busy with an unfinished run; cancelled it"
+SUNSET_HINT = (
+    "OpenAI removed the Assistants API on 2026-08-26; use --backend responses for OpenAI, "
+    "or point OPENAI_BASE_URL at a server that still implements it"
+)
+PENDING = ("queued", "in_progress", "cancelling")
+ACTIVE = ("queued", "in_progress", "requires_action", "cancelling")
+FAILED_ENDS = ("failed", "expired", "cancelled", "incomplete")
+# The SDK's poll helper has no deadline; runs expire server-side after 10 minutes anyway.
+POLL_DEADLINE_S = 600.0
+# Waiting for a cancel to settle: on Ctrl-C the user should not wait long.
+CANCEL_WAIT_S = 5.0
+UNLOCK_WAIT_S = 30.0
+MAX_SETTLE_POLLS = 100
+RUNS_PAGE = 20
+_LOCKED_TEXTS = ("already has an active run", "while a run")
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Silence the SDK's Assistants DeprecationWarning: using this API is the point here."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
+
+
+def message_text(message: Any) -> str:
+    """The concatenated text parts of a thread message."""
+    parts = []
+    for part in getattr(message, "content", None) or []:
+        if getattr(part, "type", None) == "text":
+            parts.append(str(getattr(getattr(part, "text", None), "value", "") or ""))
+    return "".join(parts)
+
+
+def required_calls(run: Any) -> list[ToolCall]:
+    """The tool calls a `requires_action` run waits for."""
+    action = getattr(run, "required_action", None)
+    submit = getattr(action, "submit_tool_outputs", None)
+    calls = []
+    for call in getattr(submit, "tool_calls", None) or []:
+        function = getattr(call, "function", None)
+        calls.append(
+            ToolCall(
+                str(call.id),
+                str(getattr(function, "name", "") or ""),
+                getattr(function, "arguments", None),
+            )
+        )
+    return calls
+
+
+def is_locked(exc: Exception) -> bool:
+    import openai
+
+    if not isinstance(exc, openai.BadRequestError):
+        return False
+    text = server_message(exc)
+    return any(marker in text for marker in _LOCKED_TEXTS)
+
+
+def mapped(exc: Exception) -> WeatherbotError:
+    """map_openai_error, with a hint about the sunset when the whole API answers 404."""
+    import openai
+
+    error = map_openai_error(exc)
+    if isinstance(exc, openai.NotFoundError):
+        error.hint = SUNSET_HINT
+    return error
