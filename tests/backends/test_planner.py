@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from weatherbot.backends.planner import MAX_DAYS, Plan, explicit_unit, plan
+from weatherbot.offline.intent import MAX_DAYS, Plan
+from weatherbot.offline.planner import explicit_unit, plan
 
 T, R, B = "temperature", "rain", "both"
 F, C = "Fahrenheit", "Celsius"
