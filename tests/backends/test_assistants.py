@@ -177,7 +177,7 @@ def test_polling_seed_question(
     assert deltas(events) == ""  # a polled run yields no text deltas
     assert done.ids.assistant_id == ids[0] and done.ids.thread_id == ids[1]
     # No header: the adaptive schedule, restarted after the submission.
-    assert clock.sleeps == [PollSchedule.STEPS[0]] * 4
+    assert clock.sleeps == list(PollSchedule.STEPS[:2]) * 2
     assert fake.count("GET", RUN) == 4
     assert fake.count("GET", r"/v1/threads/[^/]+/messages") == 1
 

@@ -145,7 +145,7 @@ def test_seed_question_polled(
     statuses = [e.status for e in events if isinstance(e, RunStatus)]
     assert statuses == ["queued", "in_progress", "completed"] * 2
     assert not any(isinstance(e, TextDelta) for e in events)
-    assert clock.sleeps == [PollSchedule.STEPS[0]] * 4  # quick first polls, reset per response
+    assert clock.sleeps == list(PollSchedule.STEPS[:2]) * 2  # quick first polls, reset per response
 
 
 def test_seed_question_streamed(fake: FakeResponses, backend: ResponsesBackend) -> None:

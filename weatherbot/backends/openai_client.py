@@ -141,15 +141,16 @@ def map_openai_error(exc: Exception, what: str = "the model API") -> WeatherbotE
 
 
 class PollSchedule:
-    """Poll delays: every 0.2 s for the first 3 s, then backing off to 1 s; a server hint wins.
+    """Poll delays: quick for the first 0.3 s, then backing off to 1 s; a server hint wins.
 
-    Most runs finish within a few seconds. A steady 0.2 s notices a finished run about 0.1 s
-    late on average (benchmarks/run.py: about 105 ms over runs of 0.2-3 s) while never
-    polling more than 5 times per second of run time, not even in the first second (polls
-    at 0.1 s did, and the old early backoff averaged about 225 ms). Longer runs back off.
+    With zero-latency servers most responses finish before the first poll, so the first one
+    comes after 20 ms and the gaps stay at most 60 ms until 0.3 s: a run that ends in that
+    time is noticed within 60 ms. After that the gaps grow so that a run longer than 2 s is
+    polled at most 5 times per second of its run time on average, and about once a second
+    after a few seconds (benchmarks/run.py measures both).
     """
 
-    STEPS = (0.2,) * 15 + (0.25, 0.3, 0.4, 0.5, 0.6, 0.75, 1.0)
+    STEPS = (0.02, 0.04, 0.06, 0.06, 0.06, 0.06, 0.25, 0.35, 0.45, 0.55, 0.6, 0.7, 0.8, 0.9, 1.0)
 
     def __init__(self, sleep: Callable[[float], None]) -> None:
         self._sleep = sleep
