@@ -91,3 +91,12 @@ class DiskCache:
         value = compute()
         self.put(key, value)
         return value, None
+
+
+def cached(
+    cache: DiskCache | None, key: str, ttl_s: float, compute: Callable[[], Any]
+) -> tuple[Any, float | None]:
+    """`cache.fetch(...)`, or (computed value, None) when caching is off."""
+    if cache is None:
+        return compute(), None
+    return cache.fetch(key, ttl_s, compute)
