@@ -10,17 +10,24 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, tzinfo
+from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
 from email.utils import parsedate_to_datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from weatherbot.errors import ProviderError
+from weatherbot.providers.assembly import (
+    LocalZone,
+    Step,
+    assemble,
+    checked_forecast,
+    daily_from_steps,
+    local_zone,
+    number,
+)
 from weatherbot.providers.cache import FORECAST_TTL_S, DiskCache, request_key
 from weatherbot.providers.http import Fetched, HttpClient
-from weatherbot.providers.models import Current, Day, Forecast, Place
+from weatherbot.providers.models import Current, Forecast, Place
 
 DEFAULT_URL = "https://api.met.no"
 PRODUCT_PATH = "/weatherapi/locationforecast/2.0/"
@@ -60,19 +67,6 @@ def describe_symbol(code: object) -> str | None:
     return " ".join(words)
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def _zone(name: str) -> tzinfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
-
-
 def _block(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     value = data.get(name)
     return value if isinstance(value, Mapping) else {}
@@ -84,15 +78,6 @@ def _details(block: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def _symbol(block: Mapping[str, Any]) -> str | None:
     return describe_symbol(_block(block, "summary").get("symbol_code"))
-
-
-@dataclass
-class _DayAcc:
-    temps: list[float]
-    amounts: list[float]
-    probabilities: list[float]
-    # (distance of the step from local noon in hours, description)
-    symbol: tuple[float, str] | None = None
 
 
 def _interval(data: Mapping[str, Any], gap_h: float | None) -> Mapping[str, Any]:
@@ -107,81 +92,73 @@ def _interval(data: Mapping[str, Any], gap_h: float | None) -> Mapping[str, Any]
     return {}
 
 
+def _entries(data: Mapping[str, Any], zone: LocalZone) -> list[tuple[datetime, Mapping[str, Any]]]:
+    """(local time, data) of each timeseries entry that has data."""
+    series = _block(data, "properties").get("timeseries")
+    return [
+        (
+            zone.local(datetime.fromisoformat(str(entry["time"]).replace("Z", "+00:00"))),
+            entry["data"],
+        )
+        for entry in (series if isinstance(series, list) else [])
+        if isinstance(entry, Mapping) and isinstance(entry.get("data"), Mapping)
+    ]
+
+
+def _now(entries: list[tuple[datetime, Mapping[str, Any]]]) -> Current | None:
+    if not entries:
+        return None
+    moment, first = entries[0]
+    instant = _details(_block(first, "instant"))
+    temperature = number(instant.get("air_temperature"))
+    if temperature is None:
+        return None
+    return Current(
+        time=moment,
+        temperature_c=temperature,
+        humidity_pct=number(instant.get("relative_humidity")),
+        wind_speed_ms=number(instant.get("wind_speed")),
+        description=_symbol(_interval(first, None)),
+    )
+
+
+def _steps(entries: list[tuple[datetime, Mapping[str, Any]]]) -> list[Step]:
+    steps: list[Step] = []
+    for i, (moment, data) in enumerate(entries):
+        # Hourly entries first, then 6-hourly: amounts and probabilities come from the block
+        # that reaches the next entry, so no hour is counted twice.
+        gap_h = (
+            (entries[i + 1][0] - moment).total_seconds() / 3600 if i + 1 < len(entries) else None
+        )
+        interval = _interval(data, gap_h)
+        steps.append(
+            Step(
+                time=moment,
+                temperature_c=number(_details(_block(data, "instant")).get("air_temperature")),
+                precipitation_probability_pct=number(
+                    _details(interval).get("probability_of_precipitation")
+                ),
+                precipitation_mm=number(_details(interval).get("precipitation_amount")),
+                description=_symbol(interval),
+                # A day is described by its symbol nearest local noon.
+                description_rank=abs(moment.hour + moment.minute / 60 - 12),
+            )
+        )
+    return steps
+
+
 def parse_locationforecast(data: Mapping[str, Any], place: Place, source: str = TITLE) -> Forecast:
     """Typed values from a Locationforecast `compact` or `complete` body.
 
-    Timestamps are UTC; local days come from the place's IANA zone. A day's high/low are the
-    extremes of its steps. `probability_of_precipitation` exists only in `complete` and only
-    in MET's Nordic domain: where it is missing the day's probability is None, never 0.
+    Timestamps are UTC; local days come from the place's IANA zone; the first entry is "now".
+    A day's high/low are the extremes of its steps. `probability_of_precipitation` exists only
+    in `complete` and only in MET's Nordic domain: where it is missing the day's probability
+    is None, never 0.
     """
-    tz = _zone(place.timezone)
-    series = _block(data, "properties").get("timeseries")
-    if not isinstance(series, list) or not series:
-        raise ProviderError("bad_data", f"{source} sent a forecast without data")
-    steps: list[tuple[datetime, Mapping[str, Any]]] = []
-    for entry in series:
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("data"), Mapping):
-            continue
-        moment = datetime.fromisoformat(str(entry["time"]).replace("Z", "+00:00"))
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        steps.append((moment.astimezone(tz), entry["data"]))
-    if not steps:
-        raise ProviderError("bad_data", f"{source} sent a forecast without data")
-
-    first_time, first = steps[0]
-    now = _details(_block(first, "instant"))
-    temperature = _number(now.get("air_temperature"))
-    current = None
-    if temperature is not None:
-        current = Current(
-            time=first_time,
-            temperature_c=temperature,
-            humidity_pct=_number(now.get("relative_humidity")),
-            wind_speed_ms=_number(now.get("wind_speed")),
-            description=_symbol(_interval(first, None)),
-        )
-
-    days: dict[date, _DayAcc] = {}
-    for i, (moment, step) in enumerate(steps):
-        acc = days.setdefault(moment.date(), _DayAcc([], [], []))
-        t = _number(_details(_block(step, "instant")).get("air_temperature"))
-        if t is not None:
-            acc.temps.append(t)
-        gap_h = (steps[i + 1][0] - moment).total_seconds() / 3600 if i + 1 < len(steps) else None
-        interval = _interval(step, gap_h)
-        amount = _number(_details(interval).get("precipitation_amount"))
-        if amount is not None:
-            acc.amounts.append(amount)
-        probability = _number(_details(interval).get("probability_of_precipitation"))
-        if probability is not None:
-            acc.probabilities.append(probability)
-        description = _symbol(interval)
-        distance = abs(moment.hour + moment.minute / 60 - 12)
-        if description and (acc.symbol is None or distance < acc.symbol[0]):
-            acc.symbol = (distance, description)
-
-    daily = tuple(
-        Day(
-            date=when,
-            temperature_max_c=max(acc.temps) if acc.temps else None,
-            temperature_min_c=min(acc.temps) if acc.temps else None,
-            precipitation_probability_pct=max(acc.probabilities) if acc.probabilities else None,
-            precipitation_mm=round(sum(acc.amounts), 1) if acc.amounts else None,
-            description=acc.symbol[1] if acc.symbol else None,
-        )
-        for when, acc in sorted(days.items())
-    )
-    zone_name = place.timezone if tz is not UTC else "UTC"
-    return Forecast(
-        place=place,
-        source=source,
-        timezone=zone_name,
-        today=first_time.date(),
-        fetched_at=datetime.now(UTC),
-        current=current,
-        daily=daily,
-    )
+    zone = local_zone(place.timezone)
+    entries = _entries(data, zone)
+    days = daily_from_steps(_steps(entries), zone)
+    return assemble(place, source, zone, now=_now(entries), days=days)
 
 
 def _http_time(value: str | None) -> float | None:
@@ -263,13 +240,9 @@ class MetNorwayProvider:
                     "expires_at": expires_at(fetched, now),
                 }
                 self.cache.put(key, entry)
-        if not isinstance(data, Mapping):
-            raise ProviderError("bad_data", f"{self.title} sent a malformed forecast")
-        try:
-            result = parse_locationforecast(data, place, self.title)
-        except (TypeError, ValueError, KeyError) as exc:
-            raise ProviderError("bad_data", f"{self.title} sent a malformed forecast") from exc
-        return result if age is None else replace(result, cache_age_s=age)
+        return checked_forecast(
+            self.title, data, age, lambda body: parse_locationforecast(body, place, self.title)
+        )
 
     def _stored(self, key: str) -> tuple[dict[str, Any], float] | None:
         # Any age: whether it is still usable is decided by its own Expires, not a TTL.
