@@ -13,7 +13,7 @@ from tests.fakes.weather_server import FakeWeather
 from weatherbot.errors import ProviderError
 from weatherbot.providers.cache import DiskCache
 from weatherbot.providers.http import HttpClient
-from weatherbot.providers.nws import NOT_COVERED, NwsProvider
+from weatherbot.providers.nws import NOT_COVERED, NwsProvider, parse_forecast
 from weatherbot.providers.registry import build_service
 from weatherbot.providers.sample import LONDON, NEW_YORK
 from weatherbot.settings import load_settings
@@ -69,6 +69,13 @@ def test_points_and_forecast_are_cached(nws: NwsProvider, fake_providers: FakePr
     again = NwsProvider(nws.http, nws.cache, nws.base_url).forecast(NEW_YORK)
     assert again.cache_age_s is not None
     assert fake_providers.count("/points/.*") == 1 and fake_providers.count("/gridpoints/.*") == 1
+
+
+def test_forecast_without_usable_periods_is_bad_data() -> None:
+    # Once an IndexError that escaped as an internal error: no day to take "today" from.
+    with pytest.raises(ProviderError) as info:
+        parse_forecast({"properties": {"periods": ["not a period"]}}, NEW_YORK, "America/New_York")
+    assert info.value.code == "bad_data"
 
 
 def test_outside_the_us_is_a_clear_error(nws: NwsProvider) -> None:

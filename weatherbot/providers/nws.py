@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from weatherbot.errors import ProviderError
-from weatherbot.providers.cache import FORECAST_TTL_S, DiskCache, request_key
+from weatherbot.providers.assembly import (
+    Step,
+    assemble,
+    checked_forecast,
+    daily_from_steps,
+    local_zone,
+    number,
+    to_celsius,
+)
+from weatherbot.providers.cache import FORECAST_TTL_S, DiskCache, cached, request_key
 from weatherbot.providers.http import HttpClient
-from weatherbot.providers.models import Alert, Day, Forecast, Place
+from weatherbot.providers.models import Alert, Forecast, Place
 
 if TYPE_CHECKING:
     import httpx2
@@ -34,23 +42,41 @@ def _not_covered(response: httpx2.Response) -> ProviderError | None:
     return None
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
 def _celsius(value: Any, unit: Any) -> float | None:
-    number = _number(value)
-    if number is None:
-        return None
-    # The default `units=us` gives whole °F; converting keeps one decimal of honesty.
-    return round((number - 32) * 5 / 9, 1) if unit != "C" else number
+    # The default `units=us` gives whole °F (anything but "C" is °F); one decimal of °C keeps
+    # that precision without inventing more.
+    if unit == "C":
+        return number(value)
+    celsius = to_celsius(value, "F")
+    return None if celsius is None else round(celsius, 1)
 
 
 def _time(text: Any) -> datetime:
     moment = datetime.fromisoformat(str(text))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _step(period: Mapping[str, Any]) -> Step:
+    start = _time(period["startTime"])
+    temperature = _celsius(period.get("temperature"), period.get("temperatureUnit"))
+    text = period.get("shortForecast")
+    daytime = bool(period.get("isDaytime"))
+    # A night period that starts after midnight ("Overnight", from 1 a.m. say) ends the
+    # previous night: the date's low is that of the night starting in its evening ("Tonight").
+    # The hour is read in the period's own offset, the forecast office's local time.
+    evening = start.hour >= 12
+    return Step(
+        time=start,
+        high_c=temperature if daytime else None,
+        low_c=temperature if not daytime and evening else None,
+        # A null value is "unknown": a day with only nulls has None, never 0.
+        precipitation_probability_pct=number(
+            (period.get("probabilityOfPrecipitation") or {}).get("value")
+        ),
+        description=text if isinstance(text, str) else None,
+        # The day's own words; the night's only when the day has none.
+        description_rank=0 if daytime else 1,
+    )
 
 
 def parse_forecast(
@@ -59,54 +85,16 @@ def parse_forecast(
     """Daily values from the 12-hour periods, grouped by the local date each period starts.
 
     High = the daytime period's temperature, low = the night period starting that evening;
-    the probability is the maximum over the day's periods (a null value is "unknown", and a
-    day with only nulls has None, never 0). There are no current conditions in this product.
+    the probability is the maximum over the day's periods. There are no current conditions
+    in this product.
     """
     periods = (data.get("properties") or {}).get("periods")
     if not isinstance(periods, list) or not periods:
         raise ProviderError("bad_data", f"{source} sent a forecast without periods")
-    try:
-        tz: Any = ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        tz = None
-    days: dict[date, dict[str, Any]] = {}
-    for period in periods:
-        if not isinstance(period, Mapping):
-            continue
-        start = _time(period["startTime"])
-        local = start.astimezone(tz) if tz is not None else start
-        day = days.setdefault(local.date(), {"pops": [], "high": None, "low": None, "text": None})
-        temperature = _celsius(period.get("temperature"), period.get("temperatureUnit"))
-        pop = _number((period.get("probabilityOfPrecipitation") or {}).get("value"))
-        if pop is not None:
-            day["pops"].append(pop)
-        text = period.get("shortForecast")
-        if period.get("isDaytime"):
-            day["high"] = temperature
-            day["text"] = text if isinstance(text, str) else day["text"]
-        else:
-            day["low"] = temperature
-            if day["text"] is None and isinstance(text, str):
-                day["text"] = text
-    daily = tuple(
-        Day(
-            date=when,
-            temperature_max_c=values["high"],
-            temperature_min_c=values["low"],
-            precipitation_probability_pct=max(values["pops"]) if values["pops"] else None,
-            description=values["text"],
-        )
-        for when, values in sorted(days.items())
-    )
-    return Forecast(
-        place=place,
-        source=source,
-        timezone=zone,
-        today=daily[0].date,
-        fetched_at=datetime.now(UTC),
-        daily=daily,
-        alerts=None,
-    )
+    # Period times carry their local offset: with an unknown zone name they are kept as sent.
+    local = local_zone(zone, keep_offsets=True)
+    steps = [_step(period) for period in periods if isinstance(period, Mapping)]
+    return assemble(place, source, local, days=daily_from_steps(steps, local))
 
 
 def parse_alerts(data: Any) -> tuple[Alert, ...]:
@@ -146,9 +134,7 @@ class NwsProvider:
         def fetch() -> Any:
             return self.http.get_json(url, params, HEADERS, on_error=_not_covered)
 
-        if self.cache is None:
-            return fetch(), None
-        return self.cache.fetch(request_key(url, params), ttl_s, fetch)
+        return cached(self.cache, request_key(url, params), ttl_s, fetch)
 
     def _local(self, url: Any) -> str:
         # NWS hands out absolute URLs; keep them on the configured base (mirror, proxy, tests).
@@ -167,12 +153,9 @@ class NwsProvider:
         # Never `relativeLocation` as a name: for Manhattan it is Hoboken, NJ.
         zone = str(props.get("timeZone") or place.timezone or "UTC")
         data, age = self._get(self._local(props["forecast"]), {}, FORECAST_TTL_S)
-        if not isinstance(data, Mapping):
-            raise ProviderError("bad_data", f"{self.title} sent a malformed forecast")
-        try:
-            result = parse_forecast(data, replace(place, timezone=zone), zone, self.title)
-        except (TypeError, ValueError, KeyError) as exc:
-            raise ProviderError("bad_data", f"{self.title} sent a malformed forecast") from exc
+        result = checked_forecast(
+            self.title, data, age, lambda body: parse_forecast(body, place, zone, self.title)
+        )
         try:
             alerts_data, _ = self._get(
                 f"{self.base_url}/alerts/active", {"point": point}, ALERTS_TTL_S
@@ -180,4 +163,4 @@ class NwsProvider:
             result = replace(result, alerts=parse_alerts(alerts_data))
         except (ProviderError, TypeError, ValueError, KeyError):
             result = replace(result, notes=(*result.notes, "active alerts could not be fetched"))
-        return result if age is None else replace(result, cache_age_s=age)
+        return result
