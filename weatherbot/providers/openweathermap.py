@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from weatherbot.errors import ConfigError, ProviderError
-from weatherbot.providers.cache import FORECAST_TTL_S, DiskCache, request_key
+from weatherbot.providers.assembly import (
+    LocalZone,
+    assemble,
+    checked_forecast,
+    local_zone,
+    number,
+)
+from weatherbot.providers.cache import FORECAST_TTL_S, DiskCache, cached, request_key
 from weatherbot.providers.http import HttpClient
 from weatherbot.providers.models import Current, Day, Forecast, Place
 from weatherbot.settings import Secret
@@ -74,12 +78,6 @@ def _on_error(response: httpx2.Response) -> ProviderError | None:
     return error_from_body(response.status_code, body)
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
 def _description(block: Mapping[str, Any]) -> str | None:
     weather = block.get("weather")
     if isinstance(weather, list) and weather and isinstance(weather[0], Mapping):
@@ -88,21 +86,42 @@ def _description(block: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _zone(data: Mapping[str, Any]) -> tuple[str, tzinfo]:
-    name = str(data.get("timezone") or "UTC")
-    try:
-        return name, ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        offset = _number(data.get("timezone_offset")) or 0.0
-        return name, timezone(timedelta(seconds=offset))
-
-
 def _amount(block: Mapping[str, Any], name: str) -> float:
     # Daily `rain`/`snow` are plain mm numbers (hourly ones are {"1h": mm}); absent means none.
     value = block.get(name)
     if isinstance(value, Mapping):
         value = value.get("1h")
-    return _number(value) or 0.0
+    return number(value) or 0.0
+
+
+def _now(block: Any, zone: LocalZone) -> Current | None:
+    if not isinstance(block, Mapping) or number(block.get("temp")) is None:
+        return None
+    return Current(
+        time=zone.from_epoch(block["dt"]),
+        temperature_c=float(block["temp"]),
+        apparent_temperature_c=number(block.get("feels_like")),
+        humidity_pct=number(block.get("humidity")),
+        wind_speed_ms=number(block.get("wind_speed")),
+        description=_description(block),
+    )
+
+
+def _day(block: Mapping[str, Any], zone: LocalZone) -> Day:
+    temps = block.get("temp")
+    if not isinstance(temps, Mapping):
+        temps = {}
+    # `pop` is a fraction 0-1, not a percentage.
+    pop = number(block.get("pop"))
+    return Day(
+        # `dt` is the local midday (Unix, UTC): its date in the zone is the day's.
+        date=zone.from_epoch(block["dt"]).date(),
+        temperature_max_c=number(temps.get("max")),
+        temperature_min_c=number(temps.get("min")),
+        precipitation_probability_pct=None if pop is None else round(pop * 100, 1),
+        precipitation_mm=round(_amount(block, "rain") + _amount(block, "snow"), 2),
+        description=_description(block),
+    )
 
 
 def parse_onecall(data: Mapping[str, Any], place: Place, source: str = TITLE) -> Forecast:
@@ -111,48 +130,9 @@ def parse_onecall(data: Mapping[str, Any], place: Place, source: str = TITLE) ->
     `pop` is a fraction 0-1 and becomes percent; a day without `pop` has None. Days are the
     local dates of each `dt` in the response's IANA zone.
     """
-    zone_name, tz = _zone(data)
-    now = data.get("current")
-    current = None
-    if isinstance(now, Mapping) and _number(now.get("temp")) is not None:
-        current = Current(
-            time=datetime.fromtimestamp(int(now["dt"]), tz),
-            temperature_c=float(now["temp"]),
-            apparent_temperature_c=_number(now.get("feels_like")),
-            humidity_pct=_number(now.get("humidity")),
-            wind_speed_ms=_number(now.get("wind_speed")),
-            description=_description(now),
-        )
-    days: list[Day] = []
-    for block in data.get("daily") or []:
-        if not isinstance(block, Mapping):
-            continue
-        temps = block.get("temp")
-        if not isinstance(temps, Mapping):
-            temps = {}
-        pop = _number(block.get("pop"))
-        days.append(
-            Day(
-                date=datetime.fromtimestamp(int(block["dt"]), tz).date(),
-                temperature_max_c=_number(temps.get("max")),
-                temperature_min_c=_number(temps.get("min")),
-                precipitation_probability_pct=None if pop is None else round(pop * 100, 1),
-                precipitation_mm=round(_amount(block, "rain") + _amount(block, "snow"), 2),
-                description=_description(block),
-            )
-        )
-    if current is None and not days:
-        raise ProviderError("bad_data", f"{source} sent a forecast without data")
-    today = current.time.date() if current else days[0].date
-    return Forecast(
-        place=replace(place, timezone=zone_name),
-        source=source,
-        timezone=zone_name,
-        today=today,
-        fetched_at=datetime.now(UTC),
-        current=current,
-        daily=tuple(days),
-    )
+    zone = local_zone(str(data.get("timezone") or "UTC"), data.get("timezone_offset"))
+    days = [_day(block, zone) for block in data.get("daily") or [] if isinstance(block, Mapping)]
+    return assemble(place, source, zone, now=_now(data.get("current"), zone), days=days)
 
 
 class OpenWeatherMapProvider:
@@ -190,17 +170,9 @@ class OpenWeatherMapProvider:
     def forecast(self, place: Place) -> Forecast:
         """Current conditions and 8 daily forecasts."""
         params = self.params(place)
-        age: float | None = None
-        if self.cache is None:
-            data = self._fetch(params)
-        else:
-            data, age = self.cache.fetch(
-                request_key(self.url, params), FORECAST_TTL_S, lambda: self._fetch(params)
-            )
-        if not isinstance(data, Mapping):
-            raise ProviderError("bad_data", f"{self.title} sent a malformed forecast")
-        try:
-            result = parse_onecall(data, place, self.title)
-        except (TypeError, ValueError, KeyError) as exc:
-            raise ProviderError("bad_data", f"{self.title} sent a malformed forecast") from exc
-        return result if age is None else replace(result, cache_age_s=age)
+        data, age = cached(
+            self.cache, request_key(self.url, params), FORECAST_TTL_S, lambda: self._fetch(params)
+        )
+        return checked_forecast(
+            self.title, data, age, lambda body: parse_onecall(body, place, self.title)
+        )

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from weatherbot.errors import ConfigError, ProviderError
-from weatherbot.providers.cache import FORECAST_TTL_S, DiskCache, request_key
+from weatherbot.providers.assembly import (
+    LocalZone,
+    assemble,
+    checked_forecast,
+    local_zone,
+    number,
+)
+from weatherbot.providers.cache import FORECAST_TTL_S, DiskCache, cached, request_key
 from weatherbot.providers.http import HttpClient
 from weatherbot.providers.models import Alert, Current, Day, Forecast, Place
 from weatherbot.settings import Secret
@@ -63,12 +68,6 @@ def _on_error(response: httpx2.Response) -> ProviderError | None:
     return error_from_body(response.status_code, body)
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
@@ -81,7 +80,7 @@ def _text(block: Mapping[str, Any]) -> str | None:
 
 def _chance(day: Mapping[str, Any]) -> float | None:
     # Two integer percentages (rain, snow); the chance of precipitation is the larger.
-    values = [_number(day.get(k)) for k in ("daily_chance_of_rain", "daily_chance_of_snow")]
+    values = [number(day.get(k)) for k in ("daily_chance_of_rain", "daily_chance_of_snow")]
     known = [v for v in values if v is not None]
     return max(known) if known else None
 
@@ -110,33 +109,23 @@ def _alerts(data: Mapping[str, Any]) -> tuple[Alert, ...] | None:
     return tuple(alerts)
 
 
-def parse_forecast(data: Mapping[str, Any], place: Place, source: str = TITLE) -> Forecast:
-    """Typed values from `forecast.json`: the `_c`/`_kph`/`_mm` twins, epochs for times.
+def _now(block: Any, zone: LocalZone) -> Current | None:
+    if not isinstance(block, Mapping) or number(block.get("temp_c")) is None:
+        return None
+    # Every value comes twice (`temp_c`/`temp_f`, `wind_kph`/`wind_mph`): take the metric one.
+    wind_kph = number(block.get("wind_kph"))
+    return Current(
+        time=zone.from_epoch(block["last_updated_epoch"]),
+        temperature_c=float(block["temp_c"]),
+        apparent_temperature_c=number(block.get("feelslike_c")),
+        humidity_pct=number(block.get("humidity")),
+        wind_speed_ms=None if wind_kph is None else round(wind_kph / 3.6, 2),
+        description=_text(block),
+    )
 
-    `localtime` is "2023-04-28 2:25" (hour not zero-padded), so times come from the epochs and
-    the IANA `tz_id`; `forecastday[].date` is a padded ISO date and is used as it is.
-    """
-    location = _mapping(data.get("location"))
-    zone_name = str(location.get("tz_id") or place.timezone or "UTC")
-    tz: tzinfo
-    try:
-        tz = ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone_name, tz = "UTC", UTC
-    now = data.get("current")
-    current = None
-    if isinstance(now, Mapping) and _number(now.get("temp_c")) is not None:
-        wind_kph = _number(now.get("wind_kph"))
-        current = Current(
-            time=datetime.fromtimestamp(int(now["last_updated_epoch"]), tz),
-            temperature_c=float(now["temp_c"]),
-            apparent_temperature_c=_number(now.get("feelslike_c")),
-            humidity_pct=_number(now.get("humidity")),
-            wind_speed_ms=None if wind_kph is None else round(wind_kph / 3.6, 2),
-            description=_text(now),
-        )
+
+def _days(forecast: Mapping[str, Any]) -> list[Day]:
     days: list[Day] = []
-    forecast = _mapping(data.get("forecast"))
     for entry in forecast.get("forecastday") or []:
         day = entry.get("day") if isinstance(entry, Mapping) else None
         if not isinstance(day, Mapping):
@@ -144,28 +133,33 @@ def parse_forecast(data: Mapping[str, Any], place: Place, source: str = TITLE) -
         days.append(
             Day(
                 date=date.fromisoformat(str(entry["date"])),
-                temperature_max_c=_number(day.get("maxtemp_c")),
-                temperature_min_c=_number(day.get("mintemp_c")),
+                temperature_max_c=number(day.get("maxtemp_c")),
+                temperature_min_c=number(day.get("mintemp_c")),
                 precipitation_probability_pct=_chance(day),
-                precipitation_mm=_number(day.get("totalprecip_mm")),
+                precipitation_mm=number(day.get("totalprecip_mm")),
                 description=_text(day),
             )
         )
-    if current is None and not days:
-        raise ProviderError("bad_data", f"{source} sent a forecast without data")
+    return days
+
+
+def parse_forecast(data: Mapping[str, Any], place: Place, source: str = TITLE) -> Forecast:
+    """Typed values from `forecast.json`: the `_c`/`_kph`/`_mm` twins, epochs for times.
+
+    `localtime` is "2023-04-28 2:25" (hour not zero-padded), so times come from the epochs and
+    the IANA `tz_id`; `forecastday[].date` is a padded ISO date and is used as it is.
+    """
+    location = _mapping(data.get("location"))
+    zone = local_zone(str(location.get("tz_id") or place.timezone or "UTC"))
     epoch = location.get("localtime_epoch")
-    if isinstance(epoch, int):
-        today = datetime.fromtimestamp(epoch, tz).date()
-    else:
-        today = current.time.date() if current else days[0].date
-    return Forecast(
-        place=replace(place, timezone=zone_name),
-        source=source,
-        timezone=zone_name,
-        today=today,
-        fetched_at=datetime.now(UTC),
-        current=current,
-        daily=tuple(days),
+    return assemble(
+        place,
+        source,
+        zone,
+        now=_now(data.get("current"), zone),
+        days=_days(_mapping(data.get("forecast"))),
+        # The place's "now" as WeatherAPI sees it; without it, the current reading's date.
+        today=zone.from_epoch(epoch).date() if isinstance(epoch, int) else None,
         alerts=_alerts(data),
     )
 
@@ -205,17 +199,9 @@ class WeatherApiProvider:
     def forecast(self, place: Place) -> Forecast:
         """Current conditions, up to DAYS local days and active alerts."""
         params = self.params(place)
-        age: float | None = None
-        if self.cache is None:
-            data = self._fetch(params)
-        else:
-            data, age = self.cache.fetch(
-                request_key(self.url, params), FORECAST_TTL_S, lambda: self._fetch(params)
-            )
-        if not isinstance(data, Mapping):
-            raise ProviderError("bad_data", f"{self.title} sent a malformed forecast")
-        try:
-            result = parse_forecast(data, place, self.title)
-        except (TypeError, ValueError, KeyError) as exc:
-            raise ProviderError("bad_data", f"{self.title} sent a malformed forecast") from exc
-        return result if age is None else replace(result, cache_age_s=age)
+        data, age = cached(
+            self.cache, request_key(self.url, params), FORECAST_TTL_S, lambda: self._fetch(params)
+        )
+        return checked_forecast(
+            self.title, data, age, lambda body: parse_forecast(body, place, self.title)
+        )
