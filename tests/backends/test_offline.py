@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -16,7 +16,7 @@ from weatherbot.backends import catalogue
 from weatherbot.backends.base import Profile, Runtime, TurnRequest
 from weatherbot.backends.offline import NO_PLACE, OfflineBackend
 from weatherbot.errors import ProviderError
-from weatherbot.events import Done, Event, TextDelta, ToolCallFinished, ToolCallStarted
+from weatherbot.events import Done, Event, Message, TextDelta, ToolCallFinished, ToolCallStarted
 from weatherbot.providers.models import Current, Day, Forecast, Place
 from weatherbot.providers.service import WeatherService
 from weatherbot.settings import Settings
@@ -150,7 +150,7 @@ def make_backend(tmp_path: Path, **settings: Any) -> OfflineBackend:
 def ask(
     tmp_path: Path,
     question: str,
-    history: Sequence[Mapping[str, Any]] = (),
+    history: Sequence[Message] = (),
     provider: StubProvider | None = None,
     **settings: Any,
 ) -> Turn:
@@ -198,8 +198,8 @@ def test_events_text_and_history_match_the_model_backends(tmp_path: Path) -> Non
     assert turn.done.ids.thread_id == "local_abc"
     assert turn.done.ids.assistant_id is None and turn.done.ids.run_id is None
     assert turn.done.history == (
-        {"role": "user", "content": "Will it rain in London today?"},
-        {"role": "assistant", "content": turn.answer},
+        Message("user", "Will it rain in London today?"),
+        Message("assistant", turn.answer),
     )
 
 
@@ -392,9 +392,9 @@ def test_local_thread_and_no_assistant(tmp_path: Path) -> None:
     backend.delete_thread(thread)
     backend.delete_assistant("x")
     history = [
-        {"role": "user", "content": "Will it rain in Oslo?"},
-        {"role": "assistant", "content": "**Oslo**: 10% chance of rain today."},
-        {"role": "tool", "content": "{}"},
+        Message("user", "Will it rain in Oslo?"),
+        Message("assistant", "**Oslo**: 10% chance of rain today."),
+        Message("tool", "{}"),
     ]
     messages = backend.thread_messages(thread, history)
     assert [(m.role, m.text) for m in messages] == [

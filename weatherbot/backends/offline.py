@@ -9,27 +9,26 @@ plan into tool calls and runs the turn.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from weatherbot.backends.base import Runtime, TurnRequest
-from weatherbot.backends.local import LocalThreads, message_text
-from weatherbot.events import Done, Event, Ids, TextDelta
+from weatherbot.backends.driver import Step, TurnDriver
+from weatherbot.backends.local import LocalThreads
+from weatherbot.errors import WeatherbotError
+from weatherbot.events import Done, Event, Ids, Message, TextDelta
 from weatherbot.offline.followup import plan_turn
 from weatherbot.offline.intent import Plan, Unit
 from weatherbot.offline.writer import NO_PLACE, TOO_MANY_PLACES, write_answer
 from weatherbot.providers.places import uses_fahrenheit
 from weatherbot.providers.service import WeatherService
-from weatherbot.tools.execute import MAX_CALLS_PER_STEP, ToolCall, run_tool_calls
+from weatherbot.tools.execute import MAX_CALLS_PER_STEP, ToolCall, ToolResult
 
 __all__ = ["MAX_PLACES", "NO_PLACE", "OfflineBackend"]
 
 MAX_PLACES = MAX_CALLS_PER_STEP // 2  # today's two tools per place must fit in one step
-
-
-def _user_questions(history: Sequence[Mapping[str, Any]]) -> list[str]:
-    return [message_text(m.get("content")) for m in history if m.get("role") == "user"]
+INTERRUPTED_MESSAGE = "interrupted"
 
 
 class OfflineBackend(LocalThreads):
@@ -91,21 +90,56 @@ class OfflineBackend(LocalThreads):
 
     def run_turn(self, request: TurnRequest) -> Iterator[Event]:
         """Plan the question, run the tools like a model would, answer from templates."""
-        turn = plan_turn(request.question, _user_questions(request.history))
-        places = turn.places[:MAX_PLACES]
-        if not places:
-            answer = NO_PLACE[turn.language]
-        else:
-            calls, owners = self.plan_calls(turn, places, request.tool_context.weather)
-            results = yield from run_tool_calls(calls, self.runtime.registry, request.tool_context)
-            answer = write_answer(turn, places, results, owners)
-            if len(turn.places) > MAX_PLACES:
-                answer += "\n\n" + TOO_MANY_PLACES[turn.language].format(n=MAX_PLACES)
-        lines = answer.split("\n")
-        for index, line in enumerate(lines):
-            yield TextDelta(line + ("\n" if index < len(lines) - 1 else ""))
-        history = (
-            {"role": "user", "content": request.question},
-            {"role": "assistant", "content": answer},
-        )
-        yield Done(answer, Ids(None, request.thread_id, None), history=history)
+        driver = TurnDriver(self.runtime.registry, INTERRUPTED_MESSAGE)
+        return driver.run(_OfflineTurn(self, request), request)
+
+
+class _OfflineTurn:
+    """The planner as a model: step one asks for the tool calls, step two writes the answer."""
+
+    def __init__(self, backend: OfflineBackend, request: TurnRequest) -> None:
+        self.backend = backend
+        self.request = request
+        earlier = [m.content for m in request.history if m.role == "user"]
+        self.plan = plan_turn(request.question, earlier)
+        self.places = self.plan.places[:MAX_PLACES]
+        self.owners: dict[str, int] = {}
+
+    def start(self) -> Generator[Event, None, Step]:
+        """The planned tool calls, or the question back when no place was named."""
+        if not self.places:
+            return (yield from _say(NO_PLACE[self.plan.language]))
+        weather = self.request.tool_context.weather
+        calls, self.owners = self.backend.plan_calls(self.plan, self.places, weather)
+        return Step(calls=calls)
+
+    def resume(self, results: Sequence[ToolResult]) -> Generator[Event, None, Step]:
+        """The answer written from the tool results."""
+        answer = write_answer(self.plan, self.places, results, self.owners)
+        if len(self.plan.places) > MAX_PLACES:
+            answer += "\n\n" + TOO_MANY_PLACES[self.plan.language].format(n=MAX_PLACES)
+        return (yield from _say(answer))
+
+    def finish(self, step: Step) -> Done:
+        """The answer and the two messages it adds to the local history."""
+        history = (Message("user", self.request.question), Message("assistant", step.text))
+        return Done(step.text, Ids(None, self.request.thread_id, None), history=history)
+
+    def cancel(self, reason: str) -> bool:
+        """Nothing runs anywhere else."""
+        return True
+
+    def map_error(self, exc: Exception) -> WeatherbotError | None:
+        """The planner raises nothing of its own."""
+        return None
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+def _say(answer: str) -> Generator[Event, None, Step]:
+    """The answer line by line, as a model's deltas would arrive."""
+    lines = answer.split("\n")
+    for index, line in enumerate(lines):
+        yield TextDelta(line + ("\n" if index < len(lines) - 1 else ""))
+    return Step(text=answer)

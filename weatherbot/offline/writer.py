@@ -6,7 +6,6 @@ provenance lines: which provider, which local time, and whether the numbers are 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -43,12 +42,12 @@ class _Output:
 
 
 def _parse(result: ToolResult) -> _Output:
-    try:
-        data = json.loads(result.output)
-    except ValueError:
-        data = None
-    if not isinstance(data, dict):
-        data = {"error": "bad_output", "message": result.output}
+    # The tool's own value, never its JSON text parsed again (ToolResult keeps both).
+    data: Mapping[str, Any] = (
+        result.value
+        if result.value is not None
+        else {"error": "bad_output", "message": result.output}
+    )
     return _Output(result.name, data)
 
 
