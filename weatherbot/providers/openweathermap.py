@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from weatherbot.errors import ConfigError, ProviderError
-from weatherbot.providers.assembly import (
-    LocalZone,
-    assemble,
-    checked_forecast,
-    local_zone,
-    number,
-)
-from weatherbot.providers.cache import FORECAST_TTL_S, DiskCache, cached, request_key
-from weatherbot.providers.http import HttpClient
+from weatherbot.errors import ProviderError
+from weatherbot.providers import keyed
+from weatherbot.providers.assembly import LocalZone, assemble, local_zone, number
 from weatherbot.providers.models import Current, Day, Forecast, Place
 from weatherbot.settings import Secret
-
-if TYPE_CHECKING:
-    import httpx2
 
 DEFAULT_URL = "https://api.openweathermap.org"
 ONECALL_PATH = "/data/3.0/onecall"
@@ -29,12 +19,8 @@ KEY_ENV = "WEATHERBOT_OPENWEATHERMAP_API_KEY"
 
 def require_key(key: Secret | None) -> Secret:
     """The configured key, or a ConfigError (exit 2) naming the variable to set."""
-    if not key:
-        raise ConfigError(
-            "the openweathermap provider needs an API key",
-            hint=f"set {KEY_ENV} (One Call 3.0 subscription), or use --provider open-meteo",
-        )
-    return key
+    hint = f"set {KEY_ENV} (One Call 3.0 subscription), or use --provider open-meteo"
+    return keyed.require_key(key, "openweathermap", hint)
 
 
 def _code(body: Mapping[str, Any]) -> int | None:
@@ -68,14 +54,6 @@ def error_from_body(status: int, body: Any) -> ProviderError | None:
     if code >= 500:
         return ProviderError("upstream_error", f"{TITLE} failed (HTTP {code}){detail}")
     return ProviderError("bad_request", f"{TITLE} rejected the request (HTTP {code}){detail}")
-
-
-def _on_error(response: httpx2.Response) -> ProviderError | None:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return error_from_body(response.status_code, body)
 
 
 def _description(block: Mapping[str, Any]) -> str | None:
@@ -135,44 +113,22 @@ def parse_onecall(data: Mapping[str, Any], place: Place, source: str = TITLE) ->
     return assemble(place, source, zone, now=_now(data.get("current"), zone), days=days)
 
 
-class OpenWeatherMapProvider:
-    """One Call 3.0 by coordinates; the key stays out of messages and cache files."""
+class OpenWeatherMapProvider(keyed.KeyedProvider):
+    """One Call 3.0 by coordinates: current conditions and 8 daily forecasts."""
 
     name = "openweathermap"
     title = TITLE
+    default_url = DEFAULT_URL
+    path = ONECALL_PATH
+    key_param = "appid"
+    read_error = staticmethod(error_from_body)
+    parse = staticmethod(parse_onecall)
 
-    def __init__(
-        self, http: HttpClient, cache: DiskCache | None, key: Secret, base_url: str = DEFAULT_URL
-    ) -> None:
-        self.http = http
-        self.cache = cache
-        self._key = key
-        self.url = base_url.rstrip("/") + ONECALL_PATH
-
-    def params(self, place: Place) -> dict[str, str]:
-        """The query without the key (which is added only when sending)."""
+    def params(self, place: Place) -> dict[str, str | int]:
+        """Coordinates, metric units; no minutely or alerts blocks."""
         return {
             "lat": f"{place.latitude:.4f}",
             "lon": f"{place.longitude:.4f}",
             "units": "metric",
             "exclude": "minutely,alerts",
         }
-
-    def _fetch(self, params: Mapping[str, str]) -> Any:
-        data = self.http.get_json(
-            self.url, {**params, "appid": self._key.reveal()}, on_error=_on_error
-        )
-        error = error_from_body(200, data)
-        if error is not None:
-            raise error
-        return data
-
-    def forecast(self, place: Place) -> Forecast:
-        """Current conditions and 8 daily forecasts."""
-        params = self.params(place)
-        data, age = cached(
-            self.cache, request_key(self.url, params), FORECAST_TTL_S, lambda: self._fetch(params)
-        )
-        return checked_forecast(
-            self.title, data, age, lambda body: parse_onecall(body, place, self.title)
-        )

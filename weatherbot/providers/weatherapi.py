@@ -4,23 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from weatherbot.errors import ConfigError, ProviderError
-from weatherbot.providers.assembly import (
-    LocalZone,
-    assemble,
-    checked_forecast,
-    local_zone,
-    number,
-)
-from weatherbot.providers.cache import FORECAST_TTL_S, DiskCache, cached, request_key
-from weatherbot.providers.http import HttpClient
+from weatherbot.errors import ProviderError
+from weatherbot.providers import keyed
+from weatherbot.providers.assembly import LocalZone, assemble, local_zone, number
 from weatherbot.providers.models import Alert, Current, Day, Forecast, Place
 from weatherbot.settings import Secret
-
-if TYPE_CHECKING:
-    import httpx2
 
 DEFAULT_URL = "https://api.weatherapi.com"
 FORECAST_PATH = "/v1/forecast.json"
@@ -33,12 +23,7 @@ KEY_CODES = frozenset({1002, 2006, 2008, 2009})
 
 def require_key(key: Secret | None) -> Secret:
     """The configured key, or a ConfigError (exit 2) naming the variable to set."""
-    if not key:
-        raise ConfigError(
-            "the weatherapi provider needs an API key",
-            hint=f"set {KEY_ENV}, or use --provider open-meteo",
-        )
-    return key
+    return keyed.require_key(key, "weatherapi", f"set {KEY_ENV}, or use --provider open-meteo")
 
 
 def error_from_body(status: int, body: Any) -> ProviderError | None:
@@ -58,14 +43,6 @@ def error_from_body(status: int, body: Any) -> ProviderError | None:
     if status >= 500:
         return ProviderError("upstream_error", text, hint="try again later")
     return ProviderError("bad_request", text)
-
-
-def _on_error(response: httpx2.Response) -> ProviderError | None:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return error_from_body(response.status_code, body)
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
@@ -164,44 +141,22 @@ def parse_forecast(data: Mapping[str, Any], place: Place, source: str = TITLE) -
     )
 
 
-class WeatherApiProvider:
+class WeatherApiProvider(keyed.KeyedProvider):
     """WeatherAPI.com by our own coordinates (its own fuzzy place matching is skipped)."""
 
     name = "weatherapi"
     title = TITLE
-
-    def __init__(
-        self, http: HttpClient, cache: DiskCache | None, key: Secret, base_url: str = DEFAULT_URL
-    ) -> None:
-        self.http = http
-        self.cache = cache
-        self._key = key
-        self.url = base_url.rstrip("/") + FORECAST_PATH
+    default_url = DEFAULT_URL
+    path = FORECAST_PATH
+    key_param = "key"
+    read_error = staticmethod(error_from_body)
+    parse = staticmethod(parse_forecast)
 
     def params(self, place: Place) -> dict[str, str | int]:
-        """The query without the key (which is added only when sending)."""
+        """Coordinates, DAYS local days, with alerts."""
         return {
             "q": f"{place.latitude:.4f},{place.longitude:.4f}",
             "days": DAYS,
             "alerts": "yes",
             "aqi": "no",
         }
-
-    def _fetch(self, params: Mapping[str, str | int]) -> Any:
-        data = self.http.get_json(
-            self.url, {**params, "key": self._key.reveal()}, on_error=_on_error
-        )
-        error = error_from_body(200, data)
-        if error is not None:
-            raise error
-        return data
-
-    def forecast(self, place: Place) -> Forecast:
-        """Current conditions, up to DAYS local days and active alerts."""
-        params = self.params(place)
-        data, age = cached(
-            self.cache, request_key(self.url, params), FORECAST_TTL_S, lambda: self._fetch(params)
-        )
-        return checked_forecast(
-            self.title, data, age, lambda body: parse_forecast(body, place, self.title)
-        )
