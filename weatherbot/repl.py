@@ -17,6 +17,7 @@ from weatherbot.errors import Interrupted, WeatherbotError
 from weatherbot.render.consoles import Consoles
 from weatherbot.render.sanitize import clean
 from weatherbot.render.terminal import TerminalRenderer
+from weatherbot.render.thread_table import thread_table
 from weatherbot.settings import UNIT_SYSTEMS
 
 if TYPE_CHECKING:
@@ -217,20 +218,8 @@ class Repl:
         if not threads:
             self._note("no threads yet")
             return
-        from datetime import datetime
-
-        table = Table(box=None, pad_edge=False)
-        for column in ("", "id", "backend", "last used", "title"):
-            table.add_column(column)
-        for t in threads:
-            when = (
-                datetime.fromtimestamp(t.last_used_at).strftime("%Y-%m-%d %H:%M")
-                if t.last_used_at
-                else "-"
-            )
-            mark = "*" if t.id == self.session.thread_id else ""
-            table.add_row(mark, clean(t.id), clean(t.backend), when, clean(t.title)[:60])
-        self.consoles.out.print(table)
+        marked = {self.session.thread_id} if self.session.thread_id else set()
+        self.consoles.out.print(thread_table(threads, marked, title_limit=60))
 
     def _cmd_history(self, _arg: str) -> None:
         thread_id = self.session.thread_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Console
@@ -17,8 +18,8 @@ def _num(value: Any, suffix: str = "") -> str:
     return f"{value}{suffix}"
 
 
-def render_weather(report: dict[str, Any], out: Console, err: Console) -> None:
-    """Print a report built by the `weather` command: a heading, now, and a daily table."""
+def render_weather(report: Mapping[str, Any], out: Console, err: Console) -> None:
+    """Print a report (tools.report.weather_report): a heading, now, and a daily table."""
     unit = "°F" if report.get("unit") == "Fahrenheit" else "°C"
     out.print(Text(clean(str(report["location"])), style="bold"))
     now = report.get("current") or {}

@@ -1,0 +1,132 @@
+"""What every command module shares: option types, settings from flags, and the error boundary.
+
+`guarded` is the only place a command's errors become messages and exit codes. The command
+modules (`cli`, `cli_threads`) import this module, never each other, so there is no cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from weatherbot.backends import catalogue
+from weatherbot.errors import ExitCode, Interrupted, WeatherbotError
+
+# -- shared options ---------------------------------------------------------------------------
+
+BackendOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--backend",
+        "-b",
+        help=f"{', '.join(catalogue.choices())} [env: WEATHERBOT_BACKEND]",
+        show_default=False,
+    ),
+]
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", "-m", help="Model name [env: WEATHERBOT_MODEL]")
+]
+ProviderOpt = Annotated[
+    str | None,
+    typer.Option("--provider", "-p", help="Weather provider [env: WEATHERBOT_PROVIDER]"),
+]
+OfflineOpt = Annotated[
+    bool,
+    typer.Option(
+        "--offline", help="No model and no network: the built-in planner on recorded sample data."
+    ),
+]
+UnitsOpt = Annotated[
+    str | None, typer.Option("--units", help="metric, imperial or auto [env: WEATHERBOT_UNITS]")
+]
+WindOpt = Annotated[
+    str | None,
+    typer.Option("--wind-unit", help="auto, m/s, km/h or mph [env: WEATHERBOT_WIND_UNIT]"),
+]
+PrecipitationOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--precipitation-unit", help="auto, mm or inch [env: WEATHERBOT_PRECIPITATION_UNIT]"
+    ),
+]
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Show full tool outputs and backend choices.")
+]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug details.")]
+NoColorOpt = Annotated[
+    bool, typer.Option("--no-color", help="Plain text, no colours or spinner [env: NO_COLOR].")
+]
+StreamOpt = Annotated[
+    bool | None,
+    typer.Option("--stream/--no-stream", help="Print the answer as it is generated."),
+]
+RefreshOpt = Annotated[
+    bool, typer.Option("--refresh", help="Ignore cached weather data and fetch it again.")
+]
+
+
+def settings_from(**flags: Any) -> Any:
+    """Settings from the command's flags (`offline` and `no_color` are shorthands)."""
+    from weatherbot.settings import load_settings
+
+    if flags.pop("offline", False):
+        flags["backend"] = catalogue.OFFLINE
+        flags["provider"] = "sample"
+    if flags.pop("no_color", False):
+        flags["color"] = False
+    return load_settings(**flags)
+
+
+# -- the error boundary -----------------------------------------------------------------------
+
+
+def err_print(message: str, style: str = "red") -> None:
+    """One styled line on stderr, never wrapped."""
+    from rich.console import Console
+    from rich.text import Text
+
+    Console(stderr=True, highlight=False).print(Text(message, style=style), soft_wrap=True)
+
+
+def warn(message: str) -> None:
+    """A warning from the state store or a backend (a yellow line on stderr)."""
+    from rich.console import Console
+    from rich.text import Text
+
+    Console(stderr=True).print(Text(message, style="yellow"))
+
+
+def fail(exc: BaseException, debug: bool) -> NoReturn:
+    """Report `exc` on stderr in one line and exit with its code."""
+    from weatherbot.render.sanitize import clean
+
+    if debug:
+        from rich.console import Console
+
+        Console(stderr=True).print_exception(show_locals=False)
+    if isinstance(exc, WeatherbotError):
+        line = f"weatherbot: {clean(exc.message)}"
+        if exc.hint:
+            line += f" ({clean(exc.hint)})"
+        err_print(line, "yellow" if isinstance(exc, Interrupted) else "red")
+        raise typer.Exit(int(exc.exit_code))
+    if isinstance(exc, KeyboardInterrupt):
+        err_print("weatherbot: interrupted", "yellow")
+        raise typer.Exit(int(ExitCode.INTERRUPTED))
+    err_print(
+        f"weatherbot: internal error: {type(exc).__name__}: {clean(str(exc))} "
+        "(run again with --debug for details)"
+    )
+    raise typer.Exit(int(ExitCode.FAILURE))
+
+
+def guarded(debug: bool, body: Callable[[], None]) -> None:
+    """Run a command's body; any error or Ctrl-C becomes one message and an exit code."""
+    try:
+        body()
+    except typer.Exit:
+        raise
+    except (Exception, KeyboardInterrupt) as exc:
+        fail(exc, debug)
