@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+# Install the lazy SDK import before any test imports openai, so the suite runs the SDK the way
+# the CLI does (weatherbot/backends/sdk_import.py).
+import weatherbot.backends.openai_client  # noqa: F401
+
 # The fake Open-Meteo fixture (`fake_weather`) is available to every test.
 pytest_plugins = ["tests.fakes.weather_server"]
 

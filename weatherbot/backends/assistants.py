@@ -16,6 +16,7 @@ from weatherbot.backends.assistants_wire import (
     INTERRUPTED_MESSAGE,
     INTERRUPTED_UNCONFIRMED,
     POLL_DEADLINE_S,
+    BetaResources,
     mapped,
     message_text,
     quiet,
@@ -35,7 +36,20 @@ class AssistantsBackend(SdkClient):
         self.runtime = runtime
         self.poll_deadline_s = POLL_DEADLINE_S
         self._profile: Profile | None = None
+        self._beta: BetaResources | None = None
         self._stream: Any = None
+
+    @property
+    def beta(self) -> BetaResources:
+        """The assistants and threads resources on the SDK client."""
+        if self._beta is None:
+            self._beta = BetaResources(self.client)
+        return self._beta
+
+    def close(self) -> None:
+        """Release the connection pool (and the resources bound to it)."""
+        self._beta = None
+        super().close()
 
     @property
     def profile(self) -> Profile:
@@ -56,7 +70,7 @@ class AssistantsBackend(SdkClient):
                     return assistant_id
                 try:
                     with quiet():
-                        self.client.beta.assistants.update(
+                        self.beta.assistants.update(
                             assistant_id,
                             model=profile.model,
                             instructions=profile.instructions,
@@ -72,7 +86,7 @@ class AssistantsBackend(SdkClient):
 
     def _create_assistant(self, profile: Profile) -> str:
         with quiet():
-            assistant = self.client.beta.assistants.create(
+            assistant = self.beta.assistants.create(
                 model=profile.model,
                 name=profile.name,
                 instructions=profile.instructions,
@@ -87,7 +101,7 @@ class AssistantsBackend(SdkClient):
 
         try:
             with quiet():
-                return str(self.client.beta.threads.create().id)
+                return str(self.beta.threads.create().id)
         except openai.OpenAIError as exc:
             raise mapped(exc) from None
 
@@ -97,7 +111,7 @@ class AssistantsBackend(SdkClient):
 
         try:
             with quiet():
-                self.client.beta.threads.delete(thread_id)
+                self.beta.threads.delete(thread_id)
         except openai.NotFoundError:
             return
         except openai.OpenAIError as exc:
@@ -109,7 +123,7 @@ class AssistantsBackend(SdkClient):
 
         try:
             with quiet():
-                self.client.beta.assistants.delete(assistant_id)
+                self.beta.assistants.delete(assistant_id)
         except openai.NotFoundError:
             return
         except openai.OpenAIError as exc:
@@ -122,7 +136,7 @@ class AssistantsBackend(SdkClient):
         out = []
         try:
             with quiet():
-                page = self.client.beta.threads.messages.list(thread_id, order="asc")
+                page = self.beta.threads.messages.list(thread_id, order="asc")
             for message in page:
                 text = message_text(message)
                 if text.strip():

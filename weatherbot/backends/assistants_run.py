@@ -132,7 +132,7 @@ class AssistantsTurn:
         while True:
             try:
                 with quiet():
-                    self.backend.client.beta.threads.messages.create(
+                    self.backend.beta.threads.messages.create(
                         self.thread_id, role="user", content=self.request.question
                     )
                 return
@@ -173,7 +173,7 @@ class AssistantsTurn:
                 yield from self._unlock(self.thread_id)
 
     def _create_run(self) -> Generator[Event, None, None]:
-        runs = self.backend.client.beta.threads.runs
+        runs = self.backend.beta.threads.runs
         assistant_id = str(self.assistant_id)
         if self.request.stream:
             with quiet():
@@ -186,7 +186,7 @@ class AssistantsTurn:
         yield RunStatus(str(self.run.status))
 
     def _submit(self, outputs: Any) -> Generator[Event, None, None]:
-        runs = self.backend.client.beta.threads.runs
+        runs = self.backend.beta.threads.runs
         run_id = str(self.run_id)
         if self.request.stream:
             with quiet():
@@ -214,7 +214,7 @@ class AssistantsTurn:
                 )
             schedule.wait(self.headers)
             with quiet():
-                raw = self.backend.client.beta.threads.runs.with_raw_response.retrieve(
+                raw = self.backend.beta.threads.runs.with_raw_response.retrieve(
                     str(self.run_id), thread_id=self.thread_id
                 )
             self.run, self.headers = raw.parse(), raw.headers
@@ -260,7 +260,7 @@ class AssistantsTurn:
 
     def _newest_active_run(self, thread_id: str) -> Any:
         with quiet():
-            page = self.backend.client.beta.threads.runs.list(thread_id, limit=1, order="desc")
+            page = self.backend.beta.threads.runs.list(thread_id, limit=1, order="desc")
         return next((run for run in page.data if run.status in ACTIVE), None)
 
     def _delta_text(self, data: Any) -> list[str]:
@@ -284,7 +284,7 @@ class AssistantsTurn:
     def _catch_up(self) -> Generator[Event, None, None]:
         """After a dropped stream: show only the part of the answer not streamed yet."""
         with quiet():
-            page = self.backend.client.beta.threads.messages.list(
+            page = self.backend.beta.threads.messages.list(
                 self.thread_id, run_id=str(self.run_id), order="asc"
             )
         texts = {str(m.id): message_text(m) for m in page if m.role == "assistant"}
@@ -302,7 +302,7 @@ class AssistantsTurn:
 
     def _answer(self) -> str:
         with quiet():
-            page = self.backend.client.beta.threads.messages.list(
+            page = self.backend.beta.threads.messages.list(
                 self.thread_id, run_id=str(self.run_id), order="asc"
             )
         return "\n\n".join(
@@ -329,7 +329,7 @@ class AssistantsTurn:
     def _cancel_and_wait(self, run_ids: list[str], thread_id: str, budget: float) -> bool:
         import openai
 
-        runs = self.backend.client.beta.threads.runs
+        runs = self.backend.beta.threads.runs
         for run_id in run_ids:
             try:
                 with quiet():
@@ -356,9 +356,7 @@ class AssistantsTurn:
 
     def _cancel_active(self, thread_id: str, budget: float) -> bool:
         with quiet():
-            page = self.backend.client.beta.threads.runs.list(
-                thread_id, limit=RUNS_PAGE, order="desc"
-            )
+            page = self.backend.beta.threads.runs.list(thread_id, limit=RUNS_PAGE, order="desc")
         active = [str(run.id) for run in page.data if run.status in ACTIVE]
         if not active:
             return True

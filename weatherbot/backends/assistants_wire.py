@@ -87,3 +87,18 @@ def mapped(exc: Exception) -> WeatherbotError:
     if isinstance(exc, openai.NotFoundError):
         error.hint = SUNSET_HINT
     return error
+
+
+class BetaResources:
+    """The Assistants resources of `client.beta`, without building `client.beta` itself.
+
+    The SDK's Beta class imports agents, chatkit, realtime and beta responses with all their
+    types (about 0.8 s of CPU) on first access; this backend uses only assistants and threads.
+    """
+
+    def __init__(self, client: Any) -> None:
+        from openai.resources.beta.assistants import Assistants
+        from openai.resources.beta.threads.threads import Threads
+
+        self.assistants = Assistants(client)
+        self.threads = Threads(client)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from weatherbot import __version__
+from weatherbot.backends import sdk_import
 from weatherbot.errors import APIError, AuthError, ConfigError, WeatherbotError
 from weatherbot.settings import Settings
 
@@ -13,6 +14,9 @@ if TYPE_CHECKING:
     import openai
 
     from weatherbot.backends.base import Runtime
+
+# Before any backend imports openai: its type packages load lazily (sdk_import.py says why).
+sdk_import.install()
 
 API_CONNECT_TIMEOUT_S = 5.0
 API_MAX_RETRIES = 2
