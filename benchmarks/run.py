@@ -506,67 +506,87 @@ def _llm_ready() -> str | None:
     return str(llm) if llm.exists() else None
 
 
+# Targets from issue 11: weatherbot's time / llm's time on the same question and fakes.
+E2E_TARGETS = {"chat": 0.75, "offline": 0.30, "responses": 0.90, "assistants": 0.90}
+
+
+def _llm_argv(chat: Any, weather: Any) -> tuple[list[str], dict[str, str]] | None:
+    """`llm` with two --functions tools against the chat fake, or None if it is unavailable."""
+    llm = _llm_ready()
+    if llm is None:
+        return None
+    config = Path(tempfile.mkdtemp(prefix="wb-bench-llm-"))
+    (config / "extra-openai-models.yaml").write_text(
+        "- model_id: weatherbot-fake\n"
+        "  model_name: gpt-5.4-mini\n"
+        f"  api_base: {chat.base_url}/v1\n"
+        "  supports_tools: true\n",
+        encoding="utf-8",
+    )
+    functions = config / "weather_tools.py"
+    functions.write_text(LLM_FUNCTIONS.format(base=weather.base_url), encoding="utf-8")
+    env = clean_env(LLM_USER_PATH=str(config))
+    return [llm, "-m", "weatherbot-fake", "--functions", str(functions), "--no-log", SEED], env
+
+
 def end_to_end(runs: int, with_llm: bool) -> None:
-    chat = FakeChat().start()
+    """Every backend and `llm` side by side, interleaved, on zero-latency fakes."""
     weather = FakeWeather().start()
+    fakes = {name: _api_fake(name) for name in E2E_TARGETS}
+    for fake in fakes.values():
+        if fake is not None:
+            fake.start()
+    commands: dict[str, tuple[list[str], dict[str, str]]] = {
+        name: ([WEATHERBOT, "ask", SEED], api_env(fake, weather, name))
+        for name, fake in fakes.items()
+    }
     try:
-        times = []
-        answer = ""
-        for _ in range(runs):
-            elapsed, done = run([WEATHERBOT, "ask", SEED], api_env(chat, weather, "chat"))
-            if done.returncode != 0:
-                raise SystemExit(f"weatherbot ask failed: {done.stderr}")
-            times.append(elapsed)
-            answer = done.stdout
-        ours = median(times)
-        ok = "San Francisco" in answer and "20%" in answer
-        row(
-            "End to end",
-            f"weatherbot ask, chat fake + weather fake, 0 latency (median of {runs})",
-            ms(ours) + ("" if ok else " (unexpected answer!)"),
-            "report",
-        )
-        if not with_llm:
-            row("End to end", "llm, same question and fake", "skipped (--no-llm)", "report")
-            return
-        llm = _llm_ready()
-        if llm is None:
-            row("End to end", "llm, same question and fake", "skipped: install failed", "report")
-            return
-        config = Path(tempfile.mkdtemp(prefix="wb-bench-llm-"))
-        (config / "extra-openai-models.yaml").write_text(
-            "- model_id: weatherbot-fake\n"
-            "  model_name: gpt-5.4-mini\n"
-            f"  api_base: {chat.base_url}/v1\n"
-            "  supports_tools: true\n",
-            encoding="utf-8",
-        )
-        functions = config / "weather_tools.py"
-        functions.write_text(LLM_FUNCTIONS.format(base=weather.base_url), encoding="utf-8")
-        env = clean_env(LLM_USER_PATH=str(config))
-        argv = [llm, "-m", "weatherbot-fake", "--functions", str(functions), "--no-log", SEED]
-        run(argv, env)  # the first run compiles llm's .pyc files
-        llm_times = []
-        llm_answer = ""
-        for _ in range(runs):
-            elapsed, done = run(argv, env)
-            if done.returncode != 0:
-                row("End to end", "llm", f"failed: {done.stderr.strip()[-200:]}", "report")
-                return
-            llm_times.append(elapsed)
-            llm_answer = done.stdout
-        theirs = median(llm_times)
-        ok = "San Francisco" in llm_answer
-        row(
-            "End to end",
-            f"llm {_llm_version(llm)} --functions, same fakes (median of {runs})",
-            ms(theirs) + ("" if ok else " (unexpected answer!)"),
-            "report",
-        )
-        row("End to end", "weatherbot / llm", f"{ours / theirs:.2f}x", "report")
+        if with_llm:
+            llm = _llm_argv(fakes["chat"], weather)
+            if llm is None:
+                row("End to end", "llm, same question and fakes", "skipped: install failed")
+            else:
+                commands["llm"] = llm
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        answers: dict[str, str] = {}
+        for argv, env in commands.values():  # warm the file cache and .pyc files
+            run(argv, env)
+        for _ in range(runs):  # interleaved, so background load hits every command alike
+            for name, (argv, env) in commands.items():
+                elapsed, done = run(argv, env)
+                if done.returncode != 0:
+                    raise SystemExit(f"{name} failed: {done.stderr}")
+                times[name].append(elapsed)
+                answers[name] = done.stdout
+        theirs = median(times["llm"]) if "llm" in times else None
+        if theirs is not None:
+            version = _llm_version(commands["llm"][0][0])
+            row(
+                "End to end",
+                f"llm {version}, two --functions tools (median of {runs})",
+                ms(theirs) + ("" if "San Francisco" in answers["llm"] else " (unexpected!)"),
+                "baseline",
+            )
+        for name, target in E2E_TARGETS.items():
+            ours = median(times[name])
+            ok = "San Francisco" in answers[name]
+            figure = ms(ours) + ("" if ok else " (unexpected answer!)")
+            if theirs is None:
+                row("End to end", f"weatherbot --backend {name}", figure, f"≤ {target}x llm")
+                continue
+            ratio = ours / theirs
+            row(
+                "End to end",
+                f"weatherbot ask --backend {name} (median of {runs})",
+                f"{figure} = {ratio:.2f}x",
+                f"≤ {target:.2f}x llm",
+                met(ratio <= target, f"by {ratio / target - 1:.0%}"),
+            )
     finally:
         weather.stop()
-        chat.stop()
+        for fake in fakes.values():
+            if fake is not None:
+                fake.stop()
 
 
 def _llm_version(llm: str) -> str:
