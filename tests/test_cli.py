@@ -74,6 +74,8 @@ def test_unknown_thread_show_is_a_usage_error() -> None:
 
 @pytest.mark.parametrize("argv", [["--help"], ["--version"], ["thread", "list"]])
 def test_fast_commands_do_not_import_openai_or_prompt_toolkit(argv: list[str]) -> None:
+    # pydantic too: Typer loads it to coerce any option value that is not a bool flag's bool
+    # (its own --help flag included, unless cli_options gives it a bool default).
     code = (
         "import sys\n"
         "from weatherbot.cli import app\n"
@@ -81,7 +83,7 @@ def test_fast_commands_do_not_import_openai_or_prompt_toolkit(argv: list[str]) -
         f"    app({argv!r})\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = [m for m in ('openai', 'prompt_toolkit', 'httpx2') if m in sys.modules]\n"
+        "heavy = [m for m in ('openai', 'prompt_toolkit', 'httpx2', 'pydantic') if m in sys.modules]\n"
         "print('HEAVY=' + ','.join(heavy))\n"
     )
     result = subprocess.run(

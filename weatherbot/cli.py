@@ -16,7 +16,9 @@ from weatherbot import __version__
 from weatherbot.backends import catalogue
 from weatherbot.cli_options import (
     BackendOpt,
+    Command,
     DebugOpt,
+    Group,
     ModelOpt,
     NoColorOpt,
     OfflineOpt,
@@ -36,6 +38,7 @@ from weatherbot.errors import Interrupted, UsageError, WeatherbotError
 
 app = typer.Typer(
     name="weatherbot",
+    cls=Group,
     help="Ask about the weather in plain language; answered from real weather data.",
     no_args_is_help=True,
     add_completion=False,
@@ -114,7 +117,7 @@ def _read_question(words: list[str]) -> str:
 # -- ask ------------------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=Command)
 def ask(
     question: Annotated[
         list[str] | None,
@@ -226,7 +229,7 @@ def _ask_json(session: Any, text: str, name: str) -> None:
 # -- chat -----------------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=Command)
 def chat(
     continue_: Annotated[
         bool, typer.Option("--continue", "-c", help="Continue the last conversation.")
@@ -282,7 +285,7 @@ def chat(
 # -- weather (no model) ---------------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=Command)
 def weather(
     place: Annotated[
         list[str], typer.Argument(help="A place, e.g. 'Paris, France' or '48.85,2.35'.")

@@ -10,9 +10,41 @@ from collections.abc import Callable
 from typing import Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from weatherbot.backends import catalogue
 from weatherbot.errors import ExitCode, Interrupted, WeatherbotError
+
+# -- the help flag ----------------------------------------------------------------------------
+#
+# Typer coerces every option value through a pydantic TypeAdapter, except a bool flag whose value
+# is already a bool. Its own --help flag has the default None, so every command that is not
+# `--help` itself builds an adapter for it and imports pydantic (~150 ms on a 2-core machine,
+# more than the rest of `thread list`). With the default False, --help needs no coercion and
+# a command whose options are all flags (`thread list`) never loads pydantic.
+
+
+def _help_default_false(option: TyperOption | None) -> TyperOption | None:
+    if option is not None and option.default is None:
+        option.default = False
+    return option
+
+
+class Group(TyperGroup):
+    """A Typer group whose --help flag needs no coercion (see the note above)."""
+
+    def get_help_option(self, ctx: Any) -> TyperOption | None:
+        """The help option, with a bool default."""
+        return _help_default_false(super().get_help_option(ctx))
+
+
+class Command(TyperCommand):
+    """A Typer command whose --help flag needs no coercion (see the note above)."""
+
+    def get_help_option(self, ctx: Any) -> TyperOption | None:
+        """The help option, with a bool default."""
+        return _help_default_false(super().get_help_option(ctx))
+
 
 # -- shared options ---------------------------------------------------------------------------
 

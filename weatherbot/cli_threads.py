@@ -1,7 +1,7 @@
 """`weatherbot thread ...` and `weatherbot assistant ...`: remembered conversations and assistant.
 
 These commands read the state store and reach a server only to show or delete what lives
-there.
+there; `thread list` stays light (no backend, no openai, no pydantic: its options are flags).
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ import typer
 from weatherbot.backends import catalogue
 from weatherbot.cli_options import (
     BackendOpt,
+    Command,
     DebugOpt,
+    Group,
     err_print,
     guarded,
     settings_from,
@@ -24,8 +26,12 @@ if TYPE_CHECKING:
     from weatherbot.conversation import Session
     from weatherbot.settings import Settings
 
-thread_app = typer.Typer(help="List, show and delete conversations.", no_args_is_help=True)
-assistant_app = typer.Typer(help="Show or delete the remembered assistant.", no_args_is_help=True)
+thread_app = typer.Typer(
+    cls=Group, help="List, show and delete conversations.", no_args_is_help=True
+)
+assistant_app = typer.Typer(
+    cls=Group, help="Show or delete the remembered assistant.", no_args_is_help=True
+)
 
 ThreadIdArg = Annotated[str, typer.Argument(help="The conversation id (see thread list).")]
 
@@ -36,16 +42,15 @@ def _session(settings: Settings) -> Session:
     return Session(settings, catalogue.resolve(settings).name, on_warning=warn)
 
 
-@thread_app.command("list")
+@thread_app.command("list", cls=Command)
 def thread_list(
-    backend: BackendOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     debug: DebugOpt = False,
 ) -> None:
     """List remembered conversations, most recent first."""
 
     def body() -> None:
-        threads = _session(settings_from(backend=backend)).threads()
+        threads = _session(settings_from()).threads()
         if json_out:
             import json
 
@@ -72,7 +77,7 @@ def thread_list(
     guarded(debug, body)
 
 
-@thread_app.command("show")
+@thread_app.command("show", cls=Command)
 def thread_show(thread_id: ThreadIdArg, debug: DebugOpt = False) -> None:
     """Print a conversation's messages."""
 
@@ -96,7 +101,7 @@ def thread_show(thread_id: ThreadIdArg, debug: DebugOpt = False) -> None:
     guarded(debug, body)
 
 
-@thread_app.command("delete")
+@thread_app.command("delete", cls=Command)
 def thread_delete(thread_id: ThreadIdArg, debug: DebugOpt = False) -> None:
     """Delete a conversation (on the server too, where it lives there)."""
 
@@ -111,7 +116,7 @@ def thread_delete(thread_id: ThreadIdArg, debug: DebugOpt = False) -> None:
     guarded(debug, body)
 
 
-@assistant_app.command("show")
+@assistant_app.command("show", cls=Command)
 def assistant_show(backend: BackendOpt = None, debug: DebugOpt = False) -> None:
     """Show the remembered assistant for the current backend and server."""
 
@@ -138,7 +143,7 @@ def assistant_show(backend: BackendOpt = None, debug: DebugOpt = False) -> None:
     guarded(debug, body)
 
 
-@assistant_app.command("delete")
+@assistant_app.command("delete", cls=Command)
 def assistant_delete(backend: BackendOpt = None, debug: DebugOpt = False) -> None:
     """Delete the remembered assistant on the server and forget it."""
 
