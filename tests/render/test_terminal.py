@@ -8,7 +8,6 @@ import re
 
 import pytest
 from rich.console import Console
-from rich.markdown import Markdown
 
 from weatherbot.events import (
     Done,
@@ -20,9 +19,10 @@ from weatherbot.events import (
     ToolCallFinished,
     ToolCallStarted,
 )
-from weatherbot.render.blocks import BlockSplitter
 from weatherbot.render.consoles import make_consoles
 from weatherbot.render.terminal import TerminalRenderer
+
+from .helpers import LONG_MARKDOWN, FakeClock, one_shot, rich_console, screen
 
 LONDON_TEMP = json.dumps(
     {
@@ -210,90 +210,42 @@ def test_control_characters_from_model_or_provider_never_reach_the_terminal(
 
 # -- rich mode: what ends up on the screen ----------------------------------------------------------
 
-_TOKENS = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\r|\n|[^\x1b\r\n]+")
 
-
-def screen(data: str) -> str:
-    """Replay the control codes Rich's Live uses (CR, LF, cursor up, erase line) on a grid."""
-    lines = [""]
-    row = col = 0
-    for token in _TOKENS.findall(data):
-        if token == "\n":
-            row, col = row + 1, 0
-            if row == len(lines):
-                lines.append("")
-        elif token == "\r":
-            col = 0
-        elif token.startswith("\x1b["):
-            if token.endswith("A"):
-                row = max(0, row - int(token[2:-1] or 1))
-            elif token.endswith("K"):
-                lines[row] = ""
-            elif not token.endswith(("h", "l")):
-                raise AssertionError(f"unexpected control code {token!r}")
-        else:
-            line = lines[row].ljust(col)
-            lines[row] = line[:col] + token + line[col + len(token) :]
-            col += len(token)
-    return "\n".join(line.rstrip() for line in lines)
-
-
-def rich_console(buffer: io.StringIO, height: int = 12) -> Console:
-    return Console(file=buffer, width=44, height=height, force_terminal=True, color_system=None)
-
-
-def one_shot(markdown: str) -> str:
-    buffer = io.StringIO()
-    rich_console(buffer).print(Markdown(markdown))
-    return screen(buffer.getvalue())
-
-
-LONG_MARKDOWN = """\
-# Weather for London
-
-It is **11.2 °C** right now, with a light breeze from the south-west and broken clouds \
-over the city. Later today the wind picks up.
-
-## Rain
-- morning: 10%
-- afternoon: 40%
-- evening: 70%
-
-```text
-hour  temp  rain
-
-09    9.8   10
-15    11.2  40
-```
-
-1. take an umbrella
-2. wear a coat
-
-Data from *sample*."""
+def rich_renderer(buffer: io.StringIO, clock: FakeClock, height: int = 12) -> TerminalRenderer:
+    return TerminalRenderer(
+        rich_console(buffer, height=height),
+        Console(file=io.StringIO()),
+        stream=True,
+        spinner=False,
+        clock=clock,
+    )
 
 
 @pytest.mark.parametrize("size", [1, 4, 13, 10_000])
-def test_rich_stream_leaves_exactly_the_one_shot_rendering_on_screen(size: int) -> None:
-    buffer = io.StringIO()
-    renderer = TerminalRenderer(
-        rich_console(buffer), Console(file=io.StringIO()), stream=True, spinner=False
-    )
-    for event in [*pieces(LONG_MARKDOWN, size), Done(LONG_MARKDOWN, Ids())]:
+@pytest.mark.parametrize("gap", [0.0, 0.01, 0.2])
+def test_rich_stream_leaves_exactly_the_one_shot_rendering_on_screen(size: int, gap: float) -> None:
+    buffer, clock = io.StringIO(), FakeClock()
+    renderer = rich_renderer(buffer, clock)
+    for event in pieces(LONG_MARKDOWN, size):
         renderer.handle(event)
+        clock.advance(gap)
+    renderer.handle(Done(LONG_MARKDOWN, Ids()))
     renderer.close()
     assert screen(buffer.getvalue()) == one_shot(LONG_MARKDOWN)
 
 
 def test_rich_stream_prints_finished_blocks_once() -> None:
-    buffer = io.StringIO()
-    renderer = TerminalRenderer(
-        rich_console(buffer), Console(file=io.StringIO()), stream=True, spinner=False
-    )
-    for event in pieces("First paragraph.\n\n", 1):
+    buffer, clock = io.StringIO(), FakeClock()
+    renderer = rich_renderer(buffer, clock)
+    for event in pieces("First paragraph.\n\nS", 1):
         renderer.handle(event)
+        clock.advance(0.1)  # a frame per piece
+    # `S` cannot carry a paragraph on: the first block is finished and printed for good.
     finished_at = len(buffer.getvalue())
-    for event in [*pieces("Second", 1), Done("First paragraph.\n\nSecond", Ids())]:
+    assert screen(buffer.getvalue()) == "First paragraph.\n\nS\n"
+    for event in [*pieces("econd", 1), Done("First paragraph.\n\nSecond", Ids())]:
         renderer.handle(event)
+        clock.advance(0.1)
     # Once finished, the block is never written (or redrawn) again.
     assert "First" not in buffer.getvalue()[finished_at:]
     assert screen(buffer.getvalue()) == "First paragraph.\n\nSecond\n"
@@ -301,12 +253,12 @@ def test_rich_stream_prints_finished_blocks_once() -> None:
 
 def test_rich_stream_block_taller_than_the_screen_is_not_duplicated_or_cut() -> None:
     code = "```\n" + "\n".join(f"line {n}" for n in range(30)) + "\n```"
-    buffer = io.StringIO()
-    renderer = TerminalRenderer(
-        rich_console(buffer, height=8), Console(file=io.StringIO()), stream=True, spinner=False
-    )
-    for event in [*pieces(code, 3), Done(code, Ids())]:
+    buffer, clock = io.StringIO(), FakeClock()
+    renderer = rich_renderer(buffer, clock, height=8)
+    for event in pieces(code, 3):
         renderer.handle(event)
+        clock.advance(0.05)
+    renderer.handle(Done(code, Ids()))
     final = screen(buffer.getvalue())
     assert final == one_shot(code)
     assert "..." not in final and final.count("line 29") == 1
@@ -320,6 +272,7 @@ def test_rich_stream_with_a_tool_call_between_text_keeps_both_streams_intact() -
         Console(file=err_buffer, width=200, color_system=None),
         stream=True,
         spinner=False,
+        clock=FakeClock(),
     )
     text = "Let me check.\n\nIt is 11.2 °C."
     events: list[Event] = [
@@ -332,26 +285,3 @@ def test_rich_stream_with_a_tool_call_between_text_keeps_both_streams_intact() -
         renderer.handle(event)
     assert screen(out_buffer.getvalue()) == one_shot(text)
     assert err_buffer.getvalue() == TOOL_LINES + FOOTER
-
-
-# -- the block splitter ---------------------------------------------------------------------------
-
-
-def test_splitter_keeps_code_fences_with_blank_lines_together() -> None:
-    splitter = BlockSplitter()
-    text = "Intro.\n\n~~~\na\n\nb\n```\nc\n~~~\n\nOutro."
-    blocks = splitter.feed(text)
-    assert blocks == ["Intro.", "~~~\na\n\nb\n```\nc\n~~~"]
-    assert splitter.close() == "Outro."
-
-
-@pytest.mark.parametrize("size", [1, 2, 5])
-def test_splitter_gives_the_same_blocks_however_the_text_is_cut(size: int) -> None:
-    whole = BlockSplitter()
-    expected = [*whole.feed(LONG_MARKDOWN), whole.close()]
-    split = BlockSplitter()
-    got: list[str] = []
-    for i in range(0, len(LONG_MARKDOWN), size):
-        got += split.feed(LONG_MARKDOWN[i : i + size])
-        assert LONG_MARKDOWN[: i + size].endswith(split.open_block) or not split.open_block
-    assert [*got, split.close()] == expected

@@ -6,10 +6,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.live import Live
+from rich.console import Console
 from rich.markdown import Markdown
-from rich.segment import Segment
 from rich.status import Status
 from rich.text import Text
 
@@ -22,7 +20,7 @@ from weatherbot.events import (
     ToolCallFinished,
     ToolCallStarted,
 )
-from weatherbot.render.blocks import BlockSplitter
+from weatherbot.render.blocks import Clock, LiveMarkdown
 from weatherbot.render.sanitize import clean
 
 
@@ -68,41 +66,6 @@ def tool_line(started: ToolCallStarted | None, finished: ToolCallFinished) -> st
     return f"-> {clean(finished.name)}({args})  {result}  ({finished.duration_ms} ms)"
 
 
-class _BlockView:
-    """Markdown of a block laid out as it follows the previous block (Rich's spacing between).
-
-    Rendering `previous + block` and dropping the lines of `previous` reproduces exactly what a
-    one-shot render prints, blank separator lines included; `max_lines` keeps only the tail so a
-    live region never grows past the screen (lines scrolled off could not be redrawn).
-    """
-
-    def __init__(self, previous: str, block: str, max_lines: int | None = None) -> None:
-        self.previous = previous
-        self.block = block
-        self.max_lines = max_lines
-        self._skip: dict[int, int] = {}  # width -> lines `previous` renders to
-
-    def lines(self, console: Console, options: ConsoleOptions) -> list[list[Segment]]:
-        """The block's rendered lines at this width."""
-        if not self.previous:
-            return console.render_lines(Markdown(self.block), options, pad=False)
-        skip = self._skip.get(options.max_width)
-        if skip is None:
-            skip = len(console.render_lines(Markdown(self.previous), options, pad=False))
-            self._skip[options.max_width] = skip
-        both = Markdown(self.previous + "\n\n" + self.block)
-        return console.render_lines(both, options, pad=False)[skip:]
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        lines = self.lines(console, options)
-        if self.max_lines is not None and len(lines) > self.max_lines:
-            lines = lines[-self.max_lines :]
-        newline = Segment.line()
-        for line in lines:
-            yield from line
-            yield newline
-
-
 class TerminalRenderer:
     """Consumes events; Rich Markdown on a terminal, plain text for pipes and NO_COLOR."""
 
@@ -115,6 +78,7 @@ class TerminalRenderer:
         verbose: bool = False,
         rich_output: bool = True,
         spinner: bool = True,
+        clock: Clock | None = None,
     ) -> None:
         self.out = out
         self.err = err
@@ -124,9 +88,8 @@ class TerminalRenderer:
         self._started: dict[str, ToolCallStarted] = {}
         self._outputs: list[str] = []
         self._text: list[str] = []
-        self._splitter = BlockSplitter()
-        self._last_block = ""  # the last block printed, for the spacing before the next
-        self._live: Live | None = None
+        # Streamed Markdown, drawn at a bounded frame rate (`clock` drives it in tests).
+        self._markdown = LiveMarkdown(out, clock=clock) if stream and rich_output else None
         self._status: Status | None = None
         if spinner and err.is_terminal:
             self._status = err.status("thinking…", spinner="dots")
@@ -139,16 +102,11 @@ class TerminalRenderer:
             self._status.stop()
             self._status = None
 
-    def _stop_live(self) -> None:
-        # transient: stopping erases the open block; it is printed again when it grows.
-        if self._live is not None:
-            self._live.stop()
-            self._live = None
-
     def close(self) -> None:
-        """Stop the spinner and any live region (also on errors and Ctrl-C)."""
+        """Stop the spinner; on errors and Ctrl-C, print the streamed text not yet printed."""
         self._stop_spinner()
-        self._stop_live()
+        if self._markdown is not None:
+            self._markdown.finish()
 
     # -- events ----------------------------------------------------------------------------
 
@@ -170,9 +128,12 @@ class TerminalRenderer:
             self._on_done(event)
 
     def _to_err(self, text: Text) -> None:
-        # Both streams share the screen: a live region on stdout would be drawn over.
-        self._stop_live()
-        self.err.print(text, highlight=False, soft_wrap=True)
+        if self._markdown is None:
+            self.err.print(text, highlight=False, soft_wrap=True)
+            return
+        # Both streams share the screen: the open block on stdout would be drawn over.
+        with self._markdown.paused():
+            self.err.print(text, highlight=False, soft_wrap=True)
 
     def _on_tool(self, event: ToolCallFinished) -> None:
         self._stop_spinner()
@@ -190,56 +151,18 @@ class TerminalRenderer:
         if not self.stream:
             return
         self._stop_spinner()
-        if not self.rich_output:
+        if self._markdown is None:
             # Pipes get text at the pace it arrives, not line-buffered.
             self.out.file.write(clean(text, keep_newlines=True))
             self.out.file.flush()
             return
-        finished = self._splitter.feed(text)
-        for block in finished:
-            self._print_block(block)
-        self._update_live()
-
-    def _view(self, block: str, live: bool) -> _BlockView:
-        height = max(self.out.size.height - 1, 1) if live else None
-        return _BlockView(self._last_block, clean(block, keep_newlines=True), height)
-
-    def _print_block(self, block: str) -> None:
-        # Erase the live copy first, so the finished block is printed once and never redrawn.
-        self._stop_live()
-        view = self._view(block, live=False)
-        self._last_block = view.block
-        self.out.print(view)
-
-    def _update_live(self) -> None:
-        open_block = self._splitter.open_block
-        if not open_block.strip():
-            if self._live is not None:
-                self._live.update(Text(""), refresh=True)
-            return
-        view = self._view(open_block, live=True)
-        if self._live is None:
-            self._live = Live(
-                view,
-                console=self.out,
-                auto_refresh=False,
-                transient=True,
-                redirect_stdout=False,
-                redirect_stderr=False,
-                vertical_overflow="visible",
-            )
-            self._live.start(refresh=True)
-        else:
-            self._live.update(view, refresh=True)
+        self._markdown.feed(text)
 
     def _on_done(self, done: Done) -> None:
         self._stop_spinner()
         if self.stream and self._text:
-            if self.rich_output:
-                self._stop_live()
-                last = self._splitter.close()
-                if last.strip():
-                    self._print_block(last)
+            if self._markdown is not None:
+                self._markdown.finish()
             else:
                 if not "".join(self._text).endswith("\n"):
                     self.out.file.write("\n")
