@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from rich.console import Console
 from rich.markdown import Markdown
@@ -172,3 +174,8 @@ After the rule.
 - b
 
 Done."""
+
+
+def value(output: str) -> Any:
+    """The typed value a tool output's JSON text came from (what ToolCallFinished carries)."""
+    return json.loads(output)

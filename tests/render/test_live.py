@@ -25,6 +25,7 @@ from .helpers import (
     one_shot,
     rich_console,
     screen,
+    value,
 )
 
 FRAME = 1 / FPS
@@ -173,7 +174,7 @@ def test_tool_lines_between_text_appear_once_and_in_order_on_a_shared_screen() -
         TextDelta("Intro.\n\nLet me "),
         TextDelta("check."),
         ToolCallStarted("c", "get_current_temperature", {"location": "London"}),
-        ToolCallFinished("c", "get_current_temperature", TEMP, None, 5),
+        ToolCallFinished("c", "get_current_temperature", TEMP, None, 5, value(TEMP)),
         TextDelta("\n\nIt is 11.2 °C."),
         Done("", Ids()),
     ]
@@ -194,7 +195,7 @@ def test_the_open_block_comes_back_after_a_tool_line_without_new_text() -> None:
     renderer, shared = renderer_on_one_screen(clock)
     renderer.handle(TextDelta("Let me check."))
     renderer.handle(ToolCallStarted("c", "get_current_temperature", {"location": "London"}))
-    renderer.handle(ToolCallFinished("c", "get_current_temperature", TEMP, None, 5))
+    renderer.handle(ToolCallFinished("c", "get_current_temperature", TEMP, None, 5, value(TEMP)))
     tool = "-> get_current_temperature(location='London')  11.2 C  (5 ms)"
     assert screen(shared.getvalue()) == f"{tool}\n"  # taken off while the line is written
     clock.advance(FRAME)  # the tool call takes a while: the next frame brings it back

@@ -22,7 +22,7 @@ from weatherbot.events import (
 from weatherbot.render.consoles import make_consoles
 from weatherbot.render.terminal import TerminalRenderer
 
-from .helpers import LONG_MARKDOWN, FakeClock, one_shot, rich_console, screen
+from .helpers import LONG_MARKDOWN, FakeClock, one_shot, rich_console, screen, value
 
 LONDON_TEMP = json.dumps(
     {
@@ -53,8 +53,10 @@ TOOL_EVENTS: list[Event] = [
     RunStatus("in_progress"),
     ToolCallStarted("call_1", "get_current_temperature", {"location": "London", "unit": "Celsius"}),
     ToolCallStarted("call_2", "get_rain_probability", {"location": "London"}),
-    ToolCallFinished("call_1", "get_current_temperature", LONDON_TEMP, None, 12),
-    ToolCallFinished("call_2", "get_rain_probability", LONDON_RAIN, None, 3),
+    ToolCallFinished(
+        "call_1", "get_current_temperature", LONDON_TEMP, None, 12, value(LONDON_TEMP)
+    ),
+    ToolCallFinished("call_2", "get_rain_probability", LONDON_RAIN, None, 3, value(LONDON_RAIN)),
 ]
 TOOL_LINES = (
     "-> get_current_temperature(location='London', unit='Celsius')  11.2 C  (12 ms)\n"
@@ -140,7 +142,7 @@ def test_tool_error_output_shows_the_error_code_and_no_footer() -> None:
     error = json.dumps({"error": "ambiguous_location", "message": "which Springfield?"})
     events: list[Event] = [
         ToolCallStarted("c", "get_rain_probability", {"location": "Springfield"}),
-        ToolCallFinished("c", "get_rain_probability", error, "ambiguous_location", 5),
+        ToolCallFinished("c", "get_rain_probability", error, "ambiguous_location", 5, value(error)),
         Done("Which Springfield?", Ids()),
     ]
     out, err = run_plain(events, stream=False)
@@ -153,7 +155,7 @@ def test_tool_error_output_shows_the_error_code_and_no_footer() -> None:
 def test_cached_data_is_named_in_the_footer() -> None:
     cached = json.dumps({**json.loads(LONDON_TEMP), "cache_age_s": 240})
     events: list[Event] = [
-        ToolCallFinished("c", "get_current_temperature", cached, None, 1),
+        ToolCallFinished("c", "get_current_temperature", cached, None, 1, value(cached)),
         Done("11 °C", Ids()),
     ]
     _, err = run_plain(events, stream=False)
@@ -187,7 +189,14 @@ def test_control_characters_from_model_or_provider_never_reach_the_terminal(
         RunStatus("in_progress" + HOSTILE),
         Notice("notice" + HOSTILE),
         ToolCallStarted("c", "get_current_temperature" + HOSTILE, {"location": HOSTILE}),
-        ToolCallFinished("c", "get_current_temperature" + HOSTILE, provider_output, None, 1),
+        ToolCallFinished(
+            "c",
+            "get_current_temperature" + HOSTILE,
+            provider_output,
+            None,
+            1,
+            value(provider_output),
+        ),
         ToolCallFinished("d", "broken", "not json" + HOSTILE, "bad", 1),
         *pieces("answer " + HOSTILE + " end", 3),
         Done("answer " + HOSTILE + " end", Ids()),

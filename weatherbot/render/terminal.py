@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -22,6 +22,7 @@ from weatherbot.events import (
 )
 from weatherbot.render.blocks import Clock, LiveMarkdown
 from weatherbot.render.sanitize import clean
+from weatherbot.tools.outputs import ToolOutput
 
 
 def _fmt_value(value: Any) -> str:
@@ -35,34 +36,34 @@ def format_arguments(arguments: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={_fmt_value(v)}" for k, v in arguments.items())
 
 
-def key_result(output: str) -> str:
-    """The one fact worth showing from a tool output."""
-    try:
-        data = json.loads(output)
-    except ValueError:
-        return clean(output[:60])
-    if not isinstance(data, dict):
-        return ""
+def key_result(finished: ToolCallFinished) -> str:
+    """The one fact worth showing from a tool's output value."""
+    if finished.value is None:
+        return clean(finished.output[:60])
+    data: Mapping[str, object] = finished.value
     if data.get("error"):
         return f"error: {clean(str(data['error']))}"
     parts: list[str] = []
-    if isinstance(data.get("temperature"), int | float):
+    temperature = data.get("temperature")
+    if isinstance(temperature, int | float):
         unit = "F" if data.get("unit") == "Fahrenheit" else "C"
-        parts.append(f"{data['temperature']} {unit}")
+        parts.append(f"{temperature} {unit}")
     if "probability_percent" in data:
         p = data["probability_percent"]
         parts.append("no probability" if p is None else f"{p}% rain")
-    if isinstance(data.get("days"), list):
-        parts.append(f"{len(data['days'])} days")
-    if isinstance(data.get("location"), str) and not parts:
-        parts.append(clean(data["location"]))
+    days = data.get("days")
+    if isinstance(days, list):
+        parts.append(f"{len(days)} days")
+    location = data.get("location")
+    if isinstance(location, str) and not parts:
+        parts.append(clean(location))
     return ", ".join(parts)
 
 
 def tool_line(started: ToolCallStarted | None, finished: ToolCallFinished) -> str:
     """`-> get_current_temperature(location='San Francisco, CA', ...)  57.2 F  (120 ms)`."""
     args = format_arguments(started.arguments) if started else ""
-    result = key_result(finished.output)
+    result = key_result(finished)
     return f"-> {clean(finished.name)}({args})  {result}  ({finished.duration_ms} ms)"
 
 
@@ -86,7 +87,7 @@ class TerminalRenderer:
         self.verbose = verbose
         self.rich_output = rich_output
         self._started: dict[str, ToolCallStarted] = {}
-        self._outputs: list[str] = []
+        self._outputs: list[ToolOutput] = []
         self._text: list[str] = []
         # Streamed Markdown, drawn at a bounded frame rate (`clock` drives it in tests).
         self._markdown = LiveMarkdown(out, clock=clock) if stream and rich_output else None
@@ -137,13 +138,13 @@ class TerminalRenderer:
 
     def _on_tool(self, event: ToolCallFinished) -> None:
         self._stop_spinner()
-        self._outputs.append(event.output)
+        if event.value is not None:
+            self._outputs.append(event.value)
         self._to_err(Text(tool_line(self._started.get(event.call_id), event), style="dim"))
         if self.verbose:
-            try:
-                pretty = json.dumps(json.loads(event.output), indent=2, ensure_ascii=False)
-            except ValueError:
-                pretty = event.output
+            pretty = event.output
+            if event.value is not None:
+                pretty = json.dumps(event.value, indent=2, ensure_ascii=False)
             self._to_err(Text(clean(pretty, keep_newlines=True), style="dim"))
 
     def _on_text(self, text: str) -> None:
@@ -187,18 +188,15 @@ def _age(seconds: float) -> str:
     return f"{round(seconds / 3600)} h"
 
 
-def provenance_footer(outputs: list[str]) -> str:
+def provenance_footer(outputs: Sequence[ToolOutput]) -> str:
     """`Open-Meteo · San Francisco, California, United States · data 2026-11-24 14:30`."""
     sources: list[str] = []
     places: list[str] = []
     times: list[str] = []
     extras: list[str] = []
     for output in outputs:
-        try:
-            data = json.loads(output)
-        except ValueError:
-            continue
-        if not isinstance(data, dict) or data.get("error"):
+        data: Mapping[str, object] = output
+        if data.get("error"):
             continue
         for key, bucket in (("source", sources), ("location", places)):
             value = data.get(key)
