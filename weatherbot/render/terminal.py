@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.status import Status
 from rich.text import Text
 
@@ -20,9 +19,12 @@ from weatherbot.events import (
     ToolCallFinished,
     ToolCallStarted,
 )
-from weatherbot.render.blocks import Clock, LiveMarkdown
 from weatherbot.render.sanitize import clean
 from weatherbot.tools.outputs import ToolOutput
+
+if TYPE_CHECKING:
+    # Markdown (markdown-it, ~0.15 s to import) is loaded only when output is rich.
+    from weatherbot.render.blocks import Clock, LiveMarkdown
 
 
 def _fmt_value(value: Any) -> str:
@@ -90,7 +92,11 @@ class TerminalRenderer:
         self._outputs: list[ToolOutput] = []
         self._text: list[str] = []
         # Streamed Markdown, drawn at a bounded frame rate (`clock` drives it in tests).
-        self._markdown = LiveMarkdown(out, clock=clock) if stream and rich_output else None
+        self._markdown: LiveMarkdown | None = None
+        if stream and rich_output:
+            from weatherbot.render.blocks import LiveMarkdown
+
+            self._markdown = LiveMarkdown(out, clock=clock)
         self._status: Status | None = None
         if spinner and err.is_terminal:
             self._status = err.status("thinking…", spinner="dots")
@@ -171,6 +177,8 @@ class TerminalRenderer:
         else:
             answer = done.answer or "".join(self._text)
             if self.rich_output:
+                from rich.markdown import Markdown
+
                 self.out.print(Markdown(clean(answer, keep_newlines=True)))
             else:
                 self.out.file.write(clean(answer, keep_newlines=True).rstrip("\n") + "\n")
