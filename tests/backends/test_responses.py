@@ -13,6 +13,7 @@ import pytest
 from tests.backends.stubs import stub_context
 from tests.fakes.model import Reply, ToolCallSpec
 from tests.fakes.responses_server import FakeResponses
+from tests.fakes.server import Response
 from weatherbot.backends.base import (
     MAX_TOOL_ROUNDS,
     Profile,
@@ -22,6 +23,7 @@ from weatherbot.backends.base import (
 )
 from weatherbot.backends.openai_client import PollSchedule
 from weatherbot.backends.responses import ResponsesBackend
+from weatherbot.backends.responses_wire import ResponsesAPI, Wire
 from weatherbot.errors import APIError, Interrupted, RunFailed
 from weatherbot.events import (
     Done,
@@ -343,3 +345,58 @@ def test_messages_skip_tool_items(fake: FakeResponses, backend: ResponsesBackend
     assert [m.role for m in shown] == ["user", "assistant"]
     listed = [r for r in fake.requests if r.path.endswith("/items") and r.method == "GET"]
     assert listed[-1].query["order"] == "asc"
+
+
+# -- the wire layer (responses_wire.py) ---------------------------------------------------------
+
+
+def test_wire_reads_json_like_an_sdk_model() -> None:
+    item = Wire({"type": "function_call", "call_id": "c1", "content": [{"text": "hi"}]})
+    assert item.call_id == "c1" and item.content[0].text == "hi"
+    assert getattr(item, "missing", None) is None
+    assert dict(item) == {"type": "function_call", "call_id": "c1", "content": [{"text": "hi"}]}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<html><body>502 Bad Gateway</body></html>",
+        b"",
+        b"[1, 2, 3]",
+        b'{"id": "resp_1", "status": "queu',
+    ],
+)
+def test_a_200_that_is_not_a_json_object_is_one_clear_error(
+    fake: FakeResponses, backend: ResponsesBackend, body: bytes
+) -> None:
+    thread = backend.create_thread()
+    fake.inject("POST", "/v1/responses", Response(200, raw=body))
+    with pytest.raises(APIError, match="not a JSON object") as info:
+        run(backend, request(thread))
+    assert "OPENAI_BASE_URL" in str(info.value.hint)
+
+
+def test_ids_from_the_server_never_change_the_request_path(fake: FakeResponses) -> None:
+    import openai
+
+    client = openai.OpenAI(api_key="sk-test", base_url=fake.base_url + "/v1", max_retries=0)
+    api = ResponsesAPI(client)
+    with pytest.raises(openai.NotFoundError):
+        api.retrieve("../conversations")
+    with pytest.raises(openai.NotFoundError):
+        api.delete_conversation("a/b")
+    paths = [r.path for r in fake.requests]
+    assert paths == ["/v1/responses/..%2Fconversations", "/v1/conversations/a%2Fb"]
+    client.close()
+
+
+def test_conversation_items_are_read_page_by_page(
+    fake: FakeResponses, backend: ResponsesBackend
+) -> None:
+    thread = backend.create_thread()
+    items = [{"type": "message", "role": "user", "content": f"q{i}"} for i in range(230)]
+    backend.api.add_items(thread, items)
+    listed = list(backend.api.conversation_items(thread))
+    assert len({i.id for i in listed}) == 230  # every item once, across three pages
+    assert len(listed) == 230
+    assert fake.count("GET", r"/v1/conversations/[^/]+/items") == 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from weatherbot.backends.base import Profile, Runtime, ThreadMessage, TurnRequest
 from weatherbot.backends.driver import Step, TurnDriver
@@ -16,19 +16,16 @@ from weatherbot.backends.openai_client import (
     server_message,
     usage_dict,
 )
+from weatherbot.backends.responses_wire import ResponsesAPI, Wire, wire
 from weatherbot.errors import APIError, WeatherbotError
 from weatherbot.events import Done, Event, Ids, Message, Notice, RunStatus, TextDelta
 from weatherbot.tools.execute import ToolCall, ToolResult, error_output
-
-if TYPE_CHECKING:
-    from openai.types.responses import Response
 
 INTERRUPTED_MESSAGE = "cancelled the response; the conversation is free for your next question"
 THREAD_GONE_NOTICE = "the conversation was deleted on the server; started a new one"
 PENDING = ("queued", "in_progress")
 # The SDK has no poll deadline; a response still running after this long is cancelled.
 POLL_DEADLINE_S = 600.0
-SETTLE_PAGE = 100
 
 
 def responses_tools(schemas: tuple[Mapping[str, Any], ...]) -> list[dict[str, Any]]:
@@ -83,7 +80,7 @@ def _item_text(item: Any) -> str:
 class _Step:
     """One model step: the final response and what the stream already showed."""
 
-    response: Response
+    response: Wire
     calls: list[ToolCall] = field(default_factory=list)
 
 
@@ -98,6 +95,11 @@ class ResponsesBackend(SdkClient):
         self._active_background = False
         self._active_stream: Any = None
 
+    @property
+    def api(self) -> ResponsesAPI:
+        """The Responses and Conversations calls on this backend's SDK client."""
+        return ResponsesAPI(self.client)
+
     def ensure_assistant(
         self, profile: Profile, remembered: Mapping[str, Any] | None
     ) -> str | None:
@@ -109,17 +111,17 @@ class ResponsesBackend(SdkClient):
         import openai
 
         try:
-            conversation = self.client.conversations.create(metadata={"app": "weatherbot"})
+            conversation = self.api.create_conversation({"app": "weatherbot"})
         except openai.OpenAIError as exc:
             raise map_openai_error(exc) from None
-        return conversation.id
+        return str(conversation.id)
 
     def delete_thread(self, thread_id: str) -> None:
         """Delete the Conversation (already gone counts as deleted)."""
         import openai
 
         try:
-            self.client.conversations.delete(thread_id)
+            self.api.delete_conversation(thread_id)
         except openai.NotFoundError:
             return
         except openai.OpenAIError as exc:
@@ -134,9 +136,7 @@ class ResponsesBackend(SdkClient):
 
         out = []
         try:
-            for item in self.client.conversations.items.list(
-                thread_id, order="asc", limit=SETTLE_PAGE
-            ):
+            for item in self.api.conversation_items(thread_id, order="asc"):
                 role = getattr(item, "role", None)
                 if getattr(item, "type", None) != "message" or role not in ("user", "assistant"):
                     continue
@@ -155,37 +155,35 @@ class ResponsesBackend(SdkClient):
         return driver.run(_ResponsesTurn(self, request), request)
 
     def _polled(self, base: dict[str, Any], inputs: list[Any]) -> Generator[Event, None, _Step]:
-        raw = self.client.responses.with_raw_response.create(**base, input=inputs, background=True)
-        response = raw.parse()
-        self._active_id, self._active_background = response.id, True
-        yield RunStatus(response.status or "queued")
-        response = yield from self._poll(response, raw.headers)
+        response, headers = self.api.create({**base, "input": inputs, "background": True})
+        self._active_id, self._active_background = str(response.id), True
+        yield RunStatus(getattr(response, "status", None) or "queued")
+        response = yield from self._poll(response, headers)
         self._active_id = None
         return _Step(response, function_calls(response.output))
 
-    def _poll(self, response: Response, headers: Mapping[str, str]) -> Generator[Event, None, Any]:
+    def _poll(self, response: Wire, headers: Mapping[str, str]) -> Generator[Event, None, Wire]:
         schedule = PollSchedule(self.runtime.sleep)
         started = self.runtime.clock()
-        status = response.status
-        while response.status in PENDING:
+        status = getattr(response, "status", None)
+        while status in PENDING:
             if self.runtime.clock() - started > POLL_DEADLINE_S:
                 self._cancel_active()
                 raise APIError(
-                    f"the response was still {response.status} after "
+                    f"the response was still {status} after "
                     f"{int(POLL_DEADLINE_S)} s, so weatherbot cancelled it",
                     hint="try again in a moment",
                 )
             schedule.wait(headers)
-            raw = self.client.responses.with_raw_response.retrieve(response.id)
-            response, headers = raw.parse(), raw.headers
-            if response.status != status:
-                status = response.status
+            response, headers = self.api.retrieve(str(response.id))
+            if getattr(response, "status", None) != status:
+                status = getattr(response, "status", None)
                 yield RunStatus(status or "unknown")
         return response
 
     def _streamed(self, base: dict[str, Any], inputs: list[Any]) -> Generator[Event, None, _Step]:
         # Raw events, not `.stream()`: that helper breaks on servers that skip events.
-        stream: Any = self.client.responses.create(**base, input=inputs, stream=True)
+        stream: Any = self.api.stream({**base, "input": inputs})
         self._active_stream = stream
         self._active_id, self._active_background = None, False
         final: Any = None
@@ -193,7 +191,8 @@ class ResponsesBackend(SdkClient):
         calls: list[ToolCall] = []
         status: str | None = None
         try:
-            for event in stream:
+            for raw_event in stream:
+                event = wire(raw_event)
                 kind = getattr(event, "type", None)
                 if kind in ("response.created", "response.queued", "response.in_progress"):
                     self._active_id = event.response.id
@@ -223,8 +222,8 @@ class ResponsesBackend(SdkClient):
                     hint="try again in a moment",
                 )
             # The stream dropped before its terminal event: fetch the result by id.
-            final = self.client.responses.retrieve(self._active_id)
-            final = yield from self._poll(final, {})
+            final, headers = self.api.retrieve(self._active_id)
+            final = yield from self._poll(final, headers)
             rest = output_text(final)
             already = "".join(shown)
             if final.status == "completed" and rest.startswith(already) and rest != already:
@@ -251,7 +250,7 @@ class ResponsesBackend(SdkClient):
         # Only background responses can be cancelled; a stream is just closed.
         if response_id and self._active_background:
             with contextlib.suppress(openai.OpenAIError):
-                self.client.responses.cancel(response_id)
+                self.api.cancel(response_id)
 
     def _settle_calls(self, thread_id: str, reason: str) -> None:
         """Answer any function call left unanswered in the Conversation.
@@ -262,7 +261,7 @@ class ResponsesBackend(SdkClient):
         import openai
 
         try:
-            items = list(self.client.conversations.items.list(thread_id, limit=SETTLE_PAGE))
+            items = list(self.api.conversation_items(thread_id))
             answered = {
                 getattr(i, "call_id", None)
                 for i in items
@@ -277,9 +276,9 @@ class ResponsesBackend(SdkClient):
             if not orphans:
                 return
             output = error_output("cancelled", reason)
-            self.client.conversations.items.create(
+            self.api.add_items(
                 thread_id,
-                items=[
+                [
                     {"type": "function_call_output", "call_id": call_id, "output": output}
                     for call_id in orphans
                 ],
