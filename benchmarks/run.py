@@ -395,7 +395,8 @@ def _drain(generator: Any) -> Iterable[Any]:
 def streaming(render_repeats: int) -> None:
     from rich.console import Console
 
-    from benchmarks.render_stream import measure
+    from benchmarks.render_stream import TARGET_S, measure
+    from weatherbot.render.blocks import FPS
     from weatherbot.render.terminal import TerminalRenderer
 
     fake = PacedChat(gap_s=0.03).start()
@@ -421,21 +422,22 @@ def streaming(render_repeats: int) -> None:
         if after:
             lags.append(after[0] - sent)
     first = lags[0] if lags else float("nan")
+    frame = 1 / FPS
+    # The first text is drawn at once; later deltas wait for the next frame (issue 11).
     row(
         "Streaming",
         f"text delta sent → written to terminal ({len(lags)} deltas)",
         f"first {ms(first)}, median {ms(median(lags))}, max {ms(max(lags))}",
-        "≤ 20 ms",
-        met(first <= 0.020 and median(lags) <= 0.020, f"first {ms(first)}"),
+        f"first ≤ 20 ms, every one ≤ a frame ({ms(frame)}) + 20 ms",
+        met(first <= 0.020 and max(lags) <= frame + 0.020, f"max {ms(max(lags))}"),
     )
     per_token = {n: measure(n, repeats=render_repeats) for n in (100, 1000, 4000)}
-    ratio = per_token[4000] / per_token[100]
     row(
         "Streaming",
-        "render time per token, 100 / 1,000 / 4,000 tokens",
-        " / ".join(f"{per_token[n] * 1e6:.0f} µs" for n in (100, 1000, 4000)) + f" ({ratio:.2f}x)",
-        "flat (4,000 ≤ 1.25x of 100)",
-        met(ratio <= 1.25, f"{ratio:.2f}x"),
+        "render CPU per token at 100 tokens/s, 100 / 1,000 / 4,000 tokens",
+        " / ".join(f"{per_token[n] * 1e6:.0f} µs" for n in (100, 1000, 4000)),
+        f"4,000 tokens ≤ {TARGET_S * 1e3:.1f} ms",
+        met(per_token[4000] <= TARGET_S, f"{per_token[4000] * 1e3:.2f} ms"),
     )
 
 
