@@ -21,7 +21,8 @@ def _poll_times(until_s: float) -> list[float]:
 @pytest.mark.parametrize("ends_at", [0.0, 0.01, 0.05, 0.1, 0.17, 0.25, 0.3])
 def test_a_run_that_ends_within_300_ms_is_noticed_within_60_ms(ends_at: float) -> None:
     noticed = next(t for t in _poll_times(1.0) if t >= ends_at)
-    assert noticed - ends_at <= 0.06 + 1e-9
+    # 50 ms by the schedule, leaving 10 ms for the poll request itself.
+    assert noticed - ends_at <= 0.05 + 1e-9
 
 
 @pytest.mark.parametrize("horizon", [2.0, 3.0, 10.0, 60.0, 600.0])
