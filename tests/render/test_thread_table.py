@@ -49,6 +49,14 @@ def test_title_limit_cuts_titles() -> None:
     assert "*" not in text
 
 
+def test_on_a_narrow_terminal_only_the_title_gives_way() -> None:
+    rows = [Row("local_102a525a391440079eed", "offline", "a long title " * 8, STAMP)]
+    lines = _render(thread_table(rows, marked={rows[0].id}), width=80).splitlines()
+    assert lines[0].split() == ["id", "backend", "last", "used", "title"]
+    assert lines[1].split()[:5] == ["*", rows[0].id, "offline", "2026-05-11", "23:30"]
+    assert lines[1].rstrip().endswith("…") and len(lines[1]) <= 80
+
+
 def test_when() -> None:
     assert when(STAMP) == "2026-05-11 23:30"
     assert when(0) == "-"

@@ -50,7 +50,11 @@ def thread_table(
     table.add_column("id", no_wrap=True)
     table.add_column("backend", no_wrap=True)
     table.add_column("last used", no_wrap=True)
-    table.add_column("title", overflow="ellipsis", no_wrap=True)
+    # The title is the one column that gives way on a narrow terminal: Rich narrows wrappable
+    # columns first, and the Text itself stays one line ending in "…". (With every column
+    # no_wrap, Rich narrowed all of them alike: at 100 columns the mark, backend and date
+    # vanished while the title kept its full width.)
+    table.add_column("title")
     for t in threads:
         # Ids and titles are not ours (a server's, the user's): no markup, no escape sequences.
         title = clean(t.title)
@@ -59,6 +63,6 @@ def thread_table(
             Text(clean(t.id)),
             Text(clean(t.backend)),
             when(t.last_used_at),
-            Text(title[:title_limit] if title_limit else title),
+            Text(title[:title_limit] if title_limit else title, no_wrap=True, overflow="ellipsis"),
         )
     return table
