@@ -125,6 +125,33 @@ def test_a_reader_that_went_away_is_exit_1_without_a_traceback() -> None:
     assert result.stderr == ""
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["weather", "--offline", "--json", "London"],
+        ["weather", "--offline", "London"],
+        ["ask", "--offline", "Will it rain in London?"],
+    ],
+)
+def test_output_to_a_closed_pipe_is_exit_1_quietly(args: list[str]) -> None:
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "weatherbot", *args],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert result.returncode == 1
+    assert "error" not in result.stderr and "Traceback" not in result.stderr
+
+
 def test_exit_code_as_the_interpreter_makes_it(capsys: pytest.CaptureFixture[str]) -> None:
     assert _exit_code(None) == 0
     assert _exit_code(130) == 130

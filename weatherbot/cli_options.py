@@ -144,6 +144,9 @@ def fail(exc: BaseException, debug: bool) -> NoReturn:
             line += f" ({clean(exc.hint)})"
         err_print(line, "yellow" if isinstance(exc, Interrupted) else "red")
         raise typer.Exit(int(exc.exit_code))
+    if isinstance(exc, BrokenPipeError):
+        # Whoever read our output has gone (`| head`): exit 1 quietly, as Rich and Click do.
+        raise typer.Exit(int(ExitCode.FAILURE))
     if isinstance(exc, KeyboardInterrupt):
         err_print("weatherbot: interrupted", "yellow")
         raise typer.Exit(int(ExitCode.INTERRUPTED))
