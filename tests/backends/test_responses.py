@@ -400,3 +400,29 @@ def test_conversation_items_are_read_page_by_page(
     assert len({i.id for i in listed}) == 230  # every item once, across three pages
     assert len(listed) == 230
     assert fake.count("GET", r"/v1/conversations/[^/]+/items") == 3
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"<html>x</html>", "text/html"),
+        (b"<html>", "application/json"),
+        (b"{}", "application/json"),
+        (b'"conv_1"', "application/json"),
+    ],
+)
+def test_every_call_turns_a_wrong_200_body_into_one_clear_error(
+    fake: FakeResponses, backend: ResponsesBackend, body: bytes, content_type: str
+) -> None:
+    wrong = Response(200, raw=body, headers={"Content-Type": content_type})
+    fake.inject("POST", "/v1/conversations", wrong)
+    with pytest.raises(APIError, match="not a JSON object|without an id"):
+        backend.create_thread()
+    thread = backend.create_thread()
+    fake.inject("POST", "/v1/responses", wrong)
+    with pytest.raises(APIError, match="not a JSON object|without an id"):
+        run(backend, request(thread))
+    if body != b"{}":  # an empty object is a valid (empty) page of items
+        fake.inject("GET", r"/v1/conversations/[^/]+/items", wrong)
+        with pytest.raises(APIError, match="not a JSON object"):
+            backend.thread_messages(thread, [])

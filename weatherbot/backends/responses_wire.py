@@ -64,18 +64,26 @@ def _segment(value: str) -> str:
     return quote(value, safe="")
 
 
-def _json_object(response: Any) -> Wire:
-    """The body of a raw response as a Wire, or an APIError saying it was not a JSON object."""
+NOT_AN_OBJECT = "the model API answered with something that is not a JSON object"
+NOT_AN_OBJECT_HINT = "check OPENAI_BASE_URL: it should point at an OpenAI-compatible /v1 API"
+
+
+def _object(data: Any, *, needs_id: bool = False) -> Wire:
+    """A parsed body as a Wire, or one clear APIError when it is not the object expected."""
+    if not isinstance(data, Mapping):
+        raise APIError(NOT_AN_OBJECT, hint=NOT_AN_OBJECT_HINT)
+    if needs_id and not (isinstance(data.get("id"), str) and data["id"]):
+        raise APIError("the model API answered without an id", hint=NOT_AN_OBJECT_HINT)
+    return Wire(data)
+
+
+def _json_object(response: Any, *, needs_id: bool = False) -> Wire:
+    """The body of a raw response as a Wire (see `_object`)."""
     try:
         data = json.loads(response.content)
     except ValueError:
         data = None
-    if not isinstance(data, Mapping):
-        raise APIError(
-            "the model API answered with something that is not a JSON object",
-            hint="check OPENAI_BASE_URL: it should point at an OpenAI-compatible /v1 API",
-        )
-    return Wire(data)
+    return _object(data, needs_id=needs_id)
 
 
 class ResponsesAPI:
@@ -84,14 +92,22 @@ class ResponsesAPI:
     def __init__(self, client: openai.OpenAI) -> None:
         self.client = client
 
+    def _json(self, method: str, path: str, **options: Any) -> Any:
+        """One request whose body is parsed by the SDK (`cast_to=object`: the JSON as it came)."""
+        try:
+            return getattr(self.client, method)(path, cast_to=object, **options)
+        except ValueError:
+            # The SDK parses a body labelled JSON with json.loads: a broken one ends here.
+            raise APIError(NOT_AN_OBJECT, hint=NOT_AN_OBJECT_HINT) from None
+
     def create_conversation(self, metadata: Mapping[str, str]) -> Wire:
         """POST /conversations."""
-        data = self.client.post("/conversations", body={"metadata": dict(metadata)}, cast_to=object)
-        return wire(data) if isinstance(data, Mapping) else Wire({})
+        data = self._json("post", "/conversations", body={"metadata": dict(metadata)})
+        return _object(data, needs_id=True)
 
     def delete_conversation(self, conversation_id: str) -> None:
         """DELETE /conversations/{id}."""
-        self.client.delete(f"/conversations/{_segment(conversation_id)}", cast_to=object)
+        self._json("delete", f"/conversations/{_segment(conversation_id)}")
 
     def conversation_items(self, conversation_id: str, order: str = "asc") -> Iterator[Wire]:
         """Every item of the conversation, page by page."""
@@ -100,13 +116,12 @@ class ResponsesAPI:
             query: dict[str, Any] = {"order": order, "limit": PAGE}
             if after:
                 query["after"] = after
-            page = self.client.get(
+            page = self._json(
+                "get",
                 f"/conversations/{_segment(conversation_id)}/items",
                 options={"params": query},
-                cast_to=object,
             )
-            if not isinstance(page, Mapping):
-                return
+            page = _object(page)
             items = [i for i in page.get("data") or [] if isinstance(i, Mapping)]
             yield from (Wire(i) for i in items)
             after = page.get("last_id")
@@ -115,10 +130,8 @@ class ResponsesAPI:
 
     def add_items(self, conversation_id: str, items: list[dict[str, Any]]) -> None:
         """POST /conversations/{id}/items."""
-        self.client.post(
-            f"/conversations/{_segment(conversation_id)}/items",
-            body={"items": items},
-            cast_to=object,
+        self._json(
+            "post", f"/conversations/{_segment(conversation_id)}/items", body={"items": items}
         )
 
     def create(self, body: Mapping[str, Any]) -> tuple[Wire, Mapping[str, str]]:
@@ -126,7 +139,7 @@ class ResponsesAPI:
         import httpx2
 
         raw = self.client.post("/responses", body=dict(body), cast_to=httpx2.Response)
-        return _json_object(raw), raw.headers
+        return _json_object(raw, needs_id=True), raw.headers
 
     def stream(self, body: Mapping[str, Any]) -> Any:
         """POST /responses with stream=true: an SDK Stream of events (plain dicts)."""
@@ -145,8 +158,8 @@ class ResponsesAPI:
         import httpx2
 
         raw = self.client.get(f"/responses/{_segment(response_id)}", cast_to=httpx2.Response)
-        return _json_object(raw), raw.headers
+        return _json_object(raw, needs_id=True), raw.headers
 
     def cancel(self, response_id: str) -> None:
         """POST /responses/{id}/cancel."""
-        self.client.post(f"/responses/{_segment(response_id)}/cancel", cast_to=object)
+        self._json("post", f"/responses/{_segment(response_id)}/cancel")
