@@ -136,3 +136,40 @@ def test_too_many_calls_are_capped_with_an_error_output() -> None:
     assert len(results) == 50 and len([e for e in events if isinstance(e, ToolCallFinished)]) == 50
     assert results[MAX_CALLS_PER_STEP].error == "too_many_calls"
     assert results[0].error is None
+
+
+def test_ctrl_c_while_a_lookup_hangs_does_not_wait_for_it() -> None:
+    """The interrupt reaches the caller at once; the slow lookup is left to finish alone."""
+    import os
+    import signal
+
+    started, release, finished = threading.Event(), threading.Event(), threading.Event()
+
+    class Hanging(Geo):
+        def resolve(self, query: str) -> Place:
+            started.set()
+            # A safety net only: the test releases it; waiting for it would be the bug.
+            release.wait(timeout=5)
+            finished.set()
+            return SF
+
+    def interrupt_once_started() -> None:
+        started.wait(timeout=30)
+        # A real SIGINT, as Ctrl-C sends: it wakes the main thread's wait for the result.
+        os.kill(os.getpid(), signal.SIGINT)
+
+    ctx = ToolContext(WeatherService(Hanging(), [Barrier(1)]))
+    calls = [ToolCall("c1", "get_rain_probability", json.dumps({"location": "SF"}))]
+    helper = threading.Thread(target=interrupt_once_started)
+    helper.start()
+    interrupted = False
+    try:
+        list(run_tool_calls(calls, default_registry(), ctx))
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        # The interrupt came through while the lookup was still hanging.
+        still_hanging = not finished.is_set()
+        release.set()
+        helper.join()
+    assert interrupted and still_hanging

@@ -100,9 +100,14 @@ def run_tool_calls(
         yield ToolCallStarted(call.call_id, call.name, _display_arguments(call.arguments))
     accepted = list(calls[:MAX_CALLS_PER_STEP])
     results: list[ToolResult] = []
-    with ThreadPoolExecutor(max_workers=max(1, min(MAX_WORKERS, len(accepted)))) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, min(MAX_WORKERS, len(accepted))))
+    try:
         futures = [pool.submit(_timed, call, registry, ctx, clock) for call in accepted]
         timed = [future.result() for future in futures]
+    finally:
+        # Never wait for lookups still in flight: on Ctrl-C the turn is cancelled now, not
+        # after a slow provider's timeout (`with` would join the workers first).
+        pool.shutdown(wait=False, cancel_futures=True)
     message = f"too many tool calls in one step (at most {MAX_CALLS_PER_STEP}); ask again"
     timed += [(error_value("too_many_calls", message), 0)] * (len(calls) - len(accepted))
     for call, (value, duration_ms) in zip(calls, timed, strict=True):
