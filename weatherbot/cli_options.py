@@ -17,12 +17,12 @@ from weatherbot.errors import ExitCode, Interrupted, WeatherbotError
 
 # -- the help flag ----------------------------------------------------------------------------
 #
-# Typer 0.29 coerces every option value through a pydantic TypeAdapter, except a bool flag whose
-# value is already a bool (pyproject pins typer below 0.29 for that reason; this keeps
-# `thread list` fast should the pin be lifted). Its own --help flag has the default None, so every command that is not
-# `--help` itself builds an adapter for it and imports pydantic (~150 ms on a 2-core machine,
-# more than the rest of `thread list`). With the default False, --help needs no coercion and
-# a command whose options are all flags (`thread list`) never loads pydantic.
+# Typer 0.29 coerces every option value through a pydantic TypeAdapter, except a bool flag
+# whose value is already a bool (pyproject pins typer below 0.29 for that reason; this keeps
+# `thread list` fast should the pin be lifted). Its own --help flag has the default None, so
+# every command that is not `--help` itself builds an adapter for it and imports pydantic
+# (~150 ms on a 2-core machine). With the default False, --help needs no coercion and a
+# command whose options are all flags (`thread list`) never loads pydantic.
 
 
 def _help_default_false(option: TyperOption | None) -> TyperOption | None:
