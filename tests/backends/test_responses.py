@@ -416,11 +416,11 @@ def test_every_call_turns_a_wrong_200_body_into_one_clear_error(
 ) -> None:
     wrong = Response(200, raw=body, headers={"Content-Type": content_type})
     fake.inject("POST", "/v1/conversations", wrong)
-    with pytest.raises(APIError, match="not a JSON object|without an id"):
+    with pytest.raises(APIError, match=r"not a JSON object|without an id"):
         backend.create_thread()
     thread = backend.create_thread()
     fake.inject("POST", "/v1/responses", wrong)
-    with pytest.raises(APIError, match="not a JSON object|without an id"):
+    with pytest.raises(APIError, match=r"not a JSON object|without an id"):
         run(backend, request(thread))
     if body != b"{}":  # an empty object is a valid (empty) page of items
         fake.inject("GET", r"/v1/conversations/[^/]+/items", wrong)
