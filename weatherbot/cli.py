@@ -373,8 +373,9 @@ def main() -> None:
     except SystemExit as exc:
         code = _exit_code(exc.code)
     # Every file weatherbot writes (state: temp file + rename under the lock; cache; history)
-    # is written and closed before its command returns, and worker threads are joined, so
-    # tearing down the interpreter (~250 ms with openai loaded) would only free memory.
+    # is written and closed before its command returns; worker threads are joined, except a
+    # weather lookup left running after Ctrl-C on purpose. Tearing down the interpreter
+    # (~250 ms with openai loaded) would only free memory.
     delivered = _flush(sys.stdout)
     _flush(sys.stderr)
     # Output that never reached its reader is a failure (exit 1, as Rich and Click make it),
