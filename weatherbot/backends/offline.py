@@ -21,9 +21,9 @@ from weatherbot.events import Done, Event, Ids, Message, TextDelta
 from weatherbot.offline.followup import plan_turn
 from weatherbot.offline.intent import Plan, Unit
 from weatherbot.offline.writer import NO_PLACE, TOO_MANY_PLACES, write_answer
-from weatherbot.providers.places import uses_fahrenheit
 from weatherbot.providers.service import WeatherService
 from weatherbot.tools.execute import MAX_CALLS_PER_STEP, ToolCall, ToolResult
+from weatherbot.tools.weather import unit_for
 
 __all__ = ["MAX_PLACES", "NO_PLACE", "OfflineBackend"]
 
@@ -45,16 +45,7 @@ class OfflineBackend(LocalThreads):
     def _unit_for(self, turn: Plan, location: str, weather: WeatherService) -> Unit:
         if turn.unit is not None:
             return turn.unit
-        if self.runtime.settings.units == "metric":
-            return "Celsius"
-        if self.runtime.settings.units == "imperial":
-            return "Fahrenheit"
-        try:
-            # The service caches this per question, so the tool call's own lookup is free.
-            place = weather.resolve(location)
-        except Exception:
-            return "Celsius"  # the tool call meets the same failure and reports it
-        return "Fahrenheit" if uses_fahrenheit(place.country_code) else "Celsius"
+        return unit_for(self.runtime.settings.units, weather, location)
 
     def _units(self, turn: Plan, places: Sequence[str], weather: WeatherService) -> list[Unit]:
         needs_unit = turn.wants_temperature or turn.when != "today"

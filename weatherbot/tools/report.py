@@ -9,11 +9,15 @@ from __future__ import annotations
 from typing import TypedDict
 
 from weatherbot.errors import UsageError
-from weatherbot.providers.places import uses_fahrenheit
 from weatherbot.providers.registry import build_service
 from weatherbot.settings import Settings
 from weatherbot.tools.outputs import ConditionsOutput, ForecastOutput, Unit
-from weatherbot.tools.weather import ToolContext, get_current_conditions, get_forecast
+from weatherbot.tools.weather import (
+    ToolContext,
+    get_current_conditions,
+    get_forecast,
+    unit_for,
+)
 
 
 class WeatherReport(TypedDict):
@@ -36,12 +40,9 @@ def weather_report(settings: Settings, place: str, days: int) -> WeatherReport:
     if not query:
         raise UsageError("no place given", hint="e.g. weatherbot weather 'Paris, France'")
     ctx = ToolContext(build_service(settings))
-    resolved = ctx.weather.resolve(query)
-    if settings.units == "auto":
-        fahrenheit = uses_fahrenheit(resolved.country_code)
-    else:
-        fahrenheit = settings.units == "imperial"
-    unit: Unit = "Fahrenheit" if fahrenheit else "Celsius"
+    # An unknown or ambiguous place fails here, before any tool runs.
+    ctx.weather.resolve(query)
+    unit = unit_for(settings.units, ctx.weather, query)
     current = get_current_conditions(ctx, query, unit)
     forecast = get_forecast(ctx, query, days, unit)
     return {

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Annotated, Literal, cast
 
 from weatherbot.providers.models import Forecast, Place
+from weatherbot.providers.places import uses_fahrenheit
 from weatherbot.providers.service import WeatherService
 from weatherbot.tools.outputs import (
     AlertsOutput,
@@ -47,6 +48,23 @@ class ToolContext:
         if rain == "auto":
             rain = "inch" if imperial else "mm"
         return wind, rain
+
+
+def unit_for(units: str, weather: WeatherService, location: str) -> Unit:
+    """The temperature unit for a unit system: metric, imperial, or `auto` (the place's own).
+
+    For `auto` the place is resolved (the service caches it, so the tool call's own lookup is
+    free); a place that cannot be resolved gets Celsius, and the tool call reports the failure.
+    """
+    if units == "metric":
+        return "Celsius"
+    if units == "imperial":
+        return "Fahrenheit"
+    try:
+        place = weather.resolve(location)
+    except Exception:
+        return "Celsius"
+    return "Fahrenheit" if uses_fahrenheit(place.country_code) else "Celsius"
 
 
 def c_to_f(celsius: float) -> float:
