@@ -90,3 +90,20 @@ def test_fast_commands_do_not_import_openai_or_prompt_toolkit(argv: list[str]) -
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert "HEAVY=\n" in result.stdout + "\n", result.stdout
+
+
+def test_error_lines_stay_whole_in_pipes_and_wrap_at_words_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from weatherbot.cli_options import err_print
+
+    message = "weatherbot: cancelled the response; the conversation is free for your next question"
+    monkeypatch.setenv("COLUMNS", "40")
+    err_print(message)
+    assert capsys.readouterr().err == message + "\n"
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # Rich: treat stderr as a terminal
+    monkeypatch.setenv("NO_COLOR", "1")
+    err_print(message)
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) > 1 and all(len(line) <= 40 for line in lines)
+    assert " ".join(line.strip() for line in lines) == message  # broken only between words

@@ -116,19 +116,19 @@ def settings_from(**flags: Any) -> Any:
 
 
 def err_print(message: str, style: str = "red") -> None:
-    """One styled line on stderr, never wrapped."""
+    """One styled line on stderr: unwrapped for pipes and logs, wrapped at words on a terminal."""
     from rich.console import Console
     from rich.text import Text
 
-    Console(stderr=True, highlight=False).print(Text(message, style=style), soft_wrap=True)
+    console = Console(stderr=True, highlight=False)
+    # soft_wrap keeps the line whole where something reads it; a terminal would otherwise
+    # break it mid-word at its edge.
+    console.print(Text(message, style=style), soft_wrap=not console.is_terminal)
 
 
 def warn(message: str) -> None:
     """A warning from the state store or a backend (a yellow line on stderr)."""
-    from rich.console import Console
-    from rich.text import Text
-
-    Console(stderr=True).print(Text(message, style="yellow"))
+    err_print(message, "yellow")
 
 
 def fail(exc: BaseException, debug: bool) -> NoReturn:
