@@ -294,3 +294,23 @@ def test_rich_stream_with_a_tool_call_between_text_keeps_both_streams_intact() -
         renderer.handle(event)
     assert screen(out_buffer.getvalue()) == one_shot(text)
     assert err_buffer.getvalue() == TOOL_LINES + FOOTER
+
+
+@pytest.mark.parametrize("terminal", [False, True])
+def test_tool_lines_wrap_at_words_on_a_terminal_and_stay_whole_in_a_pipe(terminal: bool) -> None:
+    err_io = io.StringIO()
+    err = Console(file=err_io, force_terminal=terminal, width=40, color_system=None)
+    out = Console(file=io.StringIO(), force_terminal=False)
+    renderer = TerminalRenderer(out, err, stream=False, rich_output=terminal, spinner=False)
+    for event in [*TOOL_EVENTS, DONE]:
+        renderer.handle(event)
+    renderer.close()
+    text = err_io.getvalue()
+    if not terminal:
+        assert text == TOOL_LINES + FOOTER  # one whole line each
+        return
+    lines = screen(text).splitlines()
+    assert all(len(line.rstrip()) <= 40 for line in lines)
+    # Nothing lost, and the figures are not cut ("11." / "2 C" is what the terminal did).
+    assert "".join("".join(lines).split()) == "".join((TOOL_LINES + FOOTER).split())
+    assert any("11.2 C" in line for line in lines) and any("40% rain" in line for line in lines)

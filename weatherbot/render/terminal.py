@@ -135,12 +135,15 @@ class TerminalRenderer:
             self._on_done(event)
 
     def _to_err(self, text: Text) -> None:
+        # Whole lines for pipes and logs; on a terminal, wrapped at words rather than cut by
+        # the terminal's edge ("57." / "2 F").
+        whole_lines = not self.err.is_terminal
         if self._markdown is None:
-            self.err.print(text, highlight=False, soft_wrap=True)
+            self.err.print(text, highlight=False, soft_wrap=whole_lines)
             return
         # Both streams share the screen: the open block on stdout would be drawn over.
         with self._markdown.paused():
-            self.err.print(text, highlight=False, soft_wrap=True)
+            self.err.print(text, highlight=False, soft_wrap=whole_lines)
 
     def _on_tool(self, event: ToolCallFinished) -> None:
         self._stop_spinner()
