@@ -27,10 +27,16 @@ if TYPE_CHECKING:
     from weatherbot.render.blocks import Clock, LiveMarkdown
 
 
+# A tool line shows the start of a longer argument: it is one line, not a dump of what a
+# misbehaving model sent (a 1 MB location).
+MAX_ARGUMENT_SHOWN = 60
+
+
 def _fmt_value(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(clean(value))
-    return json.dumps(value, ensure_ascii=False)
+    text = repr(clean(value)) if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if len(text) > MAX_ARGUMENT_SHOWN:
+        return text[: MAX_ARGUMENT_SHOWN - 1] + "…"
+    return text
 
 
 def format_arguments(arguments: Mapping[str, Any]) -> str:

@@ -111,24 +111,59 @@ def tool(func: Callable[..., Mapping[str, Any]]) -> ToolSpec:
     return ToolSpec(name=func.__name__, description=description, params=tuple(params), func=func)
 
 
+# Tool arguments are flat objects of scalars; anything deeper than this is not an answer to
+# any schema, and refusing it early keeps later json.dumps (renderers, --json) from recursing.
+MAX_ARGUMENT_DEPTH = 16
+# A place name or a unit is short: a longer string is refused before it reaches a provider (a
+# 1 MB location would be sent in a URL and echoed back to the model in the error).
+MAX_STRING_ARGUMENT = 1_000
+
+
+def _depth(value: Any) -> int:
+    """How deeply `value` nests lists and objects (iteratively: no recursion to exhaust)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest > MAX_ARGUMENT_DEPTH:
+            break
+        if isinstance(item, Mapping):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend((v, level + 1) for v in item)
+    return deepest
+
+
+def _loads(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ToolArgumentError(
+            "invalid_arguments", f"arguments are not valid JSON ({exc.msg} at {exc.pos})"
+        ) from exc
+    except RecursionError:
+        # json.loads recurses once per level: ~1,000 levels exhaust the stack.
+        raise ToolArgumentError("invalid_arguments", "arguments are nested too deeply") from None
+    except ValueError:
+        # The only other ValueError: an integer of more than 4,300 digits (Python's limit on
+        # converting a string to an int, against denial of service).
+        raise ToolArgumentError(
+            "invalid_arguments", "arguments hold a number with too many digits"
+        ) from None
+
+
 def parse_arguments(raw: Any) -> dict[str, Any]:
     """Arguments as the model sent them (JSON string, object, empty) to a dict."""
     # Local servers send objects instead of strings, or "" for no arguments.
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return {}
-    if isinstance(raw, Mapping):
-        return dict(raw)
-    if isinstance(raw, str):
-        try:
-            value = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ToolArgumentError(
-                "invalid_arguments", f"arguments are not valid JSON ({exc.msg} at {exc.pos})"
-            ) from exc
-        if isinstance(value, dict):
-            return value
+    value = _loads(raw) if isinstance(raw, str) else raw
+    if not isinstance(value, Mapping):
         raise ToolArgumentError("invalid_arguments", "arguments must be a JSON object")
-    raise ToolArgumentError("invalid_arguments", "arguments must be a JSON object")
+    if _depth(value) > MAX_ARGUMENT_DEPTH:
+        raise ToolArgumentError("invalid_arguments", "arguments are nested too deeply")
+    return dict(value)
 
 
 def _check(param: Param, value: Any) -> Any:
@@ -136,6 +171,12 @@ def _check(param: Param, value: Any) -> Any:
         if not isinstance(value, str):
             raise ToolArgumentError(
                 "invalid_arguments", f"{param.name} must be a string, got {type(value).__name__}"
+            )
+        if len(value) > MAX_STRING_ARGUMENT:
+            raise ToolArgumentError(
+                "invalid_arguments",
+                f"{param.name} is too long ({len(value):,} characters; at most "
+                f"{MAX_STRING_ARGUMENT:,})",
             )
         value = value.strip()
         if param.enum is not None:
