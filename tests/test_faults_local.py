@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.fakes.chat_server import FakeChat
@@ -124,3 +126,190 @@ def test_a_1_mb_argument_through_the_cli_is_refused_quickly_and_not_echoed(
     assert "error: invalid_arguments" in result.stderr
     assert len(result.stderr) < 2_000  # the tool line shows the start of the value, not 1 MB
     assert fake_weather.server.count("GET", "/v1/search") == 0
+
+
+# -- 2. state entries of the wrong type --------------------------------------------------------
+
+
+def _thread(d: dict[str, Any]) -> dict[str, Any]:
+    return next(iter(d["threads"].values()))  # type: ignore[no-any-return]
+
+
+ORPHAN_CALL = {
+    "role": "assistant",
+    "content": None,
+    "tool_calls": [
+        {
+            "id": "call_x",
+            "type": "function",
+            "function": {"name": "get_rain_probability", "arguments": "{}"},
+        }
+    ],
+}
+ENTRY_DAMAGE: dict[str, Any] = {
+    "last_used_at_text": lambda d: _thread(d).update(last_used_at="abc"),
+    "created_at_null": lambda d: _thread(d).update(created_at=None),
+    "created_at_huge": lambda d: _thread(d).update(created_at=1e308),
+    "title_number": lambda d: _thread(d).update(title=7),
+    "history_entry_not_object": lambda d: _thread(d)["history"].insert(1, 5),
+    "history_entry_no_role": lambda d: _thread(d)["history"].append({"n": 1}),
+    "history_not_list": lambda d: _thread(d).update(history="hello"),
+    "tool_call_without_output": lambda d: _thread(d)["history"].extend(
+        [ORPHAN_CALL, {"role": "user", "content": "x"}]
+    ),
+    "thread_record_a_list": lambda d: d["threads"].update(local_junk=[1, 2]),
+    "threads_a_list": lambda d: d.update(threads=list(d["threads"].values())),
+    "last_thread_not_string": lambda d: d["last_thread"].update(chat=3),
+    "last_thread_a_string": lambda d: d.update(last_thread="offline"),
+    "assistant_not_object": lambda d: d["assistants"].update(chat="asst_1"),
+    "assistant_created_at_text": lambda d: d["assistants"].update(
+        chat={"id": "asst_1", "created_at": "x"}
+    ),
+}
+
+
+def _damaged_state(home: Any, damage: Any) -> dict[str, Any]:
+    """A state with one real offline conversation, then damaged; returns it as written."""
+    first = runner.invoke(app, ["ask", "--offline", "Will it rain in London?"])
+    assert first.exit_code == 0, first.stderr
+    state = home / "state.json"
+    data = json.loads(state.read_text())
+    damage(data)
+    state.write_text(json.dumps(data))
+    return data
+
+
+@pytest.mark.parametrize("damage", list(ENTRY_DAMAGE))
+def test_damaged_entries_are_moved_aside_and_every_command_works(
+    damage: str, clean_env: Any
+) -> None:
+    written = _damaged_state(clean_env, ENTRY_DAMAGE[damage])
+    listed = runner.invoke(app, ["thread", "list"])
+    assert listed.exit_code == 0, listed.stderr
+    warnings = [line for line in listed.stderr.splitlines() if "damaged" in line]
+    assert len(warnings) == 1 and "moved" in warnings[0], listed.stderr
+    assert "Traceback" not in listed.stderr and "internal error" not in listed.stderr
+    # Kept for the user, beside the state file, with what was wrong.
+    aside = list(clean_env.glob("state.json.damaged-*"))
+    assert len(aside) == 1
+    kept = json.loads(aside[0].read_text())
+    assert kept["problems"] and kept["entries"]
+    assert aside[0].stat().st_mode & 0o777 == 0o600
+    # Repaired once: the next commands see a clean state and say nothing more about it.
+    asked = runner.invoke(app, ["ask", "--offline", "-c", "And tomorrow?"])
+    assert asked.exit_code == 0, asked.stderr
+    assert "damaged" not in asked.stderr
+    thread_id = runner.invoke(app, ["thread", "list"]).stdout.split("\t")[0]
+    shown = runner.invoke(app, ["thread", "show", thread_id])
+    assert shown.exit_code == 0, shown.stderr
+    assert "And tomorrow?" in shown.stdout
+    assert len(list(clean_env.glob("state.json.damaged-*"))) == 1
+    assert written  # the damage was really written
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"[" * 5000 + b"]" * 5000, b'{"version": 1, "threads": {}, "n": ' + b"9" * 5000 + b"}"],
+    ids=["nested_5000", "long_integer"],
+)
+def test_an_unreadable_state_file_is_moved_aside(raw: bytes, clean_env: Any) -> None:
+    clean_env.mkdir(parents=True)
+    (clean_env / "state.json").write_bytes(raw)
+    result = runner.invoke(app, ["thread", "list"])
+    assert result.exit_code == 0, result.stderr
+    assert "moved it to" in result.stderr
+    assert [p.read_bytes() for p in clean_env.glob("state.json.corrupt-*")] == [raw]
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+MESSAGE = st.fixed_dictionaries(
+    {},
+    optional={
+        "role": st.sampled_from(["user", "assistant", "tool", "system"]) | JSON,
+        "content": st.text(max_size=20) | JSON,
+        "tool_calls": st.lists(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "id": st.sampled_from(["call_1", "call_2"]) | JSON,
+                    "function": st.fixed_dictionaries(
+                        {},
+                        optional={
+                            "name": st.text(max_size=8) | JSON,
+                            "arguments": st.text(max_size=8) | JSON,
+                        },
+                    )
+                    | JSON,
+                },
+            )
+            | JSON,
+            max_size=2,
+        )
+        | JSON,
+        "tool_call_id": st.sampled_from(["call_1", "call_2"]) | JSON,
+    },
+)
+THREAD = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.just("local_a") | JSON,
+        "backend": st.just("offline") | JSON,
+        "scope": st.just("offline") | JSON,
+        "title": st.text(max_size=10) | JSON,
+        "created_at": st.floats() | st.integers() | JSON,
+        "last_used_at": st.floats() | st.integers() | JSON,
+        "history": st.lists(MESSAGE | JSON, max_size=6) | JSON,
+    },
+)
+STATE = (
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "version": st.just(1) | JSON,
+            "assistants": st.dictionaries(st.text(max_size=6), JSON, max_size=2) | JSON,
+            "threads": st.dictionaries(
+                st.sampled_from(["local_a", "local_b"]) | st.text(max_size=6),
+                THREAD | JSON,
+                max_size=3,
+            )
+            | JSON,
+            "last_thread": st.dictionaries(
+                st.just("offline") | st.text(max_size=6),
+                st.sampled_from(["local_a", "local_b"]) | JSON,
+                max_size=2,
+            )
+            | JSON,
+        },
+    )
+    | JSON
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(state=STATE)
+def test_no_state_shape_crashes_a_command(state: Any, clean_env: Any) -> None:
+    clean_env.mkdir(parents=True, exist_ok=True)
+    for old in clean_env.glob("state.json*"):
+        old.unlink()
+    (clean_env / "state.json").write_text(json.dumps(state))
+    threads = state.get("threads") if isinstance(state, dict) else None
+    some_id = next(iter(threads), "local_a") if isinstance(threads, dict) and threads else "local_a"
+    for argv, codes in (
+        (["thread", "list"], {0}),
+        (["thread", "show", some_id], {0, 2}),
+        (["ask", "--offline", "-c", "Rain in Oslo?"], {0, 2}),
+        (["thread", "list", "--json"], {0}),
+    ):
+        result = runner.invoke(app, argv)
+        assert result.exit_code in codes, (argv, result.stderr)
+        assert "Traceback" not in result.stderr and "internal error" not in result.stderr, (
+            result.stderr
+        )

@@ -61,7 +61,13 @@ def test_delete_thread_clears_last_pointer(tmp_path: Path) -> None:
 def _writer(path: str, prefix: str, count: int) -> None:
     store = StateStore(Path(path))
     for i in range(count):
-        store.save_thread(f"{prefix}{i}", "s", "offline", "q", append_history=[{"n": i}])
+        store.save_thread(
+            f"{prefix}{i}",
+            "s",
+            "offline",
+            "q",
+            append_history=[{"role": "user", "content": str(i)}],
+        )
 
 
 def test_parallel_processes_lose_nothing(tmp_path: Path) -> None:

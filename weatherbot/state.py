@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from weatherbot.errors import StateError
+from weatherbot.state_repair import Repair, repair
 
 STATE_VERSION = 1
 LOCK_TIMEOUT_S = 30.0
@@ -39,15 +40,40 @@ class StateStore:
 
         return FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT_S)
 
-    def _move_aside(self, reason: str) -> None:
+    def _aside_path(self, kind: str) -> Path:
+        """A free `state.json.<kind>-<time>` path beside the state file."""
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self._clock()))
-        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        target = self.path.with_name(f"{self.path.name}.{kind}-{stamp}")
         n = 1
         while target.exists():
             n += 1
-            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
+            target = self.path.with_name(f"{self.path.name}.{kind}-{stamp}-{n}")
+        return target
+
+    def _move_aside(self, reason: str) -> None:
+        target = self._aside_path("corrupt")
         os.replace(self.path, target)
         self._warn(f"state file {self.path} was {reason}; moved it to {target} and started afresh")
+
+    def _keep_damaged(self, data: dict[str, Any], found: Repair) -> None:
+        """Write the damaged entries beside the state file, then the repaired state."""
+        count = len(found.problems)
+        summary = "; ".join(found.problems[:2]) + ("; ..." if count > 2 else "")
+        what = f"state file {self.path} had {count} damaged entr{'y' if count == 1 else 'ies'}"
+        target = self._aside_path("damaged")
+        kept = {
+            "note": f"entries weatherbot could not use in {self.path}, as they were",
+            "problems": found.problems,
+            "entries": found.entries,
+        }
+        try:
+            self._write_json(target, kept)
+            self._write_unlocked(data)
+        except OSError as exc:
+            # Nothing is lost: the file keeps its damage and this command uses the repair.
+            self._warn(f"{what} ({summary}); could not move them aside: {exc.strerror}")
+            return
+        self._warn(f"{what} ({summary}); moved them to {target} and repaired the rest")
 
     def _load_unlocked(self) -> dict[str, Any]:
         try:
@@ -58,10 +84,12 @@ class StateStore:
             raise StateError(f"cannot read state file {self.path}: {exc.strerror}") from exc
         try:
             data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            # ValueError: broken JSON, or an integer over Python's 4,300-digit limit;
+            # RecursionError: nesting ~1,000 deep.
             self._move_aside("corrupt (not valid JSON)")
             return _empty()
-        if not isinstance(data, dict) or not isinstance(data.get("threads", {}), dict):
+        if not isinstance(data, dict):
             self._move_aside("not in the expected format")
             return _empty()
         version = data.get("version", STATE_VERSION)
@@ -70,24 +98,31 @@ class StateStore:
             return _empty()
         base = _empty()
         for key in ("assistants", "threads", "last_thread"):
-            if isinstance(data.get(key), dict):
+            if key in data:
                 base[key] = data[key]
+        found = repair(base)
+        if found.problems:
+            self._keep_damaged(base, found)
         return base
 
-    def _write_unlocked(self, data: dict[str, Any]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=self.path.parent)
+    def _write_json(self, path: Path, data: dict[str, Any]) -> None:
+        """Write `data` to `path` atomically (temp file + rename), mode 0600."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=path.parent)
         try:
             os.fchmod(fd, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(data, handle, ensure_ascii=False, indent=1)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
+            os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+
+    def _write_unlocked(self, data: dict[str, Any]) -> None:
+        self._write_json(self.path, data)
 
     def read(self) -> dict[str, Any]:
         """A snapshot of the state (a copy: changes to it are not saved)."""
