@@ -8,7 +8,10 @@ DESIGN.md promises, with nothing lost.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +24,7 @@ from tests.fakes.chat_server import FakeChat
 from tests.fakes.model import Reply, ToolCallSpec
 from tests.fakes.weather_server import FakeWeather
 from weatherbot.cli import app
+from weatherbot.state import StateStore
 from weatherbot.tools.execute import ToolCall, run_tool_calls
 from weatherbot.tools.weather import ToolContext, default_registry
 
@@ -313,3 +317,120 @@ def test_no_state_shape_crashes_a_command(state: Any, clean_env: Any) -> None:
         assert "Traceback" not in result.stderr and "internal error" not in result.stderr, (
             result.stderr
         )
+
+
+# -- 3. an unusable WEATHERBOT_HOME ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv", [["thread", "list"], ["ask", "--offline", "Rain in Oslo?"]])
+def test_weatherbot_home_naming_a_file_is_a_configuration_error(
+    argv: list[str], clean_env: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clean_env.parent.mkdir(parents=True, exist_ok=True)
+    clean_env.write_text("not a directory")
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 2, result.stderr
+    line = error_line(result.stderr)
+    assert str(clean_env) in line and "not a directory" in line and "WEATHERBOT_HOME" in line
+    assert result.stdout == ""
+    assert clean_env.read_text() == "not a directory"
+
+
+def test_weatherbot_home_inside_a_file_is_one_line_too(
+    clean_env: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clean_env.parent.mkdir(parents=True, exist_ok=True)
+    clean_env.write_text("a file")
+    monkeypatch.setenv("WEATHERBOT_HOME", str(clean_env / "sub"))
+    result = runner.invoke(app, ["ask", "--offline", "Rain in Oslo?"])
+    assert result.exit_code == 2, result.stderr
+    assert str(clean_env) in error_line(result.stderr)
+
+
+def _with_state(home: Any) -> bytes:
+    """One saved conversation; the state file's bytes."""
+    first = runner.invoke(app, ["ask", "--offline", "Will it rain in London?"])
+    assert first.exit_code == 0, first.stderr
+    return (home / "state.json").read_bytes()  # type: ignore[no-any-return]
+
+
+def _leftovers(home: Any) -> list[str]:
+    return sorted(p.name for p in home.iterdir() if p.name.endswith(".tmp"))
+
+
+WRITE_FAULTS = {
+    "read_only": (OSError(errno.EROFS, "Read-only file system"), "writable"),
+    "permission": (PermissionError(errno.EACCES, "Permission denied"), "writable"),
+    "disk_full": (OSError(errno.ENOSPC, "No space left on device"), "free some disk space"),
+}
+
+
+@pytest.mark.parametrize("fault", list(WRITE_FAULTS))
+def test_a_failed_state_write_keeps_the_answer_and_the_old_state(
+    fault: str, clean_env: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _with_state(clean_env)
+    error, hint = WRITE_FAULTS[fault]
+
+    def fails(*_args: Any, **_kwargs: Any) -> None:
+        raise error
+
+    # Where each fault strikes: creating the temp file (read-only, no permission) or
+    # flushing it to the disk (full).
+    if fault == "disk_full":
+        monkeypatch.setattr(os, "fsync", fails)
+    else:
+        monkeypatch.setattr(tempfile, "mkstemp", fails)
+    result = runner.invoke(app, ["ask", "--offline", "-c", "And in Oslo?"])
+    assert result.exit_code == 1, result.stderr
+    assert "Oslo" in result.stdout  # the answer is printed all the same
+    line = error_line(result.stderr)
+    assert "not saved" in line and str(clean_env / "state.json") in line and hint in line
+    assert error.strerror in line
+    assert (clean_env / "state.json").read_bytes() == before
+    assert _leftovers(clean_env) == []
+    monkeypatch.undo()
+
+
+def test_a_failed_state_write_with_json_output_still_has_the_answer(
+    clean_env: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _with_state(clean_env)
+
+    def full(*_args: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    result = runner.invoke(app, ["ask", "--offline", "--json", "Rain in Oslo?"])
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert "Oslo" in doc["answer"] and doc["status"] == "error" and "not saved" in doc["error"]
+
+
+class ReadOnlyLock:
+    """A lock whose file cannot be created, as on a read-only file system."""
+
+    def acquire(self) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    def release(self) -> None:
+        pass
+
+
+def test_a_read_only_home_still_lists_and_shows_and_answers(
+    clean_env: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _with_state(clean_env)
+    monkeypatch.setattr(StateStore, "_lock", lambda self: ReadOnlyLock())
+    listed = runner.invoke(app, ["thread", "list"])
+    assert listed.exit_code == 0, listed.stderr
+    thread_id = listed.stdout.split("\t")[0]
+    shown = runner.invoke(app, ["thread", "show", thread_id])
+    assert shown.exit_code == 0 and "Will it rain in London?" in shown.stdout
+    asked = runner.invoke(app, ["ask", "--offline", "-c", "And in Oslo?"])
+    assert asked.exit_code == 1 and "Oslo" in asked.stdout
+    line = error_line(asked.stderr)
+    assert "not saved" in line and "Read-only file system" in line and "writable" in line
+    deleted = runner.invoke(app, ["thread", "delete", thread_id])
+    assert deleted.exit_code == 1 and "Read-only file system" in error_line(deleted.stderr)
+    assert (clean_env / "state.json").read_bytes() == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from weatherbot.backends import catalogue
 from weatherbot.backends.base import (
@@ -16,7 +16,7 @@ from weatherbot.backends.base import (
     TurnRequest,
     instructions_for,
 )
-from weatherbot.errors import UsageError
+from weatherbot.errors import StateError, UsageError
 from weatherbot.events import Done, Event, Ids, Message
 from weatherbot.providers.service import PlaceChoices
 from weatherbot.settings import Settings
@@ -25,6 +25,7 @@ from weatherbot.tools.registry import ToolRegistry
 from weatherbot.tools.weather import ToolContext, default_registry
 
 MAX_QUESTION_CHARS = 20_000
+T = TypeVar("T")
 
 
 def clean_question(text: str) -> str:
@@ -214,7 +215,7 @@ class Session:
 
     # -- asking ------------------------------------------------------------------------------
 
-    def _ensure_assistant(self) -> str | None:
+    def _ensure_assistant(self, unsaved: list[StateError]) -> str | None:
         remembered = self.store.get_assistant(self.scope)
         assistant_id = self.backend.ensure_assistant(self.profile, remembered)
         if assistant_id and (
@@ -222,7 +223,7 @@ class Session:
             or remembered.get("id") != assistant_id
             or remembered.get("fingerprint") != self.profile.fingerprint
         ):
-            self._remember_assistant(assistant_id)
+            self._saving(unsaved, self._remember_assistant, assistant_id)
         return assistant_id
 
     def _remember_assistant(self, assistant_id: str) -> None:
@@ -241,11 +242,15 @@ class Session:
         question = clean_question(question)
         from weatherbot.providers.registry import build_service
 
-        assistant_id = self._ensure_assistant()
+        # A state write that fails (disk full, read-only home) must not cost the answer: the
+        # turn goes on, and the failure is raised after Done, once the answer is shown.
+        unsaved: list[StateError] = []
+        assistant_id = self._ensure_assistant(unsaved)
         thread_id = self.thread_id
         if thread_id is None:
             thread_id = self.backend.create_thread()
-        self.store.save_thread(thread_id, self.scope, self.backend_name, title=question)
+        # Saved again after the answer; if only this first save fails, nothing is lost.
+        self._saving([], self.store.save_thread, thread_id, self.scope, self.backend_name, question)
         self.thread_id = thread_id
         record = self.store.get_thread(thread_id) or {}
         request = TurnRequest(
@@ -260,8 +265,19 @@ class Session:
         )
         for event in self.backend.run_turn(request):
             if isinstance(event, Done):
-                self._after_done(event, thread_id, assistant_id, str(record.get("title", "")))
+                title = str(record.get("title") or question)
+                self._saving(unsaved, self._after_done, event, thread_id, assistant_id, title)
             yield event
+        if unsaved:
+            raise StateError(f"the conversation was not saved: {unsaved[0]}", hint=unsaved[0].hint)
+
+    def _saving(self, failures: list[StateError], save: Callable[..., T], *args: Any) -> T | None:
+        """`save(*args)`, or None with its StateError added to `failures`."""
+        try:
+            return save(*args)
+        except StateError as exc:
+            failures.append(exc)
+            return None
 
     def _after_done(self, done: Done, thread_id: str, assistant_id: str | None, title: str) -> None:
         ids: Ids = done.ids

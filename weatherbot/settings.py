@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -126,6 +127,24 @@ def _truthy(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _check_home(home: Path) -> None:
+    """A ConfigError when WEATHERBOT_HOME, or a folder it would be created in, is a file."""
+    for path in (home, *home.parents):
+        try:
+            is_dir = stat.S_ISDIR(path.stat().st_mode)
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # not there yet (it is created on the first write)
+        except OSError:
+            return  # unreadable: the state store reports it where it is used
+        if is_dir:
+            return
+        where = "a file" if path == home else f"inside the file {path}"
+        raise ConfigError(
+            f"WEATHERBOT_HOME {home} is {where}, not a directory",
+            hint="set WEATHERBOT_HOME to a directory, or move the file away",
+        )
+
+
 def _read_config(home: Path) -> dict[str, str]:
     path = home / "config.toml"
     if not path.is_file():
@@ -169,6 +188,7 @@ def load_settings(
     merged: dict[str, str] = {**dotenv, **real_env}
     home_text = flags.get("home") or merged.get("WEATHERBOT_HOME")
     home = Path(home_text).expanduser() if home_text else default_home()
+    _check_home(home)
     config = _read_config(home)
     values: dict[str, str] = {**config, **merged}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import tempfile
@@ -52,7 +53,13 @@ class StateStore:
 
     def _move_aside(self, reason: str) -> None:
         target = self._aside_path("corrupt")
-        os.replace(self.path, target)
+        try:
+            os.replace(self.path, target)
+        except OSError as exc:
+            # Never go on without it: the next write would replace what the user may need.
+            raise self._error(
+                f"state file {self.path} is {reason} and cannot be moved aside", exc
+            ) from exc
         self._warn(f"state file {self.path} was {reason}; moved it to {target} and started afresh")
 
     def _keep_damaged(self, data: dict[str, Any], found: Repair) -> None:
@@ -68,10 +75,10 @@ class StateStore:
         }
         try:
             self._write_json(target, kept)
-            self._write_unlocked(data)
+            self._write_json(self.path, data)
         except OSError as exc:
             # Nothing is lost: the file keeps its damage and this command uses the repair.
-            self._warn(f"{what} ({summary}); could not move them aside: {exc.strerror}")
+            self._warn(f"{what} ({summary}); could not move them aside: {exc.strerror or exc}")
             return
         self._warn(f"{what} ({summary}); moved them to {target} and repaired the rest")
 
@@ -122,29 +129,61 @@ class StateStore:
             raise
 
     def _write_unlocked(self, data: dict[str, Any]) -> None:
-        self._write_json(self.path, data)
+        try:
+            self._write_json(self.path, data)
+        except OSError as exc:
+            # The old file is untouched (the rename never happened) and the temp file is gone.
+            raise self._error(f"cannot write state file {self.path}", exc) from exc
 
-    def read(self) -> dict[str, Any]:
-        """A snapshot of the state (a copy: changes to it are not saved)."""
-        if not self.path.exists():
-            return _empty()
-        with self.transaction() as data:
-            return json.loads(json.dumps(data))  # type: ignore[no-any-return]
+    def _error(self, message: str, exc: OSError) -> StateError:
+        """One line naming the state file, the system's reason and what to do about it."""
+        where = self.path.parent
+        if exc.errno == errno.ENOSPC:
+            hint = f"free some disk space on the drive of {where}"
+        elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            hint = f"make {where} writable, or set WEATHERBOT_HOME to a writable directory"
+        else:
+            hint = f"check {where}, or set WEATHERBOT_HOME to another directory"
+        return StateError(f"{message}: {exc.strerror or exc}", hint=hint)
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[dict[str, Any]]:
-        """Lock, load, yield the mutable state, and write it back atomically if it changed."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def _acquire(self, lock: Any) -> None:
         from filelock import Timeout
 
-        lock = self._lock()
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             lock.acquire()
         except Timeout as exc:
             raise StateError(
                 f"state file {self.path} is locked by another weatherbot",
                 hint="wait for the other process, or remove the .lock file if none is running",
             ) from exc
+        except OSError as exc:
+            # The lock file cannot be created: a read-only or full WEATHERBOT_HOME.
+            raise self._error(f"cannot lock state file {self.path}", exc) from exc
+
+    def read(self) -> dict[str, Any]:
+        """A snapshot of the state (freshly loaded: changes to it are not saved)."""
+        if not self.path.exists():
+            return _empty()
+        lock = self._lock()
+        try:
+            self._acquire(lock)
+        except StateError as exc:
+            if not isinstance(exc.__cause__, OSError):
+                raise
+            # A read-only WEATHERBOT_HOME: no one can replace the file, so reading it without
+            # the lock is safe (writes are renames: a reader never sees half a file).
+            return self._load_unlocked()
+        try:
+            return self._load_unlocked()
+        finally:
+            lock.release()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[dict[str, Any]]:
+        """Lock, load, yield the mutable state, and write it back atomically if it changed."""
+        lock = self._lock()
+        self._acquire(lock)
         try:
             data = self._load_unlocked()
             before = json.dumps(data, sort_keys=True)
