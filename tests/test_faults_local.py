@@ -11,8 +11,11 @@ from __future__ import annotations
 import errno
 import json
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -434,3 +437,68 @@ def test_a_read_only_home_still_lists_and_shows_and_answers(
     deleted = runner.invoke(app, ["thread", "delete", thread_id])
     assert deleted.exit_code == 1 and "Read-only file system" in error_line(deleted.stderr)
     assert (clean_env / "state.json").read_bytes() == before
+
+
+# -- 4. invalid UTF-8 on the command line ------------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _env(home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "WEATHERBOT_"))}
+    env.update(WEATHERBOT_HOME=str(home), PYTHONPATH=str(REPO), NO_COLOR="1", **extra)
+    return env
+
+
+def _weatherbot(home: Path, *args: str | bytes, **extra: str) -> subprocess.CompletedProcess[bytes]:
+    """`python -m weatherbot ARGS` in a real process (argv may hold bytes that are not UTF-8)."""
+    return subprocess.run(
+        [sys.executable, "-m", "weatherbot", *args],
+        env=_env(home, **extra),
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_undecodable_bytes_in_the_question_are_replaced_and_answered(clean_env: Path) -> None:
+    asked = _weatherbot(clean_env, "ask", "--offline", b"\xff\xfe Will it rain in London?")
+    stderr = asked.stderr.decode()
+    assert asked.returncode == 0, stderr
+    assert "Traceback" not in stderr and "weatherbot:" not in stderr
+    assert "London" in asked.stdout.decode()
+    state = (clean_env / "state.json").read_bytes().decode("utf-8")  # valid UTF-8
+    assert (
+        "\ufffd\ufffd Will it rain in London?" in json.loads(state)["threads"].popitem()[1]["title"]
+    )
+    listed = _weatherbot(clean_env, "thread", "list")
+    assert listed.returncode == 0
+    assert "\ufffd\ufffd Will it rain in London?" in listed.stdout.decode("utf-8")
+    thread_id = listed.stdout.decode().split("\t")[0]
+    shown = _weatherbot(clean_env, "thread", "show", thread_id)
+    assert shown.returncode == 0 and "\ufffd" in shown.stdout.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["weather", "--offline", b"Lon\xffdon"], 1, "the offline sample only covers"),
+        (["ask", "--offline", "--thread", b"\xff", "Rain?"], 2, "no thread '\ufffd'"),
+    ],
+)
+def test_undecodable_bytes_elsewhere_on_the_command_line_are_one_clear_line(
+    args: list[str | bytes], code: int, message: str, clean_env: Path
+) -> None:
+    result = _weatherbot(clean_env, *args)
+    stderr = result.stderr.decode("utf-8")
+    assert result.returncode == code, stderr
+    assert message in error_line(stderr)
+
+
+def test_a_surrogate_in_an_in_process_question_is_replaced_too() -> None:
+    # The REPL and in-process callers reach clean_question without main()'s argv repair.
+    result = runner.invoke(app, ["ask", "--offline", "\udcff Will it rain in London?"])
+    assert result.exit_code == 0, result.stderr
+    listed = runner.invoke(app, ["thread", "list"])
+    assert "\ufffd Will it rain in London?" in listed.stdout

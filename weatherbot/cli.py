@@ -367,6 +367,11 @@ def main() -> None:
     # don't trigger collection after collection. GC stays on: `chat` may run for hours.
     gc.freeze()
     gc.set_threshold(GC_THRESHOLD)
+    # Bytes in argv that are not UTF-8 reach Python as surrogate escapes, which no output or
+    # file can encode: they become U+FFFD, and `ask $'\xff rain?'` answers the rest.
+    from weatherbot.render.sanitize import replace_surrogates
+
+    sys.argv = [replace_surrogates(arg) for arg in sys.argv]
     try:
         app()
         code = 0

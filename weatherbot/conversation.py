@@ -19,6 +19,7 @@ from weatherbot.backends.base import (
 from weatherbot.errors import StateError, UsageError
 from weatherbot.events import Done, Event, Ids, Message
 from weatherbot.providers.service import PlaceChoices
+from weatherbot.render.sanitize import replace_surrogates
 from weatherbot.settings import Settings
 from weatherbot.state import StateStore
 from weatherbot.tools.registry import ToolRegistry
@@ -29,7 +30,8 @@ T = TypeVar("T")
 
 
 def clean_question(text: str) -> str:
-    """The question trimmed and checked: not empty, not absurdly long."""
+    """The question trimmed and checked: not empty, not absurdly long, encodable."""
+    text = replace_surrogates(text)
     question = " ".join(text.split()) if "\n" not in text.strip() else text.strip()
     if not question:
         raise UsageError(
