@@ -502,3 +502,46 @@ def test_a_surrogate_in_an_in_process_question_is_replaced_too() -> None:
     assert result.exit_code == 0, result.stderr
     listed = runner.invoke(app, ["thread", "list"])
     assert "\ufffd Will it rain in London?" in listed.stdout
+
+
+# -- 5. settings out of range ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["1e300", "inf", "nan", "-1", "0", "abc", "3601", "1e400"])
+def test_an_api_timeout_out_of_range_is_a_configuration_error(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WEATHERBOT_API_TIMEOUT", value)
+    result = runner.invoke(app, ["ask", "--offline", "Rain in Oslo?"])
+    assert result.exit_code == 2
+    line = error_line(result.stderr)
+    assert "WEATHERBOT_API_TIMEOUT" in line and repr(value) in line and "3600" in line
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("value", ["0.5", "3600", "60"])
+def test_an_api_timeout_in_range_is_taken(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from weatherbot.settings import load_settings
+
+    monkeypatch.setenv("WEATHERBOT_API_TIMEOUT", value)
+    assert load_settings().api_timeout == float(value)
+
+
+BAD_CONFIG = {
+    "nested_arrays": ("a = " + "[" * 5000 + "]" * 5000 + "\n").encode(),
+    "nested_tables": ("a = " + "{b = " * 5000 + "1" + "}" * 5000 + "\n").encode(),
+    "not_utf8": b'units = "metric\xff"\n',
+    "long_integer": b"api_timeout = " + b"9" * 5000 + b"\n",
+    "broken": b"units = \n",
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_CONFIG))
+def test_an_unreadable_config_file_is_one_line_naming_it(name: str, clean_env: Path) -> None:
+    clean_env.mkdir(parents=True)
+    (clean_env / "config.toml").write_bytes(BAD_CONFIG[name])
+    result = runner.invoke(app, ["thread", "list"])
+    assert result.exit_code == 2
+    line = error_line(result.stderr)
+    assert str(clean_env / "config.toml") in line and "fix or remove" in line
+    assert len(line) < 300

@@ -42,6 +42,8 @@ _CONFIG_KEYS = {
     "api_timeout": "WEATHERBOT_API_TIMEOUT",
 }
 DEFAULT_API_TIMEOUT_S = 60.0
+# An hour: more than any model takes for one request; a longer wait is a typo or a hang.
+MAX_API_TIMEOUT_S = 3600.0
 
 
 class Secret:
@@ -149,12 +151,23 @@ def _read_config(home: Path) -> dict[str, str]:
     path = home / "config.toml"
     if not path.is_file():
         return {}
+    problem: str | None = None
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(
-            f"cannot read {path}: {exc}", hint="fix or remove the config file"
-        ) from exc
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        problem = f"cannot read {path}: {exc.strerror or exc}"
+    except UnicodeDecodeError as exc:
+        problem = f"config file {path} is not valid UTF-8 (byte {exc.start + 1})"
+    except RecursionError:
+        # tomllib recurses once per nested array or table: ~1,000 levels exhaust the stack.
+        problem = f"config file {path} is nested too deeply"
+    except tomllib.TOMLDecodeError as exc:
+        problem = f"config file {path} is not valid TOML: {exc}"
+    except ValueError:
+        # The only other ValueError: an integer over Python's 4,300-digit limit.
+        problem = f"config file {path} holds a number with too many digits"
+    if problem is not None:
+        raise ConfigError(problem, hint="fix or remove the config file")
     out: dict[str, str] = {}
     for key, env_name in _CONFIG_KEYS.items():
         if key in data:
@@ -226,9 +239,12 @@ def load_settings(
         api_timeout = float(api_timeout_text) if api_timeout_text else DEFAULT_API_TIMEOUT_S
     except ValueError:
         api_timeout = -1.0
-    if not 0 < api_timeout < float("inf"):
+    # The comparison also refuses nan; an unbounded value (1e300) overflows the clocks below.
+    if not 0 < api_timeout <= MAX_API_TIMEOUT_S:
         raise ConfigError(
-            f"WEATHERBOT_API_TIMEOUT must be a positive number of seconds, not {api_timeout_text!r}"
+            f"WEATHERBOT_API_TIMEOUT must be a number of seconds above 0 and at most "
+            f"{MAX_API_TIMEOUT_S:.0f}, not {api_timeout_text!r}",
+            hint=f"the default is {DEFAULT_API_TIMEOUT_S:.0f}; raise it for slow local models",
         )
     api_key = get("OPENAI_API_KEY")
     stream_flag = flags.get("stream")
