@@ -545,3 +545,93 @@ def test_an_unreadable_config_file_is_one_line_naming_it(name: str, clean_env: P
     line = error_line(result.stderr)
     assert str(clean_env / "config.toml") in line and "fix or remove" in line
     assert len(line) < 300
+
+
+# -- 6. a reader that goes away (| head) -------------------------------------------------------
+
+
+def _many_threads(home: Path, count: int = 3000) -> None:
+    """A state with `count` threads: far more `thread list` output than a pipe buffers."""
+    home.mkdir(parents=True, exist_ok=True)
+    threads = {
+        f"local_{n:024x}": {
+            "id": f"local_{n:024x}",
+            "backend": "offline",
+            "scope": "offline",
+            "title": f"Will it rain in Oslo on day {n}?",
+            "created_at": 1_790_000_000.0 + n,
+            "last_used_at": 1_790_000_000.0 + n,
+            "history": [],
+        }
+        for n in range(count)
+    }
+    state = {"version": 1, "assistants": {}, "threads": threads, "last_thread": {}}
+    (home / "state.json").write_text(json.dumps(state))
+
+
+def _piped(home: Path, command: str, reader: str) -> tuple[int, str, str]:
+    """`python -m weatherbot COMMAND | READER` in bash: weatherbot's status, stderr, and stdout."""
+    script = f'{sys.executable} -m weatherbot {command} 2>"$ERR" | {reader}; echo "status=${{PIPESTATUS[0]}}"'
+    err = home.parent / "stderr.txt"
+    result = subprocess.run(
+        ["bash", "-c", script],
+        env=_env(home, ERR=str(err)),
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        check=False,
+    )
+    out, _, status = result.stdout.rpartition("status=")
+    return int(status), err.read_text(), out
+
+
+def test_thread_list_into_head_stops_quietly(clean_env: Path) -> None:
+    _many_threads(clean_env)
+    status, stderr, out = _piped(clean_env, "thread list", "head -1")
+    assert out.startswith("local_") and len(out.splitlines()) == 1
+    assert stderr == ""  # like `git log | head`: nothing to report
+    assert status == 1  # output that never reached its reader is not a success (Rich, Click)
+    assert len(json.loads((clean_env / "state.json").read_text())["threads"]) == 3000
+
+
+@pytest.mark.parametrize(
+    ("command", "reader"),
+    [
+        ("ask --offline --stream 'weather in London'", "head -c 10"),
+        ("weather --offline London", "head -1"),
+        ("ask --offline --json 'weather in London'", "head -c 10"),
+    ],
+)
+def test_answers_into_head_stop_quietly(command: str, reader: str, clean_env: Path) -> None:
+    status, stderr, out = _piped(clean_env, command, reader)
+    assert out.strip()
+    # The tool lines are stderr's usual content; nothing else may appear there.
+    assert "weatherbot:" not in stderr and "Traceback" not in stderr and "Error" not in stderr
+    # 0 when everything fitted in the pipe before head left, 1 when a write found it closed.
+    assert status in (0, 1)
+
+
+@pytest.mark.parametrize("stream", ["--stream", "--no-stream"])
+def test_an_answer_into_a_closed_pipe_is_exit_1_quietly(stream: str, clean_env: Path) -> None:
+    read, write = os.pipe()
+    os.close(read)  # the reader has already left: the first write fails, every time
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "weatherbot", "ask", "--offline", stream, "weather in London"],
+            env=_env(clean_env),
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert result.returncode == 1
+    assert "weatherbot:" not in result.stderr and "Traceback" not in result.stderr
+    # The conversation is remembered (a streamed answer the reader cut short is not stored:
+    # weatherbot stops at once, as `git log | head` does, rather than finish the answer).
+    listed = _weatherbot(clean_env, "thread", "list")
+    assert "weather in London" in listed.stdout.decode()
