@@ -7,8 +7,11 @@ output from that context turned into a neutral chat-like list. Like a reasoning 
 a terminal status as they are polled; streams follow the recorded event order of c.4.
 
 `faults` is a queue consumed one per created response: "failed", "incomplete", "stuck"
-(stays in_progress), "drop_stream" (the stream ends before its terminal event while the
+(stays in_progress), "drop_stream" (the stream is cut before its terminal event while the
 response completes server-side), "error_event" (a typed `error` event ends the stream).
+`drop_streams` cuts streams after a number of events, one entry per stream served; a
+background response's stream can be picked up again with `GET /responses/{id}?stream=true
+&starting_after=N`, as on the real API.
 """
 
 from __future__ import annotations
@@ -85,6 +88,10 @@ class FakeResponses(FakeServer):
         self.conversations: dict[str, dict[str, Any]] = {}
         self.responses: dict[str, _Stored] = {}
         self.cancelled: list[str] = []
+        # Consumed one per stream served (created or resumed): cut after that many events.
+        self.drop_streams: list[int | None] = []
+        # (response id, starting_after) of every resumed stream.
+        self.resumes: list[tuple[str, str | None]] = []
         self._ids = itertools.count(1)
         self._state = threading.RLock()
         self.route("POST", "/v1/conversations")(self._create_conversation)
@@ -349,10 +356,11 @@ class FakeResponses(FakeServer):
             )
             self.responses[rid] = stored
             if body.get("stream"):
-                events = self._stream_events(stored)
-                drop = None
+                stored.events = events = self._stream_events(stored)
+                drop = self.drop_streams.pop(0) if self.drop_streams else None
                 if fault == "drop_stream":
                     drop = len(events) - 1
+                    stored.events = events[:-1]  # the terminal event was never sent
                     self._finish(stored, "completed")
                 return Response(events=iter(events), drop_after=drop)
             if not background:
@@ -391,6 +399,8 @@ class FakeResponses(FakeServer):
             stored = self.responses.get(request.params["rid"])
             if stored is None:
                 return _error(404, f"Response with id '{request.params['rid']}' not found.")
+            if request.query.get("stream") == "true":
+                return self._resume_stream(stored, request.query.get("starting_after"))
             stored.polls += 1
             status = stored.body["status"]
             if status == "queued":
@@ -413,6 +423,28 @@ class FakeResponses(FakeServer):
 
     # -- streaming --------------------------------------------------------------------------
 
+    def _resume_stream(self, stored: _Stored, after: str | None) -> Response:
+        """GET /responses/{id}?stream=true&starting_after=N: the events after N, again."""
+        if not stored.background:
+            return _error(400, "Only background responses can be streamed again.")
+        self.resumes.append((stored.body["id"], after))
+        start = int(after) + 1 if after is not None else 0
+        events = [e for e in stored.events if json.loads(e[1]).get("sequence_number", -1) >= start]
+        if stored.fault == "drop_stream":
+            # The response completed on the server: its terminal event is there this time.
+            events.append(
+                sse(
+                    "response.completed",
+                    {
+                        "type": "response.completed",
+                        "sequence_number": len(stored.events),
+                        "response": json.loads(json.dumps(stored.body)),
+                    },
+                )
+            )
+        drop = self.drop_streams.pop(0) if self.drop_streams else None
+        return Response(events=iter(events), drop_after=drop)
+
     def _stream_events(self, stored: _Stored) -> list[tuple[str | None, str]]:
         seq = itertools.count()
         events: list[tuple[str | None, str]] = []
@@ -421,8 +453,10 @@ class FakeResponses(FakeServer):
             events.append(sse(kind, {"type": kind, "sequence_number": next(seq), **data}))
 
         snapshot = json.loads(json.dumps(stored.body))
+        emit("response.created", response={**snapshot, "status": snapshot["status"]})
+        if stored.background:
+            emit("response.queued", response={**snapshot, "status": "queued"})
         snapshot["status"] = "in_progress"
-        emit("response.created", response=snapshot)
         emit("response.in_progress", response=snapshot)
         for index, item in enumerate(stored.outputs):
             if item["type"] == "function_call":

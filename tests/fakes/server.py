@@ -38,10 +38,18 @@ class Response:
     body: Any = None
     raw: bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
-    # SSE: an iterable of (event name or None, data string); sent as they are produced.
-    events: Iterable[tuple[str | None, str]] | None = None
-    # Fault: close the connection after this many SSE events (a dropped stream).
+    # SSE: an iterable of (event name or None, data); sent as they are produced. Data that is
+    # bytes goes out as is (invalid UTF-8 in a stream); an endless iterable is an endless stream.
+    events: Iterable[tuple[str | None, str | bytes]] | None = None
+    # Fault: the stream breaks after this many SSE events; `cut` says how.
     drop_after: int | None = None
+    # "mid-chunk": half of the next event is sent, then the connection closes (a dropped
+    # Wi-Fi or a proxy timeout: httpx raises RemoteProtocolError); "boundary": the connection
+    # closes between events without the terminating chunk; "clean": the body ends properly,
+    # just without the rest of the events (a server that forgets its terminal event).
+    cut: str = "mid-chunk"
+    # Fault: send the body (JSON, raw or SSE) one byte at a time, this many seconds apart.
+    trickle: float | None = None
     # Fault: reset the connection (TCP RST) without sending a byte of the response.
     reset: bool = False
     # Fault: never answer (until the server stops); the client's read timeout must fire.
@@ -158,27 +166,51 @@ class FakeServer:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                self.wfile.write(payload)
+                self._write(payload, response.trickle)
+
+            def _write(self, data: bytes, trickle: float | None) -> None:
+                if trickle is None:
+                    self.wfile.write(data)
+                    self.wfile.flush()
+                    return
+                for i in range(len(data)):
+                    if fake._released.wait(trickle):
+                        return
+                    self.wfile.write(data[i : i + 1])
+                    self.wfile.flush()
 
             def _send_sse(self, response: Response) -> None:
+                # Chunked, as real servers send SSE: a cut is then visible to the client.
                 self.send_response(response.status)
                 self.send_header("Content-Type", "text/event-stream; charset=utf-8")
                 self.send_header("Cache-Control", "no-cache")
-                self.send_header("Connection", "close")
+                self.send_header("Transfer-Encoding", "chunked")
                 for name, value in response.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
                 self.close_connection = True
                 assert response.events is not None
-                for n, (event, data) in enumerate(_iterate(response.events)):
-                    if response.drop_after is not None and n >= response.drop_after:
-                        return
-                    chunk = (f"event: {event}\n" if event else "") + f"data: {data}\n\n"
-                    try:
-                        self.wfile.write(chunk.encode())
-                        self.wfile.flush()
-                    except (BrokenPipeError, ConnectionResetError):
-                        return
+                try:
+                    for n, (event, data) in enumerate(_iterate(response.events)):
+                        body = data if isinstance(data, bytes) else data.encode()
+                        chunk = (f"event: {event}\n" if event else "").encode()
+                        chunk += b"data: " + body + b"\n\n"
+                        if response.drop_after is not None and n >= response.drop_after:
+                            if response.cut == "mid-chunk":
+                                half = chunk[: max(1, len(chunk) // 2)]
+                                self.wfile.write(f"{len(chunk):x}\r\n".encode() + half)
+                                self.wfile.flush()
+                            elif response.cut == "clean":
+                                self.wfile.write(b"0\r\n\r\n")
+                            return
+                        self._write(
+                            f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n", response.trickle
+                        )
+                        if fake._released.is_set():
+                            return
+                    self.wfile.write(b"0\r\n\r\n")
+                except (BrokenPipeError, ConnectionResetError):
+                    return
 
             do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = _handle
 
@@ -206,5 +238,7 @@ class FakeServer:
         self.stop()
 
 
-def _iterate(events: Iterable[tuple[str | None, str]]) -> Iterator[tuple[str | None, str]]:
+def _iterate(
+    events: Iterable[tuple[str | None, str | bytes]],
+) -> Iterator[tuple[str | None, str | bytes]]:
     yield from events
