@@ -154,11 +154,11 @@ def test_seed_question_streamed(fake: FakeResponses, backend: ResponsesBackend) 
     thread = backend.create_thread()
     events, done = run(backend, request(thread, stream=True))
     assert_seed(fake, thread, events, done)
-    assert all(b["stream"] is True and "background" not in b for b in creates(fake))
+    assert all(b["stream"] is True and b["background"] is True for b in creates(fake))
     assert "".join(e.text for e in events if isinstance(e, TextDelta)) == done.answer
     assert fake.count("GET", "/v1/responses/.*") == 0
     statuses = [e.status for e in events if isinstance(e, RunStatus)]
-    assert statuses == ["in_progress", "completed"] * 2
+    assert statuses == ["queued", "in_progress", "completed"] * 2
 
 
 def test_poll_after_header_is_honoured(

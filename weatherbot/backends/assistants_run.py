@@ -30,7 +30,7 @@ from weatherbot.backends.assistants_wire import (
     required_calls,
 )
 from weatherbot.backends.base import TurnRequest
-from weatherbot.backends.driver import Step
+from weatherbot.backends.driver import Step, StreamReader
 from weatherbot.backends.openai_client import PollSchedule, server_message, usage_dict
 from weatherbot.errors import APIError, WeatherbotError
 from weatherbot.events import Done, Event, Ids, Notice, RunStatus, TextDelta
@@ -230,8 +230,10 @@ class AssistantsTurn:
         """Read one raw event stream; ends at `requires_action`, a terminal status or EOF."""
         self.stream = stream
         status = None if self.run is None else str(self.run.status)
+        # A stream cut mid-way ends like EOF: the run goes on, `_advance` polls it to its end.
+        reader = StreamReader(stream)
         try:
-            for event in stream:
+            for event in reader:
                 kind = str(getattr(event, "event", "") or "")
                 data: Any = getattr(event, "data", None)
                 if kind.startswith("thread.run.") and not kind.startswith("thread.run.step"):
@@ -249,6 +251,18 @@ class AssistantsTurn:
                     raise APIError(f"the model API failed: {message}", hint="try again in a moment")
         finally:
             self._close_stream()
+        if reader.cut is not None and self.run is not None:
+            # The last status seen may be from before this stream (the `requires_action` just
+            # answered): ask the server where the run is now.
+            with quiet():
+                raw = self.backend.beta.threads.runs.with_raw_response.retrieve(
+                    str(self.run_id), thread_id=self.thread_id
+                )
+            self.run, self.headers = raw.parse(), raw.headers
+            if str(self.run.status) != status:
+                yield RunStatus(str(self.run.status))
+            if str(self.run.status) == "completed":
+                yield from self._catch_up()
         if self.run is None:
             # Dropped before the first event: the run may exist all the same, and a thread
             # has at most one active run, so the newest active one is ours.

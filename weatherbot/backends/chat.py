@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from weatherbot.backends.base import Runtime, TurnRequest
-from weatherbot.backends.driver import Step, TurnDriver
+from weatherbot.backends.driver import Step, StreamReader, TurnDriver
 from weatherbot.backends.local import LocalThreads, message_text
 from weatherbot.backends.openai_client import (
     SdkClient,
+    cut_mid_answer,
     map_openai_error,
     nested_tools,
     server_message,
@@ -266,8 +267,9 @@ class ChatBackend(SdkClient, LocalThreads):
         texts: list[str] = []
         partial: dict[int, _PartialCall] = {}
         finished = False
+        reader = StreamReader(stream)
         try:
-            for chunk in stream:
+            for chunk in reader:
                 step.completion_id = step.completion_id or getattr(chunk, "id", None)
                 usage = usage_dict(getattr(chunk, "usage", None))
                 if usage is not None:
@@ -297,6 +299,10 @@ class ChatBackend(SdkClient, LocalThreads):
             self._active_stream = None
             stream.close()
         step.text = "".join(texts)
+        if reader.cut is not None and step.text:
+            # A completion has no server state to resume, and asking again gives a different
+            # answer: keep what arrived and say that it is cut.
+            raise cut_mid_answer(reader.cut, WHAT)
         if not finished:
             # The connection dropped mid-completion (no finish_reason): a completion cannot
             # be resumed, so ask for the same step again and show only what is missing.

@@ -87,6 +87,39 @@ def raise_for_status(step: Step) -> None:
     raise RunFailed(step.status, step.reason or default_reason, hint=hint)
 
 
+def _still_sending(exc: Exception) -> bool:
+    from weatherbot.backends.transport import DeadlinePassed
+
+    return isinstance(exc, DeadlinePassed)
+
+
+class StreamReader:
+    """Reads an SDK event stream; a connection lost mid-way ends it like EOF and is kept in `cut`.
+
+    A dropped Wi-Fi, a proxy timeout or a restarted server closes an SSE body in the middle
+    of a chunk (the SDK raises APIConnectionError), while the run or response goes on on the
+    server: the backend then finishes the step another way (poll it, resume its stream, ask
+    again) and shows only the text not shown yet. A stream past its overall deadline is not
+    a cut: it is raised.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.cut: Exception | None = None
+
+    def __iter__(self) -> Iterator[Any]:
+        import openai
+
+        from weatherbot.backends.transport import DeadlinePassed
+
+        try:
+            yield from self.stream
+        except DeadlinePassed:
+            raise
+        except openai.APIConnectionError as exc:
+            self.cut = exc
+
+
 @dataclass
 class TurnDriver:
     """Runs one turn: steps, tool rounds and every way a turn can end."""
@@ -130,6 +163,9 @@ class TurnDriver:
             mapped = steps.map_error(exc)
             if mapped is None:
                 raise
+            if _still_sending(exc):
+                # The server is up but would not stop: free the thread for the next question.
+                steps.cancel("the response took too long; the request was stopped")
             raise mapped from None
         finally:
             steps.close()

@@ -20,12 +20,16 @@ sdk_import.install()
 
 API_CONNECT_TIMEOUT_S = 5.0
 API_MAX_RETRIES = 2
+# The longest pause between polls a server's `openai-poll-after-ms` can ask for.
+MAX_POLL_HINT_S = 5.0
 
 
 def make_client(settings: Settings, backend: str) -> openai.OpenAI:
     """An OpenAI client for `settings` (one per process: it keeps one connection pool)."""
     import httpx2
     import openai
+
+    from weatherbot.backends.transport import DeadlineClient
 
     if not settings.api_key and settings.base_url is None:
         raise ConfigError(
@@ -34,14 +38,16 @@ def make_client(settings: Settings, backend: str) -> openai.OpenAI:
         )
     # Local servers (Ollama, llama.cpp) accept any key, but the SDK insists on one.
     key = settings.api_key.reveal() if settings.api_key else "not-needed"
+    timeout = httpx2.Timeout(
+        settings.api_timeout, connect=min(API_CONNECT_TIMEOUT_S, settings.api_timeout)
+    )
     return openai.OpenAI(
         api_key=key,
         base_url=settings.base_url,
-        timeout=httpx2.Timeout(
-            settings.api_timeout, connect=min(API_CONNECT_TIMEOUT_S, settings.api_timeout)
-        ),
+        timeout=timeout,
         max_retries=API_MAX_RETRIES,
         default_headers={"User-Agent": f"weatherbot/{__version__}"},
+        http_client=DeadlineClient(settings.api_timeout, timeout=timeout),
     )
 
 
@@ -104,9 +110,68 @@ def usage_dict(usage: Any) -> dict[str, Any] | None:
     return dict(dumped) if isinstance(dumped, Mapping) else None
 
 
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+def _origin(exc: Any) -> str | None:
+    request = getattr(exc, "request", None)
+    url = getattr(request, "url", None)
+    if url is None:
+        return None
+    return f"{url.scheme}://{url.netloc.decode('ascii', 'replace')}"
+
+
+def map_connection_error(exc: Exception, what: str) -> WeatherbotError | None:
+    """The one line for a connection that failed: unreachable, silent, too slow or dropped."""
+    import openai
+
+    from weatherbot.backends.transport import DeadlinePassed, Silent, Unreachable
+
+    if isinstance(exc, Unreachable):
+        return APIError(
+            f"cannot reach {what} at {exc.origin}: {exc.reason}",
+            hint="check that the server is running and OPENAI_BASE_URL is right",
+        )
+    if isinstance(exc, DeadlinePassed):
+        return APIError(
+            f"{what} at {exc.origin} was still sending after {_seconds(exc.seconds)}, "
+            "so weatherbot stopped waiting",
+            hint="try again; WEATHERBOT_API_TIMEOUT sets the limit",
+        )
+    if isinstance(exc, Silent):
+        return APIError(
+            f"{what} at {exc.origin} did not answer within {_seconds(exc.seconds)}",
+            hint="try again in a moment; WEATHERBOT_API_TIMEOUT sets how long to wait",
+        )
+    if isinstance(exc, openai.APITimeoutError):
+        return APIError(f"{what} did not answer in time", hint="try again; check your network")
+    if isinstance(exc, openai.APIConnectionError):
+        where = _origin(exc)
+        return APIError(
+            f"the connection to {what}{f' at {where}' if where else ''} dropped",
+            hint="try again in a moment",
+        )
+    return None
+
+
+def cut_mid_answer(exc: Exception, what: str) -> APIError:
+    """The error for a stream cut after part of the answer was shown and not recoverable."""
+    where = _origin(exc)
+    return APIError(
+        f"the connection to {what}{f' at {where}' if where else ''} dropped mid-answer; "
+        "the answer above is incomplete",
+        hint="ask again",
+    )
+
+
 def map_openai_error(exc: Exception, what: str = "the model API") -> WeatherbotError:
     """A one-line WeatherbotError for an openai SDK exception (never includes the key)."""
     import openai
+
+    connection = map_connection_error(exc, what)
+    if connection is not None:
+        return connection
 
     if isinstance(exc, openai.AuthenticationError):
         return AuthError(
@@ -127,12 +192,6 @@ def map_openai_error(exc: Exception, what: str = "the model API") -> WeatherbotE
         return APIError(
             f"{what} answered 404: {server_message(exc)}",
             hint="check OPENAI_BASE_URL and the model name (--model)",
-        )
-    if isinstance(exc, openai.APITimeoutError):
-        return APIError(f"{what} did not answer in time", hint="try again; check your network")
-    if isinstance(exc, openai.APIConnectionError):
-        return APIError(
-            f"cannot reach {what}", hint="check your network and OPENAI_BASE_URL, then try again"
         )
     if isinstance(exc, openai.APIStatusError):
         return APIError(
@@ -170,7 +229,8 @@ class PollSchedule:
         hint = (headers or {}).get("openai-poll-after-ms")
         if hint is not None:
             try:
-                return max(0.0, int(hint) / 1000)
+                # A server asking for a day's pause (or a minute) must not hold the turn.
+                return min(MAX_POLL_HINT_S, max(0.0, int(hint) / 1000))
             except ValueError:
                 pass
         delay = self.STEPS[min(self._n, len(self.STEPS) - 1)]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from weatherbot.backends.base import Profile, Runtime, ThreadMessage, TurnRequest
-from weatherbot.backends.driver import Step, TurnDriver
+from weatherbot.backends.driver import Step, StreamReader, TurnDriver
 from weatherbot.backends.openai_client import (
     PollSchedule,
     SdkClient,
@@ -16,64 +17,41 @@ from weatherbot.backends.openai_client import (
     server_message,
     usage_dict,
 )
-from weatherbot.backends.responses_wire import ResponsesAPI, Wire, wire
+from weatherbot.backends.responses_wire import (
+    ResponsesAPI,
+    Wire,
+    function_calls,
+    item_text,
+    output_text,
+    responses_tools,
+    wire,
+)
 from weatherbot.errors import APIError, WeatherbotError
 from weatherbot.events import Done, Event, Ids, Message, Notice, RunStatus, TextDelta
 from weatherbot.tools.execute import ToolCall, ToolResult, error_output
 
 INTERRUPTED_MESSAGE = "cancelled the response; the conversation is free for your next question"
 THREAD_GONE_NOTICE = "the conversation was deleted on the server; started a new one"
+OPEN_CALLS_NOTICE = "an interrupted turn had left tool calls open in this conversation; closed them"
+INTERRUPTED_TURN = "the turn that asked for this was interrupted before the tool answered"
+# How the API refuses a new response while the conversation has a function call unanswered.
+_OPEN_CALLS = re.compile(r"no tool output found for function call", re.IGNORECASE)
 PENDING = ("queued", "in_progress")
+# How many times a cut stream is picked up again (`starting_after`) before falling back to polls.
+MAX_STREAM_RESUMES = 3
 # The SDK has no poll deadline; a response still running after this long is cancelled.
 POLL_DEADLINE_S = 600.0
 
 
-def responses_tools(schemas: tuple[Mapping[str, Any], ...]) -> list[dict[str, Any]]:
-    """Neutral tool schemas in the Responses (flat) format."""
-    out = []
-    for schema in schemas:
-        inner = schema.get("function", schema)
-        out.append(
-            {
-                "type": "function",
-                "name": inner["name"],
-                "description": inner.get("description", ""),
-                "parameters": inner["parameters"],
-                # Omitted, the server turns it into strict mode, which rejects optional params.
-                "strict": False,
-            }
-        )
-    return out
+@dataclass
+class _StreamRead:
+    """What a response's stream (and its resumptions) showed so far."""
 
-
-def output_text(response: Any) -> str:
-    """The concatenated `output_text` parts of the response's message items."""
-    parts: list[str] = []
-    for item in getattr(response, "output", None) or []:
-        if getattr(item, "type", None) != "message":
-            continue
-        for part in getattr(item, "content", None) or []:
-            if getattr(part, "type", None) == "output_text":
-                parts.append(str(getattr(part, "text", "") or ""))
-    return "".join(parts)
-
-
-def function_calls(items: Any) -> list[ToolCall]:
-    """The function_call items among output items, as ToolCalls keyed by `call_id`."""
-    calls = []
-    for item in items or []:
-        if getattr(item, "type", None) == "function_call":
-            calls.append(
-                ToolCall(str(item.call_id), str(item.name), getattr(item, "arguments", None))
-            )
-    return calls
-
-
-def _item_text(item: Any) -> str:
-    content = getattr(item, "content", None)
-    if isinstance(content, str):
-        return content
-    return "".join(str(getattr(part, "text", "") or "") for part in content or [])
+    shown: list[str] = field(default_factory=list)
+    calls: list[ToolCall] = field(default_factory=list)
+    status: str | None = None
+    sequence: int | None = None
+    final: Any = None
 
 
 @dataclass
@@ -140,7 +118,7 @@ class ResponsesBackend(SdkClient):
                 role = getattr(item, "role", None)
                 if getattr(item, "type", None) != "message" or role not in ("user", "assistant"):
                     continue
-                text = _item_text(item)
+                text = item_text(item)
                 if text.strip():
                     out.append(ThreadMessage(str(role), text))
         except openai.OpenAIError as exc:
@@ -182,57 +160,84 @@ class ResponsesBackend(SdkClient):
         return response
 
     def _streamed(self, base: dict[str, Any], inputs: list[Any]) -> Generator[Event, None, _Step]:
-        # Raw events, not `.stream()`: that helper breaks on servers that skip events.
-        stream: Any = self.api.stream({**base, "input": inputs})
-        self._active_stream = stream
-        self._active_id, self._active_background = None, False
-        final: Any = None
-        shown: list[str] = []
-        calls: list[ToolCall] = []
-        status: str | None = None
-        try:
-            for raw_event in stream:
-                event = wire(raw_event)
-                kind = getattr(event, "type", None)
-                if kind in ("response.created", "response.queued", "response.in_progress"):
-                    self._active_id = event.response.id
-                    if event.response.status != status:
-                        status = event.response.status
-                        yield RunStatus(status or "in_progress")
-                elif kind == "response.output_text.delta":
-                    shown.append(event.delta)
-                    yield TextDelta(event.delta)
-                elif kind == "response.output_item.done":
-                    calls.extend(function_calls([event.item]))
-                elif kind in ("response.completed", "response.failed", "response.incomplete"):
-                    final = event.response
-                    if final.status != status:
-                        yield RunStatus(final.status or kind.rpartition(".")[2])
-                    break
-                elif kind == "error":
-                    message = getattr(event, "message", None) or "an error event ended the stream"
-                    raise APIError(f"the model API failed: {message}", hint="try again in a moment")
-        finally:
-            self._active_stream = None
-            stream.close()
+        # Background, so that a cut stream can be resumed (and Ctrl-C can cancel it).
+        read = _StreamRead()
+        stream: Any = self.api.stream({**base, "input": inputs, "background": True})
+        self._active_id, self._active_background = None, True
+        resumes = 0
+        while True:
+            self._active_stream = stream
+            reader = StreamReader(stream)
+            try:
+                yield from self._read_events(reader, read)
+            finally:
+                self._active_stream = None
+                stream.close()
+            if read.final is not None or reader.cut is None or self._active_id is None:
+                break
+            if resumes >= MAX_STREAM_RESUMES:
+                break
+            resumes += 1
+            stream = self._resume(self._active_id, read.sequence)
+            if stream is None:
+                break
+        final = read.final
         if final is None:
             if self._active_id is None:
+                if reader.cut is not None:
+                    raise reader.cut
                 raise APIError(
                     "the response stream ended before the response started",
                     hint="try again in a moment",
                 )
-            # The stream dropped before its terminal event: fetch the result by id.
+            # The stream ended before its terminal event and cannot be resumed: poll by id.
             final, headers = self.api.retrieve(self._active_id)
             final = yield from self._poll(final, headers)
             rest = output_text(final)
-            already = "".join(shown)
+            already = "".join(read.shown)
             if final.status == "completed" and rest.startswith(already) and rest != already:
                 yield TextDelta(rest[len(already) :])
         self._active_id = None
         final_calls = function_calls(final.output)
         known = {c.call_id for c in final_calls}
-        final_calls.extend(c for c in calls if c.call_id not in known)
+        final_calls.extend(c for c in read.calls if c.call_id not in known)
         return _Step(final, final_calls)
+
+    def _resume(self, response_id: str, after: int | None) -> Any:
+        """The background response's stream after event `after`; None if it cannot resume."""
+        import openai
+
+        try:
+            return self.api.resume_stream(response_id, after)
+        except openai.APIStatusError:
+            return None
+
+    def _read_events(self, reader: StreamReader, read: _StreamRead) -> Generator[Event, None, None]:
+        # Raw events, not `.stream()`: that helper breaks on servers that skip events.
+        for raw_event in reader:
+            event = wire(raw_event)
+            kind = getattr(event, "type", None)
+            sequence = getattr(event, "sequence_number", None)
+            if isinstance(sequence, int):
+                read.sequence = sequence
+            if kind in ("response.created", "response.queued", "response.in_progress"):
+                self._active_id = event.response.id
+                if event.response.status != read.status:
+                    read.status = event.response.status
+                    yield RunStatus(read.status or "in_progress")
+            elif kind == "response.output_text.delta":
+                read.shown.append(event.delta)
+                yield TextDelta(event.delta)
+            elif kind == "response.output_item.done":
+                read.calls.extend(function_calls([event.item]))
+            elif kind in ("response.completed", "response.failed", "response.incomplete"):
+                read.final = event.response
+                if read.final.status != read.status:
+                    yield RunStatus(read.final.status or kind.rpartition(".")[2])
+                return
+            elif kind == "error":
+                message = getattr(event, "message", None) or "an error event ended the stream"
+                raise APIError(f"the model API failed: {message}", hint="try again in a moment")
 
     # -- cancellation -----------------------------------------------------------------------
 
@@ -252,8 +257,8 @@ class ResponsesBackend(SdkClient):
             with contextlib.suppress(openai.OpenAIError):
                 self.api.cancel(response_id)
 
-    def _settle_calls(self, thread_id: str, reason: str) -> None:
-        """Answer any function call left unanswered in the Conversation.
+    def _settle_calls(self, thread_id: str, reason: str) -> bool:
+        """Answer any function call left unanswered in the Conversation; True if there were any.
 
         An orphan call makes every later response on the Conversation fail with
         "No tool output found for function call ...", so the thread would be stuck.
@@ -274,7 +279,7 @@ class ResponsesBackend(SdkClient):
                 and getattr(i, "call_id", None) not in answered
             ]
             if not orphans:
-                return
+                return False
             output = error_output("cancelled", reason)
             self.api.add_items(
                 thread_id,
@@ -284,7 +289,8 @@ class ResponsesBackend(SdkClient):
                 ],
             )
         except openai.OpenAIError:
-            return
+            return False
+        return True
 
 
 class _ResponsesTurn:
@@ -314,8 +320,15 @@ class _ResponsesTurn:
         except openai.NotFoundError as exc:
             if "conversation" not in server_message(exc).lower():
                 raise
-        self.thread_id = self.base["conversation"] = self.backend.create_thread()
-        yield Notice(THREAD_GONE_NOTICE)
+            self.thread_id = self.base["conversation"] = self.backend.create_thread()
+            yield Notice(THREAD_GONE_NOTICE)
+        except openai.BadRequestError as exc:
+            if not _OPEN_CALLS.search(server_message(exc)):
+                raise
+            # A turn killed in its tool step (no chance to clean up) left calls unanswered.
+            if not self.backend._settle_calls(self.thread_id, INTERRUPTED_TURN):
+                raise
+            yield Notice(OPEN_CALLS_NOTICE)
         return (yield from self._step(inputs))
 
     def resume(self, results: Sequence[ToolResult]) -> Generator[Event, None, Step]:

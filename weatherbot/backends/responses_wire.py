@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from weatherbot.errors import APIError
+from weatherbot.tools.execute import ToolCall
 
 if TYPE_CHECKING:
     import openai
@@ -153,6 +154,21 @@ class ResponsesAPI:
             stream_cls=openai.Stream[object],
         )
 
+    def resume_stream(self, response_id: str, starting_after: int | None) -> Any:
+        """GET /responses/{id}?stream=true: a background response's events after event N."""
+        import openai
+
+        params: dict[str, Any] = {"stream": "true"}
+        if starting_after is not None:
+            params["starting_after"] = starting_after
+        return self.client.get(
+            f"/responses/{_segment(response_id)}",
+            options={"params": params},
+            cast_to=object,
+            stream=True,
+            stream_cls=openai.Stream[object],
+        )
+
     def retrieve(self, response_id: str) -> tuple[Wire, Mapping[str, str]]:
         """GET /responses/{id}: the response and the headers (poll hints)."""
         import httpx2
@@ -163,3 +179,55 @@ class ResponsesAPI:
     def cancel(self, response_id: str) -> None:
         """POST /responses/{id}/cancel."""
         self._json("post", f"/responses/{_segment(response_id)}/cancel")
+
+
+# -- what the Responses wire format carries ------------------------------------------------
+
+
+def responses_tools(schemas: tuple[Mapping[str, Any], ...]) -> list[dict[str, Any]]:
+    """Neutral tool schemas in the Responses (flat) format."""
+    out = []
+    for schema in schemas:
+        inner = schema.get("function", schema)
+        out.append(
+            {
+                "type": "function",
+                "name": inner["name"],
+                "description": inner.get("description", ""),
+                "parameters": inner["parameters"],
+                # Omitted, the server turns it into strict mode, which rejects optional params.
+                "strict": False,
+            }
+        )
+    return out
+
+
+def output_text(response: Any) -> str:
+    """The concatenated `output_text` parts of the response's message items."""
+    parts: list[str] = []
+    for item in getattr(response, "output", None) or []:
+        if getattr(item, "type", None) != "message":
+            continue
+        for part in getattr(item, "content", None) or []:
+            if getattr(part, "type", None) == "output_text":
+                parts.append(str(getattr(part, "text", "") or ""))
+    return "".join(parts)
+
+
+def function_calls(items: Any) -> list[ToolCall]:
+    """The function_call items among output items, as ToolCalls keyed by `call_id`."""
+    calls = []
+    for item in items or []:
+        if getattr(item, "type", None) == "function_call":
+            calls.append(
+                ToolCall(str(item.call_id), str(item.name), getattr(item, "arguments", None))
+            )
+    return calls
+
+
+def item_text(item: Any) -> str:
+    """The text of a conversation message item (a string or content parts)."""
+    content = getattr(item, "content", None)
+    if isinstance(content, str):
+        return content
+    return "".join(str(getattr(part, "text", "") or "") for part in content or [])
