@@ -11,9 +11,11 @@ from __future__ import annotations
 import errno
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from tests.fakes.assistants_server import FakeAssistants
 from tests.fakes.chat_server import FakeChat
 from tests.fakes.model import Reply, ToolCallSpec
 from tests.fakes.weather_server import FakeWeather
@@ -635,3 +638,69 @@ def test_an_answer_into_a_closed_pipe_is_exit_1_quietly(stream: str, clean_env: 
     # weatherbot stops at once, as `git log | head` does, rather than finish the answer).
     listed = _weatherbot(clean_env, "thread", "list")
     assert "weather in London" in listed.stdout.decode()
+
+
+# -- 7. SIGTERM and SIGHUP ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_cancel_the_run_and_exit_130(sig: int, clean_env: Path) -> None:
+    fake = FakeAssistants()
+    fake.poll_after_ms = 20
+    fake.faults.append("stuck")  # the run stays in_progress until cancelled
+    with fake:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "weatherbot",
+                "ask",
+                "--backend",
+                "assistants",
+                "Rain in London?",
+            ],
+            env=_env(
+                clean_env, OPENAI_API_KEY="sk-test-sigterm", OPENAI_BASE_URL=fake.base_url + "/v1"
+            ),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 30
+        while fake.count("GET", r"/v1/threads/[^/]+/runs/[^/]+") == 0:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the CLI never polled the run"
+            time.sleep(0.01)  # waiting for another process; the CLI itself never sleeps here
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=30)
+    stderr = err.decode()
+    assert proc.returncode == 130, stderr
+    assert "cancelled the run" in error_line(stderr)
+    assert len(fake.cancelled) == 1
+    assert fake.count("POST", r"/v1/threads/[^/]+/runs/[^/]+/cancel") == 1
+    assert out == b""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_end_chat_at_its_prompt(
+    sig: int, clean_env: Path, tmp_path: Path
+) -> None:
+    import pexpect
+
+    env = {k: v for k, v in _env(clean_env).items() if k != "NO_COLOR"}
+    env.update(TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1", PYTHONUNBUFFERED="1")
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "weatherbot", "chat", "--offline"],
+        env=env,
+        cwd=str(tmp_path),
+        encoding="utf-8",
+        dimensions=(40, 160),
+        timeout=30,
+    )
+    child.expect_exact("\x1b[?2004h")  # the prompt reads keys itself (bracketed paste on)
+    child.kill(sig)
+    child.expect(pexpect.EOF)
+    child.close()
+    # Ctrl-C at the prompt only clears the line; SIGTERM/SIGHUP end the session, as Ctrl-C ends `ask`.
+    assert child.exitstatus == 130, child.before
+    assert "Traceback" not in (child.before or "")

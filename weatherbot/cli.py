@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from weatherbot import __version__
+from weatherbot import __version__, signals
 from weatherbot.backends import catalogue
 from weatherbot.cli_options import (
     BackendOpt,
@@ -372,6 +372,7 @@ def main() -> None:
     from weatherbot.render.sanitize import replace_surrogates
 
     sys.argv = [replace_surrogates(arg) for arg in sys.argv]
+    signals.install()
     try:
         app()
         code = 0

@@ -19,6 +19,7 @@ from weatherbot.render.sanitize import clean
 from weatherbot.render.terminal import TerminalRenderer
 from weatherbot.render.thread_table import thread_table
 from weatherbot.settings import UNIT_SYSTEMS
+from weatherbot.signals import terminating
 
 if TYPE_CHECKING:
     from prompt_toolkit import PromptSession
@@ -337,6 +338,8 @@ def _interactive(repl: Repl) -> None:
         try:
             line = prompt.prompt(PROMPT)
         except KeyboardInterrupt:
+            if terminating():
+                raise  # SIGTERM/SIGHUP: leave (exit 130), where Ctrl-C only clears the line
             repl._note("(Ctrl-D or /exit leaves)")
             continue
         except EOFError:
@@ -347,12 +350,20 @@ def _interactive(repl: Repl) -> None:
         except KeyboardInterrupt:
             # A second Ctrl-C while cleaning up a cancelled reply: the session still stands.
             repl._note(CANCELLED, "yellow")
+        _leave_if_terminating()
+
+
+def _leave_if_terminating() -> None:
+    # A reply cancelled by SIGTERM/SIGHUP (handled like Ctrl-C) ends the session too.
+    if terminating():
+        raise KeyboardInterrupt
 
 
 def _scripted(repl: Repl, lines: Iterable[str]) -> None:
     for line in lines:
         if not repl.handle_line(line.rstrip("\n")):
             return
+        _leave_if_terminating()
 
 
 def run_repl(session: Session, consoles: Consoles) -> None:
