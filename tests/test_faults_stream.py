@@ -251,3 +251,61 @@ def test_a_refused_connection_fails_at_once_naming_the_url(
     assert "cannot reach the model" in line and f"http://127.0.0.1:{port}" in line
     assert "connection refused" in line
     assert retries == []
+
+
+# -- replies no parser expects ----------------------------------------------------------------
+
+HTML = b"<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1>nginx</body></html>"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [HTML, b"", b"null", b"[1, 2]", b'{"id": "x"}', b"\xff\xfe not utf-8", b'{"choices": NaN}'],
+    ids=["html", "empty", "null", "list", "idless", "binary", "nan"],
+)
+def test_a_200_that_is_not_what_the_api_sends_is_one_line(api: Api, body: bytes) -> None:
+    api.fault(Response(raw=body, headers={"Content-Type": "text/html"}), times=3)
+    result = ask(SEED)
+    assert result.exit_code == 1, result.stdout
+    line = error_line(result)
+    assert "internal error" not in line and "Traceback" not in result.stderr
+
+
+def test_invalid_utf8_inside_a_stream_is_one_line_or_the_answer(api: Api) -> None:
+    clean = clean_answer()
+    original = api.server._dispatch
+
+    def dispatch(request: object) -> Response:
+        response = original(request)  # type: ignore[arg-type]
+        if response.events is not None:
+            events = list(response.events)
+            events.insert(2, (None, b'{"broken": "\xff\xfe\xc3"}'))
+            response.events = events
+        return response
+
+    api.server._dispatch = dispatch  # type: ignore[method-assign]
+    result = ask("--stream", SEED)
+    if result.exit_code == 0:
+        assert result.stdout == clean
+    else:
+        assert result.exit_code == 1
+        assert "internal error" not in error_line(result)
+
+
+@pytest.mark.parametrize("run_id", ["..", ".", "a/b", "run?x=1", "%2e%2e", "run#1"])
+@pytest.mark.parametrize("stream", [False, True])
+def test_ids_that_are_paths_stay_ids(
+    run_id: str, stream: bool, monkeypatch: pytest.MonkeyPatch, fake_weather: FakeWeather
+) -> None:
+    api = _api("assistants", monkeypatch)
+    fake = next(api).fake
+    original = fake._id
+    monkeypatch.setattr(fake, "_id", lambda prefix: run_id if prefix == "run" else original(prefix))
+    result = ask(*(["--stream"] if stream else []), SEED)
+    # The fake files runs under their id, so a request to any other path finds nothing.
+    if result.exit_code == 0:
+        assert "57.2°F" in result.stdout
+    else:
+        assert result.exit_code == 1
+        assert "internal error" not in error_line(result)
+    api.close()

@@ -290,12 +290,12 @@ def test_streamed_step_with_nothing_is_asked_again_unstreamed(
 
 
 def test_empty_streamed_answer_is_retried_once_only(fake: FakeChat, tmp_path: Path) -> None:
-    # A model that really has nothing to say: one retry, then the (empty) answer stands.
+    # A model that really has nothing to say: one retry, then one clear error (an empty
+    # answer printed nothing and exited 0, as if it had answered).
     fake.model.queue.extend([Reply(text=""), Reply(text="")])
-    events, done = run(make_backend(fake, tmp_path), request(stream=True))
-    assert done.answer == ""
+    with pytest.raises(APIError, match="no answer in it"):
+        run(make_backend(fake, tmp_path), request(stream=True))
     assert [bool(b.get("stream")) for b in completions(fake)] == [True, False]
-    assert not any(isinstance(e, ToolCallStarted) for e in events)
 
 
 def test_streamed_text_answer_is_not_retried(fake: FakeChat, tmp_path: Path) -> None:

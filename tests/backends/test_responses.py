@@ -385,8 +385,14 @@ def test_ids_from_the_server_never_change_the_request_path(fake: FakeResponses) 
         api.retrieve("../conversations")
     with pytest.raises(openai.NotFoundError):
         api.delete_conversation("a/b")
+    with pytest.raises(openai.NotFoundError):
+        api.retrieve("..")
     paths = [r.path for r in fake.requests]
-    assert paths == ["/v1/responses/..%2Fconversations", "/v1/conversations/a%2Fb"]
+    assert paths == [
+        "/v1/responses/..%2Fconversations",
+        "/v1/conversations/a%2Fb",
+        "/v1/responses/%2E%2E",
+    ]
     client.close()
 
 

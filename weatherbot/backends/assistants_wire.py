@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from weatherbot.backends.openai_client import map_openai_error, server_message
-from weatherbot.errors import WeatherbotError
+from weatherbot.errors import APIError, WeatherbotError
 from weatherbot.tools.execute import ToolCall
 
 INTERRUPTED_MESSAGE = "cancelled the run; the thread is free for your next question"
@@ -38,10 +38,22 @@ _LOCKED_TEXTS = ("already has an active run", "while a run")
 
 @contextlib.contextmanager
 def quiet() -> Iterator[None]:
-    """Silence the SDK's Assistants DeprecationWarning: using this API is the point here."""
+    """Silence the SDK's Assistants DeprecationWarning: using this API is the point here.
+
+    Also: an id of "." or ".." (from a server, or a hand-edited state file) would make the
+    SDK refuse to build the URL with a ValueError; it is the server's data, so say so.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        yield
+        try:
+            yield
+        except ValueError as exc:
+            if "dot-segment" not in str(exc):
+                raise
+            raise APIError(
+                f"an id weatherbot was given cannot be part of a URL ({exc})",
+                hint="ask without -c to start a new thread; if it recurs, the server sends bad ids",
+            ) from None
 
 
 def message_text(message: Any) -> str:

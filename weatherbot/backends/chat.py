@@ -216,12 +216,18 @@ class ChatBackend(SdkClient, LocalThreads):
             messages=messages,  # type: ignore[arg-type]
             tools=tools,  # type: ignore[arg-type]
         )
-        step = _Completion(completion_id=completion.id, usage=usage_dict(completion.usage))
-        if not completion.choices:
+        step = _Completion(
+            completion_id=getattr(completion, "id", None),
+            usage=usage_dict(getattr(completion, "usage", None)),
+        )
+        # The SDK builds replies without validating them: `choices` may be absent or NaN.
+        choices = getattr(completion, "choices", None)
+        if not isinstance(choices, list) or not choices:
             return step
-        message = completion.choices[0].message
-        step.text = message_text(message.content)
-        for raw in message.tool_calls or []:
+        message = getattr(choices[0], "message", None)
+        step.text = message_text(getattr(message, "content", None))
+        raw_calls = getattr(message, "tool_calls", None)
+        for raw in raw_calls if isinstance(raw_calls, list) else []:
             function = getattr(raw, "function", None)
             step.calls.append(
                 ToolCall(

@@ -23,6 +23,8 @@ from weatherbot.tools.registry import ToolRegistry
 
 TOO_MANY_ROUNDS = f"the model kept calling tools for {MAX_TOOL_ROUNDS} rounds without answering"
 TOO_MANY_ROUNDS_HINT = "ask a simpler question, or try another model"
+EMPTY_ANSWER = "the model's reply had no answer in it"
+EMPTY_ANSWER_HINT = "try again; if it keeps happening, check OPENAI_BASE_URL and the model name"
 
 
 @dataclass
@@ -146,7 +148,12 @@ class TurnDriver:
                 rounds += 1
                 results = yield from run_tool_calls(step.calls, self.registry, request.tool_context)
                 step = yield from steps.resume(results)
-            yield steps.finish(step)
+            done = steps.finish(step)
+            if not done.answer.strip():
+                # A reply with neither text nor tool calls (`{}`, `choices: []`, a model that
+                # stopped at once) would print nothing and exit 0 as if it had answered.
+                raise APIError(EMPTY_ANSWER, hint=EMPTY_ANSWER_HINT)
+            yield done
         except KeyboardInterrupt:
             confirmed = steps.cancel("the user cancelled this request")
             message = self.interrupted_message

@@ -126,8 +126,13 @@ def map_connection_error(exc: Exception, what: str) -> WeatherbotError | None:
     """The one line for a connection that failed: unreachable, silent, too slow or dropped."""
     import openai
 
-    from weatherbot.backends.transport import DeadlinePassed, Silent, Unreachable
+    from weatherbot.backends.transport import DeadlinePassed, NotTheAPI, Silent, Unreachable
 
+    if isinstance(exc, NotTheAPI):
+        return APIError(
+            f"{what} at {exc.origin} answered with {exc.what}, not a JSON object",
+            hint="check OPENAI_BASE_URL: it should be the API's address, usually ending in /v1",
+        )
     if isinstance(exc, Unreachable):
         return APIError(
             f"cannot reach {what} at {exc.origin}: {exc.reason}",

@@ -62,7 +62,9 @@ def wire(value: Any) -> Any:
 
 def _segment(value: str) -> str:
     # Ids come from the server and the state file: never let one change the path ("..", "/").
-    return quote(value, safe="")
+    segment = quote(value, safe="")
+    # quote() keeps dots, and a "." or ".." segment is resolved away by URL normalisation.
+    return segment.replace(".", "%2E") if segment in (".", "..") else segment
 
 
 NOT_AN_OBJECT = "the model API answered with something that is not a JSON object"

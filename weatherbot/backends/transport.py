@@ -13,7 +13,9 @@ Imported only by `openai_client.make_client`, after the SDK.
 
 from __future__ import annotations
 
+import codecs
 import errno
+import json
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -73,6 +75,40 @@ class DeadlinePassed(openai.APITimeoutError):
         super().__init__(request=request)
 
 
+class NotTheAPI(openai.APIError):
+    """A success reply that is not the API's JSON (a proxy's HTML page, a wrong URL)."""
+
+    def __init__(self, request: httpx2.Request, what: str) -> None:
+        self.origin = origin(request)
+        self.what = what
+        super().__init__(
+            f"{self.origin} answered with {what}, not a JSON object", request, body=None
+        )
+
+
+def _not_json_object(response: httpx2.Response) -> str | None:
+    """What a success reply is instead of a JSON object, or None when it is one."""
+    body = response.content
+    ctype = response.headers.get("content-type", "").split(";")[0].strip() or "no content type"
+    if not body.strip():
+        return "an empty body"
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"bytes that are not UTF-8 ({ctype})"
+    try:
+        value = json.loads(text)
+    except ValueError:
+        # RecursionError is a RuntimeError: a reply nested 100,000 deep is not the API either.
+        start = " ".join(text.split())[:40]
+        return f"{ctype} ({start!r})"
+    except RecursionError:
+        return "JSON nested too deep to read"
+    if not isinstance(value, dict):
+        return f"a JSON {type(value).__name__}"
+    return None
+
+
 class _BoundedStream(httpx2.SyncByteStream):
     """A response body that stops at the deadline; a read timeout becomes `Silent`."""
 
@@ -83,21 +119,28 @@ class _BoundedStream(httpx2.SyncByteStream):
         deadline: float,
         budget: float,
         clock: Callable[[], float],
+        events: bool,
     ) -> None:
         self._inner = inner
+        self._events = events
         self._request = request
         self._deadline = deadline
         self._budget = budget
         self._clock = clock
 
     def __iter__(self) -> Iterator[bytes]:
+        # The SDK decodes events strictly: one bad byte in a stream would end the answer.
+        # Bad bytes become U+FFFD; a character split across chunks is kept whole.
+        repair = codecs.getincrementaldecoder("utf-8")("replace") if self._events else None
         try:
             for chunk in self._inner:
                 if self._clock() > self._deadline:
                     raise DeadlinePassed(self._request, self._budget)
-                yield chunk
+                yield chunk if repair is None else repair.decode(chunk).encode("utf-8")
         except httpx2.ReadTimeout as exc:
             raise Silent(self._request, self._budget) from exc
+        if repair is not None:
+            yield repair.decode(b"", final=True).encode("utf-8")
 
     def close(self) -> None:
         """Close the connection's body."""
@@ -126,8 +169,9 @@ class DeadlineClient(httpx2.Client):
             raise Unreachable(request, _reason(exc)) from exc
         except httpx2.TimeoutException as exc:
             raise Silent(request, self._budget) from exc
+        events = response.headers.get("content-type", "").startswith("text/event-stream")
         response.stream = _BoundedStream(
-            response.stream, request, deadline, self._budget, self._clock
+            response.stream, request, deadline, self._budget, self._clock, events
         )
         if not stream:
             try:
@@ -135,4 +179,10 @@ class DeadlineClient(httpx2.Client):
             except BaseException:
                 response.close()
                 raise
+            # Every success reply of the API that is not a stream is a JSON object; anything
+            # else (a captive portal, a proxy's error page) would fail deep in the SDK's models.
+            if response.is_success:
+                problem = _not_json_object(response)
+                if problem is not None:
+                    raise NotTheAPI(request, problem)
         return response
