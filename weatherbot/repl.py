@@ -19,7 +19,7 @@ from weatherbot.render.sanitize import clean
 from weatherbot.render.terminal import TerminalRenderer
 from weatherbot.render.thread_table import thread_table
 from weatherbot.settings import UNIT_SYSTEMS
-from weatherbot.signals import terminating
+from weatherbot.signals import reading_line, terminating
 
 if TYPE_CHECKING:
     from prompt_toolkit import PromptSession
@@ -336,7 +336,8 @@ def _interactive(repl: Repl) -> None:
     prompt = _make_prompt(_history(repl.session.settings.home, lambda m: repl._note(m, "yellow")))
     while True:
         try:
-            line = prompt.prompt(PROMPT)
+            with reading_line(prompt.app):
+                line = prompt.prompt(PROMPT)
         except KeyboardInterrupt:
             if terminating():
                 raise  # SIGTERM/SIGHUP: leave (exit 130), where Ctrl-C only clears the line
