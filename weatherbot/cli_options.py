@@ -89,7 +89,7 @@ VerboseOpt = Annotated[
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug details.")]
 NoColorOpt = Annotated[
-    bool, typer.Option("--no-color", help="Plain text, no colours or spinner [env: NO_COLOR].")
+    bool, typer.Option("--no-color", help="No colours or spinner [env: NO_COLOR].")
 ]
 StreamOpt = Annotated[
     bool | None,

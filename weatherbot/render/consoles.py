@@ -22,14 +22,18 @@ class Consoles:
 def make_consoles(
     color: bool | None, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> Consoles:
-    """Rich when stdout is a terminal and colour is not off; plain text for pipes and NO_COLOR."""
+    """Rich on a terminal (without colour under NO_COLOR); plain text for pipes.
+
+    NO_COLOR turns colour off, not the terminal: answers are still rendered (no raw `**`)
+    and wrapped at words rather than cut at the screen's edge; only the spinner goes too.
+    """
     out_file = stdout or sys.stdout
     err_file = stderr or sys.stderr
     out_tty = out_file.isatty()
     err_tty = err_file.isatty()
     plain = color is False
-    rich_output = out_tty and not plain
-    # no_color and explicit terminal flags keep escape codes out of pipes and NO_COLOR runs.
+    rich_output = out_tty
+    # Explicit terminal flags keep escape codes out of pipes.
     out = Console(
         file=out_file,
         force_terminal=rich_output or None,
@@ -39,7 +43,7 @@ def make_consoles(
     )
     err = Console(
         file=err_file,
-        force_terminal=False if (plain or not err_tty) else None,
+        force_terminal=None if err_tty else False,
         no_color=plain,
         highlight=False,
         stderr=True,
