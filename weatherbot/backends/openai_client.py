@@ -134,10 +134,10 @@ def map_connection_error(exc: Exception, what: str) -> WeatherbotError | None:
             hint="check OPENAI_BASE_URL: it should be the API's address, usually ending in /v1",
         )
     if isinstance(exc, Unreachable):
-        return APIError(
-            f"cannot reach {what} at {exc.origin}: {exc.reason}",
-            hint="check that the server is running and OPENAI_BASE_URL is right",
-        )
+        hint = "check that the server is running and OPENAI_BASE_URL is right"
+        if exc.origin.endswith("api.openai.com"):
+            hint = "check your network connection"
+        return APIError(f"cannot reach {what} at {exc.origin}: {exc.reason}", hint=hint)
     if isinstance(exc, DeadlinePassed):
         return APIError(
             f"{what} at {exc.origin} was still sending after {_seconds(exc.seconds)}, "
