@@ -30,6 +30,15 @@ from tests.fakes.chat_server import FakeChat
 from tests.fakes.model import Reply, ToolCallSpec
 from tests.fakes.weather_server import FakeWeather
 from weatherbot.cli import app
+from weatherbot.history import (
+    MAX_HISTORY_MESSAGES,
+    MAX_TEXT_CHARS,
+    MAX_TOOL_OUTPUT_CHARS,
+    capped,
+    cut_note,
+    paired_indices,
+    trimmed,
+)
 from weatherbot.state import StateStore
 from weatherbot.tools.execute import ToolCall, run_tool_calls
 from weatherbot.tools.weather import ToolContext, default_registry
@@ -193,12 +202,20 @@ def _damaged_state(home: Any, damage: Any) -> dict[str, Any]:
 def test_damaged_entries_are_moved_aside_and_every_command_works(
     damage: str, clean_env: Any
 ) -> None:
-    written = _damaged_state(clean_env, ENTRY_DAMAGE[damage])
+    _damaged_state(clean_env, ENTRY_DAMAGE[damage])
+    # A thread's history is checked when the thread is used (show, ask -c), the rest on
+    # every load: each command works, and exactly one of them reports the repair.
     listed = runner.invoke(app, ["thread", "list"])
     assert listed.exit_code == 0, listed.stderr
-    warnings = [line for line in listed.stderr.splitlines() if "damaged" in line]
-    assert len(warnings) == 1 and "moved" in warnings[0], listed.stderr
-    assert "Traceback" not in listed.stderr and "internal error" not in listed.stderr
+    thread_id = listed.stdout.split("\t")[0]
+    shown = runner.invoke(app, ["thread", "show", thread_id])
+    assert shown.exit_code in (0, 2), shown.stderr  # 2: the damaged thread itself was dropped
+    asked = runner.invoke(app, ["ask", "--offline", "-c", "And tomorrow?"])
+    assert asked.exit_code == 0, asked.stderr
+    stderr = listed.stderr + shown.stderr + asked.stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    warnings = [line for line in stderr.splitlines() if "damaged" in line]
+    assert len(warnings) == 1 and "moved them to" in warnings[0], stderr
     # Kept for the user, beside the state file, with what was wrong.
     aside = list(clean_env.glob("state.json.damaged-*"))
     assert len(aside) == 1
@@ -206,15 +223,13 @@ def test_damaged_entries_are_moved_aside_and_every_command_works(
     assert kept["problems"] and kept["entries"]
     assert aside[0].stat().st_mode & 0o777 == 0o600
     # Repaired once: the next commands see a clean state and say nothing more about it.
-    asked = runner.invoke(app, ["ask", "--offline", "-c", "And tomorrow?"])
-    assert asked.exit_code == 0, asked.stderr
-    assert "damaged" not in asked.stderr
-    thread_id = runner.invoke(app, ["thread", "list"]).stdout.split("\t")[0]
+    again = runner.invoke(app, ["thread", "list"])
+    thread_id = again.stdout.split("\t")[0]
     shown = runner.invoke(app, ["thread", "show", thread_id])
     assert shown.exit_code == 0, shown.stderr
     assert "And tomorrow?" in shown.stdout
+    assert again.stderr == shown.stderr == ""
     assert len(list(clean_env.glob("state.json.damaged-*"))) == 1
-    assert written  # the damage was really written
 
 
 @pytest.mark.parametrize(
@@ -704,3 +719,148 @@ def test_sigterm_and_sighup_end_chat_at_its_prompt(
     # Ctrl-C at the prompt only clears the line; SIGTERM/SIGHUP end the session, as Ctrl-C ends `ask`.
     assert child.exitstatus == 130, child.before
     assert "Traceback" not in (child.before or "")
+
+
+# -- 8. size limits ----------------------------------------------------------------------------
+
+
+def _stored_history(home: Path) -> list[dict[str, Any]]:
+    threads = json.loads((home / "state.json").read_text())["threads"]
+    assert len(threads) == 1
+    return next(iter(threads.values()))["history"]  # type: ignore[no-any-return]
+
+
+def test_a_huge_answer_is_printed_whole_and_stored_cut_with_a_note(
+    fake_chat: FakeChat, clean_env: Path
+) -> None:
+    answer = "It will rain. " * 360_000  # 5,040,000 characters
+    fake_chat.model.queue.append(Reply(text=answer))
+    result = runner.invoke(app, ["ask", "Will it rain?"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == answer.strip()  # what the user sees is never cut
+    stored = _stored_history(clean_env)[-1]["content"]
+    kept = stored.index("… [cut: ")
+    dropped = len(answer) - kept
+    assert stored == answer[:kept] + f"… [cut: {dropped:,} characters not stored]"
+    assert MAX_TEXT_CHARS - 100 < len(stored) <= MAX_TEXT_CHARS
+    assert (clean_env / "state.json").stat().st_size < 100_000
+    shown = runner.invoke(
+        app, ["thread", "show", runner.invoke(app, ["thread", "list"]).stdout.split("\t")[0]]
+    )
+    assert f"[cut: {dropped:,} characters not stored]" in " ".join(shown.stdout.split())
+    # The cut history goes back to the server and the conversation goes on.
+    again = runner.invoke(app, ["ask", "-c", "And in London?"])
+    assert again.exit_code == 0, again.stderr
+
+
+def test_huge_tool_arguments_are_stored_as_a_json_note(
+    fake_chat: FakeChat, fake_weather: FakeWeather, clean_env: Path
+) -> None:
+    arguments = json.dumps({"location": "London", "note": "y" * 100_000})
+    fake_chat.model.queue.append(
+        Reply(tool_calls=[ToolCallSpec("call_big", "get_rain_probability", arguments)])
+    )
+    result = runner.invoke(app, ["ask", "--json", "Rain in London?"])
+    assert result.exit_code == 0, result.stderr
+    stored = next(m for m in _stored_history(clean_env) if m.get("tool_calls"))
+    note = json.loads(stored["tool_calls"][0]["function"]["arguments"])  # still JSON
+    assert note == {"cut": f"… [cut: {len(arguments):,} characters not stored]"}
+    again = runner.invoke(app, ["ask", "-c", "And tomorrow?"])
+    assert again.exit_code == 0, again.stderr
+
+
+def test_a_huge_tool_output_is_stored_cut() -> None:
+    output = json.dumps({"error": "x", "message": "z" * 50_000})
+    stored = capped({"role": "tool", "tool_call_id": "call_1", "content": output})
+    kept = stored["content"].index("… [cut: ")
+    assert stored["content"] == output[:kept] + cut_note(len(output) - kept)
+    assert MAX_TOOL_OUTPUT_CHARS - 100 < len(stored["content"]) <= MAX_TOOL_OUTPUT_CHARS
+    assert capped(stored) is stored  # cut once: what is stored fits, and is not cut again
+    short = {"role": "assistant", "content": "fine"}
+    assert capped(short) is short
+
+
+def _valid_chat_history(history: list[dict[str, Any]]) -> bool:
+    """What Chat Completions checks: every tool call answered right after it, no stray output."""
+    return paired_indices(history) == list(range(len(history)))
+
+
+TURN = st.lists(st.integers(min_value=1, max_value=16), max_size=8)  # tool calls per round
+
+
+def _turn(question: int, rounds: list[int]) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = [{"role": "user", "content": f"q{question}"}]
+    for r, calls in enumerate(rounds):
+        ids = [f"call_{question}_{r}_{c}" for c in range(calls)]
+        function = {"name": "get_rain_probability", "arguments": "{}"}
+        messages.append(
+            {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [{"id": i, "type": "function", "function": function} for i in ids],
+            }
+        )
+        messages.extend({"role": "tool", "tool_call_id": i, "content": "{}"} for i in ids)
+    messages.append({"role": "assistant", "content": f"a{question}"})
+    return messages
+
+
+@settings(max_examples=100, deadline=None)
+@given(turns=st.lists(TURN, min_size=1, max_size=40))
+def test_the_kept_history_is_capped_and_never_splits_a_call_from_its_outputs(
+    turns: list[list[int]],
+) -> None:
+    history = [m for n, rounds in enumerate(turns) for m in _turn(n, rounds)]
+    kept = trimmed(history)
+    assert len(kept) <= MAX_HISTORY_MESSAGES
+    assert _valid_chat_history(kept)
+    assert kept == history[len(history) - len(kept) :]  # the newest messages, in order
+    if len(history) > MAX_HISTORY_MESSAGES:
+        assert kept[0]["role"] == "user"
+
+
+def test_the_store_keeps_the_newest_messages_of_a_thread(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.json")
+    for n in range(150):
+        store.save_thread("local_a", "offline", "offline", "q", append_history=_turn(n, [2]))
+    history = store.get_thread("local_a")["history"]  # type: ignore[index]
+    assert len(history) <= MAX_HISTORY_MESSAGES and _valid_chat_history(history)
+    assert history[-1] == {"role": "assistant", "content": "a149"}
+    assert history[0]["role"] == "user"
+
+
+def test_an_oversized_history_from_before_the_caps_is_cut_once_and_kept_aside(
+    clean_env: Path,
+) -> None:
+    answer = "Sunny. " * 200_000
+    history = [m for n in range(120) for m in _turn(n, [1])]  # 480 messages
+    history[-1]["content"] = answer
+    clean_env.mkdir(parents=True)
+    record = {
+        "id": "local_a",
+        "backend": "offline",
+        "scope": "offline",
+        "title": "q",
+        "created_at": 1.0,
+        "last_used_at": 2.0,
+        "history": history,
+    }
+    state = {
+        "version": 1,
+        "assistants": {},
+        "threads": {"local_a": record},
+        "last_thread": {"offline": "local_a"},
+    }
+    (clean_env / "state.json").write_text(json.dumps(state))
+    # A file from before the caps has every history checked on its first load, once.
+    listed = runner.invoke(app, ["thread", "list"])
+    assert listed.exit_code == 0 and "oversized" in listed.stderr
+    stored = _stored_history(clean_env)
+    assert len(stored) <= MAX_HISTORY_MESSAGES and _valid_chat_history(stored)
+    kept = stored[-1]["content"].index("… [cut: ")
+    assert stored[-1]["content"].endswith(f"[cut: {len(answer) - kept:,} characters not stored]")
+    (aside,) = clean_env.glob("state.json.damaged-*")
+    assert json.loads(aside.read_text())["entries"]["threads"]["local_a"]["history"] == history
+    for argv in (["thread", "list"], ["thread", "show", "local_a"]):
+        again = runner.invoke(app, argv)
+        assert again.exit_code == 0 and again.stderr == ""

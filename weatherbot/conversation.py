@@ -164,8 +164,8 @@ class Session:
 
     def threads(self) -> list[ThreadInfo]:
         """Every remembered thread, most recently used first."""
-        last = self.store.read()["last_thread"]
-        current = set(last.values()) if isinstance(last, dict) else set()
+        state = self.store.read()
+        current = set(state["last_thread"].values())
         return [
             ThreadInfo(
                 id=str(t.get("id")),
@@ -175,7 +175,7 @@ class Session:
                 last_used_at=float(t.get("last_used_at", 0)),
                 current=t.get("id") in current,
             )
-            for t in self.store.list_threads()
+            for t in self.store.list_threads(state)
         ]
 
     def _record(self, thread_id: str) -> Mapping[str, Any]:
@@ -218,7 +218,8 @@ class Session:
     # -- asking ------------------------------------------------------------------------------
 
     def _ensure_assistant(self, unsaved: list[StateError]) -> str | None:
-        remembered = self.store.get_assistant(self.scope)
+        # Only a server assistant is remembered: the others need no read of the state.
+        remembered = self.store.get_assistant(self.scope) if self.info.server_assistant else None
         assistant_id = self.backend.ensure_assistant(self.profile, remembered)
         if assistant_id and (
             remembered is None
@@ -252,9 +253,11 @@ class Session:
         if thread_id is None:
             thread_id = self.backend.create_thread()
         # Saved again after the answer; if only this first save fails, nothing is lost.
-        self._saving([], self.store.save_thread, thread_id, self.scope, self.backend_name, question)
+        saved = self._saving(
+            [], self.store.save_thread, thread_id, self.scope, self.backend_name, question
+        )
         self.thread_id = thread_id
-        record = self.store.get_thread(thread_id) or {}
+        record = saved if saved is not None else self.store.get_thread(thread_id) or {}
         request = TurnRequest(
             question=question,
             thread_id=thread_id,

@@ -31,11 +31,16 @@ def cut_note(dropped: int) -> str:
     return f"… [cut: {dropped:,} characters not stored]"
 
 
+# Room left for the note inside the limit, so cut text is within it and never cut again.
+NOTE_ROOM = 64
+
+
 def cut(text: str, limit: int) -> str:
-    """`text`, or its first `limit` characters and a note saying how much was left out."""
+    """`text`, or its start and a note saying how much was left out: `limit` characters at most."""
     if len(text) <= limit:
         return text
-    return text[:limit] + cut_note(len(text) - limit)
+    kept = limit - NOTE_ROOM
+    return text[:kept] + cut_note(len(text) - kept)
 
 
 def _capped_call(call: Any) -> Any:
@@ -60,7 +65,9 @@ def capped(entry: dict[str, Any]) -> dict[str, Any]:
         out = {**out, "content": cut(content, limit)}
     calls = entry.get("tool_calls")
     if isinstance(calls, list) and calls:
-        out = {**out, "tool_calls": [_capped_call(c) for c in calls]}
+        fitted = [_capped_call(c) for c in calls]
+        if any(new is not old for new, old in zip(fitted, calls, strict=True)):
+            out = {**out, "tool_calls": fitted}
     return out
 
 

@@ -1,4 +1,9 @@
-"""The state store: assistant ids, threads and local histories; atomic writes under a lock."""
+"""The state store: assistant ids, threads and local histories; atomic writes under a lock.
+
+Every command reads the file whole, so reading is kept cheap: a thread's history is checked
+(state_repair) only when that thread is used, and the file is compact JSON from the C encoder
+(an indented dump goes through the pure-Python encoder, 4x slower on a 6 MB state).
+"""
 
 from __future__ import annotations
 
@@ -8,19 +13,34 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any
 
 from weatherbot.errors import StateError
+from weatherbot.history import capped, trimmed
 from weatherbot.state_repair import Repair, repair
 
 STATE_VERSION = 1
 LOCK_TIMEOUT_S = 30.0
+# Written with every state: its histories were checked against the size caps (history.py), as
+# everything this weatherbot stores is. A file without it (written before the caps, or by an
+# older weatherbot, which drops the key) has every history checked once, on its first load.
+HISTORIES_CHECKED = "histories_checked"
 
 
 def _empty() -> dict[str, Any]:
-    return {"version": STATE_VERSION, "assistants": {}, "threads": {}, "last_thread": {}}
+    return {
+        "version": STATE_VERSION,
+        HISTORIES_CHECKED: 1,
+        "assistants": {},
+        "threads": {},
+        "last_thread": {},
+    }
+
+
+def _encode(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 class StateStore:
@@ -62,64 +82,76 @@ class StateStore:
             ) from exc
         self._warn(f"state file {self.path} was {reason}; moved it to {target} and started afresh")
 
-    def _keep_damaged(self, data: dict[str, Any], found: Repair) -> None:
-        """Write the damaged entries beside the state file, then the repaired state."""
+    def _keep_damaged(self, data: dict[str, Any], found: Repair) -> str | None:
+        """Write the damaged entries beside the state file, then the repaired state (its text)."""
         count = len(found.problems)
         summary = "; ".join(found.problems[:2]) + ("; ..." if count > 2 else "")
-        what = f"state file {self.path} had {count} damaged entr{'y' if count == 1 else 'ies'}"
+        entries = "entry" if count == 1 else "entries"
+        what = f"state file {self.path} had {count} damaged or oversized {entries}"
         target = self._aside_path("damaged")
         kept = {
             "note": f"entries weatherbot could not use in {self.path}, as they were",
             "problems": found.problems,
             "entries": found.entries,
         }
+        text = _encode(data)
         try:
-            self._write_json(target, kept)
-            self._write_json(self.path, data)
+            self._write_text(target, json.dumps(kept, ensure_ascii=False, indent=1))
+            self._write_text(self.path, text)
         except OSError as exc:
             # Nothing is lost: the file keeps its damage and this command uses the repair.
             self._warn(f"{what} ({summary}); could not move them aside: {exc.strerror or exc}")
-            return
+            return None
         self._warn(f"{what} ({summary}); moved them to {target} and repaired the rest")
+        return text
 
-    def _load_unlocked(self) -> dict[str, Any]:
+    def _load_unlocked(self, histories: Collection[str] = ()) -> tuple[dict[str, Any], str]:
+        """The state, checked (with the histories of `histories`), and the text on disk."""
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
-            return _empty()
+            return _empty(), ""
         except OSError as exc:
             raise StateError(f"cannot read state file {self.path}: {exc.strerror}") from exc
         try:
-            data = json.loads(raw.decode("utf-8"))
+            text = raw.decode("utf-8")
+            data = json.loads(text)
         except (UnicodeDecodeError, ValueError, RecursionError):
             # ValueError: broken JSON, or an integer over Python's 4,300-digit limit;
             # RecursionError: nesting ~1,000 deep.
             self._move_aside("corrupt (not valid JSON)")
-            return _empty()
+            return _empty(), ""
         if not isinstance(data, dict):
             self._move_aside("not in the expected format")
-            return _empty()
+            return _empty(), ""
         version = data.get("version", STATE_VERSION)
         if not isinstance(version, int) or version > STATE_VERSION:
             self._move_aside(f"written by a newer weatherbot (format {version})")
-            return _empty()
+            return _empty(), ""
         base = _empty()
         for key in ("assistants", "threads", "last_thread"):
             if key in data:
                 base[key] = data[key]
-        found = repair(base)
+        unchecked = data.get(HISTORIES_CHECKED) != base[HISTORIES_CHECKED]
+        found = repair(base, base["threads"] if unchecked else histories)
         if found.problems:
-            self._keep_damaged(base, found)
-        return base
+            text = self._keep_damaged(base, found) or text
+        elif unchecked:
+            # Checked once: say so in the file (if it can be written; if not, check again).
+            checked = _encode(base)
+            with contextlib.suppress(OSError):
+                self._write_text(self.path, checked)
+                text = checked
+        return base, text
 
-    def _write_json(self, path: Path, data: dict[str, Any]) -> None:
-        """Write `data` to `path` atomically (temp file + rename), mode 0600."""
+    def _write_text(self, path: Path, text: str) -> None:
+        """Write `text` to `path` atomically (temp file + rename), mode 0600."""
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=path.parent)
         try:
             os.fchmod(fd, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False, indent=1)
+                handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, path)
@@ -127,13 +159,6 @@ class StateStore:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-
-    def _write_unlocked(self, data: dict[str, Any]) -> None:
-        try:
-            self._write_json(self.path, data)
-        except OSError as exc:
-            # The old file is untouched (the rename never happened) and the temp file is gone.
-            raise self._error(f"cannot write state file {self.path}", exc) from exc
 
     def _error(self, message: str, exc: OSError) -> StateError:
         """One line naming the state file, the system's reason and what to do about it."""
@@ -161,8 +186,11 @@ class StateStore:
             # The lock file cannot be created: a read-only or full WEATHERBOT_HOME.
             raise self._error(f"cannot lock state file {self.path}", exc) from exc
 
-    def read(self) -> dict[str, Any]:
-        """A snapshot of the state (freshly loaded: changes to it are not saved)."""
+    def read(self, histories: Collection[str] = ()) -> dict[str, Any]:
+        """A snapshot of the state (freshly loaded: changes to it are not saved).
+
+        `histories`: the threads whose histories the caller uses, checked (and repaired) too.
+        """
         if not self.path.exists():
             return _empty()
         lock = self._lock()
@@ -173,23 +201,28 @@ class StateStore:
                 raise
             # A read-only WEATHERBOT_HOME: no one can replace the file, so reading it without
             # the lock is safe (writes are renames: a reader never sees half a file).
-            return self._load_unlocked()
+            return self._load_unlocked(histories)[0]
         try:
-            return self._load_unlocked()
+            return self._load_unlocked(histories)[0]
         finally:
             lock.release()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[dict[str, Any]]:
+    def transaction(self, histories: Collection[str] = ()) -> Iterator[dict[str, Any]]:
         """Lock, load, yield the mutable state, and write it back atomically if it changed."""
         lock = self._lock()
         self._acquire(lock)
         try:
-            data = self._load_unlocked()
-            before = json.dumps(data, sort_keys=True)
+            data, on_disk = self._load_unlocked(histories)
             yield data
-            if json.dumps(data, sort_keys=True) != before or not self.path.exists():
-                self._write_unlocked(data)
+            # The text to write is the change check too: one encoding, no second dump.
+            text = _encode(data)
+            if text != on_disk:
+                try:
+                    self._write_text(self.path, text)
+                except OSError as exc:
+                    # The old file is untouched (never renamed over) and the temp file is gone.
+                    raise self._error(f"cannot write state file {self.path}", exc) from exc
         finally:
             lock.release()
 
@@ -216,14 +249,14 @@ class StateStore:
             return result
 
     def get_thread(self, thread_id: str) -> dict[str, Any] | None:
-        """One thread record, or None."""
-        record = self.read()["threads"].get(thread_id)
+        """One thread record (its history checked), or None."""
+        record = self.read((thread_id,))["threads"].get(thread_id)
         return record if isinstance(record, dict) else None
 
-    def list_threads(self) -> list[dict[str, Any]]:
-        """All thread records, most recently used first."""
-        threads = [t for t in self.read()["threads"].values() if isinstance(t, dict)]
-        return sorted(threads, key=lambda t: t.get("last_used_at", 0), reverse=True)
+    def list_threads(self, state: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """All thread records (of `state`, a snapshot from read()), most recently used first."""
+        threads = (state or self.read())["threads"].values()
+        return sorted(threads, key=lambda t: t["last_used_at"], reverse=True)
 
     def last_thread_id(self, scope: str) -> str | None:
         """The thread used last in a scope (backend + base URL)."""
@@ -237,10 +270,10 @@ class StateStore:
         backend: str,
         title: str,
         append_history: list[dict[str, Any]] | None = None,
-    ) -> None:
-        """Create or touch a thread, append local history, and mark it as last used."""
+    ) -> dict[str, Any]:
+        """Create or touch a thread, append local history, mark it as last used; its record."""
         now = self._clock()
-        with self.transaction() as data:
+        with self.transaction((thread_id,)) as data:
             record = data["threads"].get(thread_id)
             if not isinstance(record, dict):
                 record = {
@@ -254,8 +287,12 @@ class StateStore:
                 data["threads"][thread_id] = record
             record["last_used_at"] = now
             if append_history:
-                record.setdefault("history", []).extend(append_history)
+                # Only what is stored is capped (text per message, messages per thread): every
+                # command reads the whole file, and a 50 MB answer made each of them slow.
+                added = [capped(entry) for entry in append_history]
+                record["history"] = trimmed([*record.get("history", []), *added])
             data["last_thread"][scope] = thread_id
+            return record
 
     def delete_thread(self, thread_id: str) -> dict[str, Any] | None:
         """Forget a thread (and the last-used pointer to it), returning its record."""

@@ -6,16 +6,20 @@ against floats). `repair` returns the state with every damaged entry fixed or dr
 original entries (for the `state.json.damaged-<time>` file the store writes beside it) and a
 short description of each problem. A thread is kept whenever it can be: a bad field gets its
 default, a bad history entry is dropped, and so is a tool call left without its outputs (which
-Chat Completions would refuse for the rest of the conversation).
+Chat Completions would refuse for the rest of the conversation). A history over the size caps
+(written before they existed) is cut to them the same way, its original kept. A thread's
+history is checked when that thread is used (and every history once in a file from before
+the caps: see state.HISTORIES_CHECKED).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from weatherbot.history import paired_indices
+from weatherbot.history import MAX_HISTORY_MESSAGES, capped, paired_indices, trimmed
 
 SECTIONS = ("assistants", "threads", "last_thread")
 # datetime.fromtimestamp accepts up to the end of year 9999; later or negative is damage.
@@ -96,10 +100,18 @@ def _history(history: list[Any]) -> tuple[list[Any], list[str]]:
     keep = paired_indices(valid)
     if len(keep) < len(valid):
         problems.append("tool calls without all their outputs (or outputs without their call)")
-    return [valid[i] for i in keep], problems
+    kept = [valid[i] for i in keep]
+    # Written before the caps (or by hand): cut now, or every command reads it whole.
+    cut = [capped(entry) for entry in kept]
+    if any(new is not old for new, old in zip(cut, kept, strict=True)):
+        problems.append("a message over the stored size (cut)")
+    fitted = trimmed(cut)
+    if len(fitted) < len(cut):
+        problems.append(f"more than {MAX_HISTORY_MESSAGES} messages (the oldest dropped)")
+    return fitted, problems
 
 
-def _thread(key: str, record: dict[str, Any], found: Repair) -> dict[str, Any]:
+def _thread(key: str, record: dict[str, Any], found: Repair, history_too: bool) -> dict[str, Any]:
     fixed = dict(record)
     problems: list[str] = []
     if fixed.get("id") != key:
@@ -124,7 +136,7 @@ def _thread(key: str, record: dict[str, Any], found: Repair) -> dict[str, Any]:
     if not isinstance(history, list):
         fixed["history"] = []
         problems.append("history")
-    else:
+    elif history_too:
         fixed["history"], dropped = _history(history)
         problems.extend(dropped)
     if problems:
@@ -170,8 +182,12 @@ def _rebuild_pointers(data: dict[str, Any]) -> None:
         data["last_thread"].setdefault(scope, record["id"])
 
 
-def repair(data: dict[str, Any]) -> Repair:
-    """Fix `data` (a loaded state with the three sections present) in place; what was wrong."""
+def repair(data: dict[str, Any], histories: Collection[str] = ()) -> Repair:
+    """Fix `data` (a loaded state with the three sections present) in place; what was wrong.
+
+    Only the histories of the threads in `histories` are checked: every command reads the whole
+    state, and checking 20,000 messages for `thread list` would cost more than reading them.
+    """
     found = Repair()
     for section in SECTIONS:
         if not isinstance(data.get(section), dict):
@@ -180,7 +196,7 @@ def repair(data: dict[str, Any]) -> Repair:
     threads: dict[str, Any] = {}
     for key, record in data["threads"].items():
         if isinstance(record, dict):
-            threads[key] = _thread(key, record, found)
+            threads[key] = _thread(key, record, found, key in histories)
         else:
             found.keep("threads", key, record, f"thread {key}: not a thread record")
     data["threads"] = threads
