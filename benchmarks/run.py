@@ -1,5 +1,7 @@
 """weatherbot's benchmark suite (issue 8): start-up, round trips, polling, tools, streaming, e2e.
 
+The `state` section (issue 12) times commands against a big state (benchmarks/state_size.py).
+
     python benchmarks/run.py            # everything, about 2-3 minutes on 2 cores
     python benchmarks/run.py --quick    # fewer repetitions (a smoke run)
     python benchmarks/run.py --no-llm   # skip the `llm` comparison (no venv, no install)
@@ -631,6 +633,37 @@ def connections() -> None:
     )
 
 
+# -- state size -----------------------------------------------------------------------------
+
+
+def state_size(runs: int) -> None:
+    from benchmarks.state_size import TARGET_EXTRA_S, THREADS, measure
+
+    f = measure(runs)
+    extra = f.big_list - f.empty_list
+    row("State size", f"thread list, empty state (median of {runs})", ms(f.empty_list), "baseline")
+    row(
+        "State size",
+        f"thread list, {THREADS:,} threads x 20 messages ({f.size / 1e6:.1f} MB state)",
+        f"{ms(f.big_list)} = +{ms(extra)}",
+        f"≤ +{ms(TARGET_EXTRA_S)}",
+        met(extra <= TARGET_EXTRA_S),
+    )
+    row(
+        "State size",
+        f"ask --offline -c, empty state / {THREADS:,} threads",
+        f"{ms(f.empty_ask)} / {ms(f.big_ask)}",
+    )
+    row(
+        "State size",
+        f"a {f.huge / 1e6:.0f} MB answer stored before the caps: first command; "
+        "then thread list / ask -c",
+        f"{ms(f.first)}; then {ms(f.huge_list)} / {ms(f.huge_ask)} ({f.cut / 1e3:.0f} kB state)",
+        "cut once, then as an empty state",
+        met(f.cut < 100_000),
+    )
+
+
 # -- table ----------------------------------------------------------------------------------
 
 
@@ -649,7 +682,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated sections: startup,trips,poll,tools,stream,e2e,pool",
+        help="comma-separated sections: startup,trips,poll,tools,stream,e2e,pool,state",
     )
     args = parser.parse_args()
     quick = args.quick
@@ -661,6 +694,7 @@ def main() -> None:
         "stream": lambda: streaming(1),
         "e2e": lambda: end_to_end(3 if quick else 7, not args.no_llm),
         "pool": connections,
+        "state": lambda: state_size(3 if quick else 9),
     }
     chosen = [s for s in args.only.split(",") if s] or list(sections)
     began = time.perf_counter()
