@@ -310,8 +310,9 @@ class ChatBackend(SdkClient, LocalThreads):
             # answer: keep what arrived and say that it is cut.
             raise cut_mid_answer(reader.cut, WHAT)
         if not finished:
-            # The connection dropped mid-completion (no finish_reason): a completion cannot
-            # be resumed, so ask for the same step again and show only what is missing.
+            # No finish_reason: cut before any text, or a server that ends streams without
+            # one. A completion cannot be resumed, so ask for the same step again unstreamed
+            # and show only what is missing.
             again = self._plain_step(messages, tools)
             if again.text.startswith(step.text):
                 if again.text != step.text:
