@@ -132,6 +132,7 @@ def huge_answer_state(home: Path) -> int:
 
 
 def write_state(home: Path, state: dict[str, Any]) -> int:
+    """Replace the state under `home` (and anything moved aside) with `state`; its size."""
     for old in home.glob("state.json*"):
         old.unlink()
     path = home / "state.json"
