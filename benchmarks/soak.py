@@ -3,8 +3,9 @@
 Fake API servers (assistants, responses, chat) and a fake Open-Meteo run on 127.0.0.1; every
 question goes through the real Typer app (CliRunner) and the real openai SDK. Before about
 one question in ten, one fault is injected at random: HTTP 429/500/503, a reset connection,
-a timeout, a 401, a run that ends failed, a dropped stream, a thread deleted on the server,
-a provider outage or malformed provider JSON, or a damaged state file. The seed is fixed, the
+a timeout, a 401, a 200 that is an HTML page, a run that ends failed, a stream cut mid-chunk,
+a thread deleted on the server, a provider outage or malformed provider JSON, or a damaged
+state file. The seed is fixed, the
 run is bounded and stops by itself; nothing leaves loopback.
 
     python benchmarks/soak.py [--questions 200] [--rate 0.1] [--seed 7]
@@ -58,6 +59,7 @@ FAULTS = [
     "401",
     "run_failed",
     "drop_stream",
+    "html_200",
     "thread_deleted",
     "provider_503",
     "provider_malformed",
@@ -80,6 +82,9 @@ def inject(
         fake.inject("POST", path, Response(reset=True))
     elif fault == "timeout":
         fake.inject("POST", path, Response(hang=True))
+    elif fault == "html_200":
+        page = b"<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>"
+        fake.inject("POST", path, Response(raw=page, headers={"Content-Type": "text/html"}))
     elif fault == "401":
         fake.inject("POST", path, Response(401, {"error": {"message": "bad key"}}))
     elif fault == "run_failed":
