@@ -187,6 +187,54 @@ def test_a_trickling_reply_is_stopped_at_the_overall_deadline(
     assert chat.attempts() == 1
 
 
+def test_trickled_headers_are_stopped_at_the_overall_deadline(
+    chat: Api, short_timeout: float
+) -> None:
+    reply = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Padding: " + b"." * 400
+    chat.server.inject("POST", "/v1/chat/completions", Response(raw_reply=reply, trickle=0.05))
+    result = ask(SEED)
+    assert result.exit_code == 1
+    assert "was still sending after 0.5 s" in error_line(result)
+    assert chat.attempts() == 1
+
+
+def _endless_header() -> Iterator[bytes]:
+    yield b"HTTP/1.1 200 OK\r\nX-Slow: "
+    while True:
+        yield b"a "
+
+
+def test_headers_without_end_are_stopped_at_the_overall_deadline(
+    chat: Api, short_timeout: float
+) -> None:
+    endless = Response(raw_reply=_endless_header(), trickle=0.01)
+    chat.server.inject("POST", "/v1/chat/completions", endless)
+    result = ask("--stream", SEED)
+    assert result.exit_code == 1
+    assert "was still sending after 0.5 s" in error_line(result)
+
+
+def test_a_long_retry_after_is_reported_at_once_not_waited_out(chat: Api) -> None:
+    slow_down = Response(
+        429, {"error": {"message": "Rate limit reached"}}, headers={"retry-after": "30"}
+    )
+    chat.server.inject("POST", "/v1/chat/completions", slow_down, times=3)
+    result = ask(SEED)
+    assert result.exit_code == 1
+    line = error_line(result)
+    assert "(HTTP 429): Rate limit reached" in line and "30 s" in line
+    assert chat.attempts() == 1
+
+
+def test_a_300_kb_server_message_is_one_short_line(chat: Api) -> None:
+    huge = Response(400, {"error": {"message": "bad request " + "x" * 300_000}})
+    chat.server.inject("POST", "/v1/chat/completions", huge)
+    result = ask(SEED)
+    assert result.exit_code == 1
+    line = error_line(result)
+    assert "bad request xxx" in line and len(line) < 600
+
+
 def _endless_text() -> Iterator[tuple[str | None, str]]:
     for n in itertools.count():
         chunk = {

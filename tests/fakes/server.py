@@ -50,6 +50,9 @@ class Response:
     cut: str = "mid-chunk"
     # Fault: send the body (JSON, raw or SSE) one byte at a time, this many seconds apart.
     trickle: float | None = None
+    # Fault: these bytes are the whole reply, status line and headers included (trickled with
+    # `trickle`; an endless iterable never finishes its headers).
+    raw_reply: bytes | Iterable[bytes] | None = None
     # Fault: reset the connection (TCP RST) without sending a byte of the response.
     reset: bool = False
     # Fault: never answer (until the server stops); the client's read timeout must fire.
@@ -150,6 +153,17 @@ class FakeServer:
                         socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
                     )
                     self.close_connection = True
+                    return
+                if response.raw_reply is not None:
+                    self.close_connection = True
+                    parts = [response.raw_reply] if isinstance(response.raw_reply, bytes) else None
+                    try:
+                        for part in parts or response.raw_reply:
+                            self._write(part, response.trickle)
+                            if fake._released.is_set():
+                                return
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass
                     return
                 if response.events is not None:
                     self._send_sse(response)

@@ -51,7 +51,30 @@ def make_client(settings: Settings, backend: str) -> openai.OpenAI:
     )
 
 
+# A server's error message is quoted in one line: a 300 KB one is cut to this.
+MAX_SERVER_MESSAGE_CHARS = 300
+
+
 def server_message(exc: Any) -> str:
+    """The server's own error message from an SDK exception, on one line, cut to a few lines."""
+    text = " ".join(_server_text(exc).split())
+    if len(text) > MAX_SERVER_MESSAGE_CHARS:
+        text = text[: MAX_SERVER_MESSAGE_CHARS - 1].rstrip() + "…"
+    return text
+
+
+def _retry_hint(exc: Any, default: str) -> str:
+    """`default`, or the wait the server asked for when it is longer than weatherbot waits."""
+    from weatherbot.backends.transport import MAX_RETRY_WAIT_S, retry_wait
+
+    response = getattr(exc, "response", None)
+    wait = retry_wait(response) if response is not None else None
+    if wait is None or wait <= MAX_RETRY_WAIT_S:
+        return default
+    return f"the server asks to wait {wait:.0f} s before trying again"
+
+
+def _server_text(exc: Any) -> str:
     """The server's own error message from an SDK exception (its body), else its text."""
     body = getattr(exc, "body", None)
     if isinstance(body, Mapping):
@@ -191,7 +214,7 @@ def map_openai_error(exc: Exception, what: str = "the model API") -> WeatherbotE
     if isinstance(exc, openai.RateLimitError):
         return APIError(
             f"{what} is rate limiting us (HTTP 429): {server_message(exc)}",
-            hint="wait a moment and try again, or check your plan's quota",
+            hint=_retry_hint(exc, "wait a moment and try again, or check your plan's quota"),
         )
     if isinstance(exc, openai.NotFoundError):
         return APIError(
@@ -201,7 +224,7 @@ def map_openai_error(exc: Exception, what: str = "the model API") -> WeatherbotE
     if isinstance(exc, openai.APIStatusError):
         return APIError(
             f"{what} failed (HTTP {exc.status_code}): {server_message(exc)}",
-            hint="try again in a moment",
+            hint=_retry_hint(exc, "try again in a moment"),
         )
     if isinstance(exc, openai.APIError):
         return APIError(f"{what} failed: {server_message(exc)}", hint="try again in a moment")
