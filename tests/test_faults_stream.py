@@ -136,6 +136,36 @@ def test_chat_cut_before_any_text_is_asked_again_without_streaming(chat: Api) ->
     assert [bool(b.get("stream")) for b in bodies] == [True, True, False]
 
 
+def test_chat_text_without_finish_reason_is_the_answer_not_asked_twice(chat: Api) -> None:
+    clean = clean_answer()
+    fake: FakeChat = chat.fake
+    fake.omit_finish_reason = True
+    before = len(fake.requests)
+    # Was: the streamed text, "here it is again in full" and a second, different answer.
+    answered_once(ask("--stream", SEED), clean)
+    bodies = [r.json for r in fake.requests[before:] if r.path.endswith("/chat/completions")]
+    # The tool step (no text to go by) is asked again unstreamed; the answer is not.
+    assert [bool(b.get("stream")) for b in bodies] == [True, False, True]
+
+
+def test_chat_cut_after_finish_reason_but_before_done_is_complete(chat: Api) -> None:
+    clean = clean_answer()
+    original = chat.server._dispatch
+    served: list[int] = []
+
+    def dispatch(request: object) -> Response:
+        response = original(request)  # type: ignore[arg-type]
+        if response.events is not None:
+            served.append(1)
+            if len(served) == 2:  # the answer's stream: cut inside its [DONE] chunk
+                events = list(response.events)
+                response.events, response.drop_after = events, len(events) - 1
+        return response
+
+    chat.server._dispatch = dispatch  # type: ignore[method-assign]
+    answered_once(ask("--stream", SEED), clean)
+
+
 # -- a conversation broken by a killed turn heals itself --------------------------------------
 
 

@@ -35,6 +35,8 @@ class FakeChat(FakeServer):
         self.ollama_whole_calls = False
         self.arguments_as_object = False
         self.finish_reason_stop = False
+        # Some servers end a stream with [DONE] but never send a finish_reason.
+        self.omit_finish_reason = False
         self.empty_name_fragments = False
         self.omit_call_ids = False
         self.rejects_tools = False
@@ -245,7 +247,8 @@ class FakeChat(FakeServer):
                 yield self._chunk(
                     completion_id, {"tool_calls": [{"index": index, "function": function}]}
                 )
-        yield self._chunk(completion_id, {}, self._finish_reason(reply))
+        if not self.omit_finish_reason:
+            yield self._chunk(completion_id, {}, self._finish_reason(reply))
         if include_usage:
             yield self._chunk(completion_id, None, usage=dict(USAGE))
         yield sse(None, "[DONE]")

@@ -22,7 +22,7 @@ from weatherbot.backends.openai_client import (
     usage_dict,
 )
 from weatherbot.errors import ConfigError, WeatherbotError
-from weatherbot.events import CallRecord, Done, Event, Ids, Message, Notice, TextDelta
+from weatherbot.events import CallRecord, Done, Event, Ids, Message, TextDelta
 from weatherbot.tools.execute import ToolCall, ToolResult
 
 INTERRUPTED_MESSAGE = "cancelled the response; the conversation is free for your next question"
@@ -305,21 +305,17 @@ class ChatBackend(SdkClient, LocalThreads):
             self._active_stream = None
             stream.close()
         step.text = "".join(texts)
-        if reader.cut is not None and step.text:
+        if reader.cut is not None and not finished and step.text:
             # A completion has no server state to resume, and asking again gives a different
-            # answer: keep what arrived and say that it is cut.
+            # answer (two answers on screen): keep what arrived and say that it is cut.
             raise cut_mid_answer(reader.cut, WHAT)
-        if not finished:
-            # No finish_reason: cut before any text, or a server that ends streams without
-            # one. A completion cannot be resumed, so ask for the same step again unstreamed
-            # and show only what is missing.
+        if not finished and not step.text:
+            # Cut, or ended, before any text: tool calls may be cut short, so ask for the
+            # same step again, unstreamed. Text that ends without finish_reason (some
+            # servers never send one) is taken as it is.
             again = self._plain_step(messages, tools)
-            if again.text.startswith(step.text):
-                if again.text != step.text:
-                    yield TextDelta(again.text[len(step.text) :])
-            else:
-                yield Notice("the answer's stream was cut off; here it is again in full")
-                yield TextDelta("\n\n" + again.text)
+            if again.text:
+                yield TextDelta(again.text)
             again.usage = _add_usage(_add_usage(None, step.usage), again.usage)
             return again
         if not partial and not step.text:
