@@ -21,6 +21,10 @@ from weatherbot.backends.responses_wire import (
     ResponsesAPI,
     Wire,
     function_calls,
+    get_field,
+    get_list,
+    get_object,
+    get_text,
     item_text,
     output_text,
     responses_tools,
@@ -115,8 +119,8 @@ class ResponsesBackend(SdkClient):
         out = []
         try:
             for item in self.api.conversation_items(thread_id, order="asc"):
-                role = getattr(item, "role", None)
-                if getattr(item, "type", None) != "message" or role not in ("user", "assistant"):
+                role = get_text(item, "role")
+                if get_text(item, "type") != "message" or role not in ("user", "assistant"):
                     continue
                 text = item_text(item)
                 if text.strip():
@@ -135,15 +139,15 @@ class ResponsesBackend(SdkClient):
     def _polled(self, base: dict[str, Any], inputs: list[Any]) -> Generator[Event, None, _Step]:
         response, headers = self.api.create({**base, "input": inputs, "background": True})
         self._active_id, self._active_background = str(response.id), True
-        yield RunStatus(getattr(response, "status", None) or "queued")
+        yield RunStatus(get_text(response, "status") or "queued")
         response = yield from self._poll(response, headers)
         self._active_id = None
-        return _Step(response, function_calls(response.output))
+        return _Step(response, function_calls(get_list(response, "output")))
 
     def _poll(self, response: Wire, headers: Mapping[str, str]) -> Generator[Event, None, Wire]:
         schedule = PollSchedule(self.runtime.sleep)
         started = self.runtime.clock()
-        status = getattr(response, "status", None)
+        status = get_text(response, "status")
         while status in PENDING:
             if self.runtime.clock() - started > POLL_DEADLINE_S:
                 self._cancel_active()
@@ -154,8 +158,8 @@ class ResponsesBackend(SdkClient):
                 )
             schedule.wait(headers)
             response, headers = self.api.retrieve(str(response.id))
-            if getattr(response, "status", None) != status:
-                status = getattr(response, "status", None)
+            if get_text(response, "status") != status:
+                status = get_text(response, "status")
                 yield RunStatus(status or "unknown")
         return response
 
@@ -195,10 +199,14 @@ class ResponsesBackend(SdkClient):
             final = yield from self._poll(final, headers)
             rest = output_text(final)
             already = "".join(read.shown)
-            if final.status == "completed" and rest.startswith(already) and rest != already:
+            if (
+                get_text(final, "status") == "completed"
+                and rest.startswith(already)
+                and rest != already
+            ):
                 yield TextDelta(rest[len(already) :])
         self._active_id = None
-        final_calls = function_calls(final.output)
+        final_calls = function_calls(get_list(final, "output"))
         known = {c.call_id for c in final_calls}
         final_calls.extend(c for c in read.calls if c.call_id not in known)
         return _Step(final, final_calls)
@@ -216,27 +224,33 @@ class ResponsesBackend(SdkClient):
         # Raw events, not `.stream()`: that helper breaks on servers that skip events.
         for raw_event in reader:
             event = wire(raw_event)
-            kind = getattr(event, "type", None)
-            sequence = getattr(event, "sequence_number", None)
+            kind = get_text(event, "type")
+            sequence = get_field(event, "sequence_number")
             if isinstance(sequence, int):
                 read.sequence = sequence
+            response = get_object(event, "response")
             if kind in ("response.created", "response.queued", "response.in_progress"):
-                self._active_id = event.response.id
-                if event.response.status != read.status:
-                    read.status = event.response.status
-                    yield RunStatus(read.status or "in_progress")
+                self._active_id = get_text(response, "id") or self._active_id
+                status = get_text(response, "status")
+                if status and status != read.status:
+                    read.status = status
+                    yield RunStatus(status)
             elif kind == "response.output_text.delta":
-                read.shown.append(event.delta)
-                yield TextDelta(event.delta)
+                delta = get_text(event, "delta")
+                if delta:
+                    read.shown.append(delta)
+                    yield TextDelta(delta)
             elif kind == "response.output_item.done":
-                read.calls.extend(function_calls([event.item]))
+                read.calls.extend(function_calls([get_field(event, "item")]))
             elif kind in ("response.completed", "response.failed", "response.incomplete"):
-                read.final = event.response
-                if read.final.status != read.status:
-                    yield RunStatus(read.final.status or kind.rpartition(".")[2])
+                status = get_text(response, "status") or kind.rpartition(".")[2]
+                # The event's kind stands in for a status the response does not carry.
+                read.final = Wire({**(response or {}), "status": status})
+                if status != read.status:
+                    yield RunStatus(status)
                 return
             elif kind == "error":
-                message = getattr(event, "message", None) or "an error event ended the stream"
+                message = get_text(event, "message") or "an error event ended the stream"
                 raise APIError(f"the model API failed: {message}", hint="try again in a moment")
 
     # -- cancellation -----------------------------------------------------------------------
@@ -268,15 +282,16 @@ class ResponsesBackend(SdkClient):
         try:
             items = list(self.api.conversation_items(thread_id))
             answered = {
-                getattr(i, "call_id", None)
+                get_text(i, "call_id")
                 for i in items
-                if getattr(i, "type", None) == "function_call_output"
+                if get_text(i, "type") == "function_call_output"
             }
             orphans = [
-                str(getattr(i, "call_id", ""))
+                call_id
                 for i in items
-                if getattr(i, "type", None) == "function_call"
-                and getattr(i, "call_id", None) not in answered
+                if get_text(i, "type") == "function_call"
+                and (call_id := get_text(i, "call_id"))
+                and call_id not in answered
             ]
             if not orphans:
                 return False
@@ -346,12 +361,12 @@ class _ResponsesTurn:
         else:
             done = yield from self.backend._polled(self.base, inputs)
         response = self.response = done.response
-        status = getattr(response, "status", None) or "completed"
+        status = get_text(response, "status") or "completed"
         reason = None
         if status == "failed":
-            reason = getattr(getattr(response, "error", None), "message", None)
+            reason = get_text(get_object(response, "error"), "message")
         elif status == "incomplete":
-            reason = getattr(getattr(response, "incomplete_details", None), "reason", None)
+            reason = get_text(get_object(response, "incomplete_details"), "reason")
         elif status == "cancelled":
             reason = "the response was cancelled on the server"
         return Step(status, output_text(response), done.calls, reason)
@@ -359,8 +374,10 @@ class _ResponsesTurn:
     def finish(self, step: Step) -> Done:
         """The answer with the response's id and usage."""
         response = self.response
-        usage = usage_dict(getattr(response, "usage", None))
-        return Done(step.text, Ids(None, self.thread_id, response.id), "completed", usage)
+        usage = usage_dict(get_object(response, "usage"))
+        return Done(
+            step.text, Ids(None, self.thread_id, get_text(response, "id")), "completed", usage
+        )
 
     def cancel(self, reason: str) -> bool:
         """Cancel the background response and answer its open calls, so the thread stays usable."""

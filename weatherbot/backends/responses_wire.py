@@ -25,7 +25,11 @@ PAGE = 100
 
 
 class Wire(Mapping[str, Any]):
-    """A JSON object read like an SDK model: `item.call_id`; a missing key is AttributeError."""
+    """A JSON object read like an SDK model: `item.call_id`; a missing key is AttributeError.
+
+    Fields the server may leave out or send with another type are read with `get_text`,
+    `get_list` and `get_object` below, which treat them as absent.
+    """
 
     __slots__ = ("_data",)
 
@@ -52,11 +56,12 @@ class Wire(Mapping[str, Any]):
 
 
 def wire(value: Any) -> Any:
-    """JSON objects (also inside lists) as Wire; everything else as it is."""
+    """JSON objects (also the items of a list) as Wire; everything else as it is."""
     if isinstance(value, Mapping):
         return Wire(value)
     if isinstance(value, list):
-        return [wire(v) for v in value]
+        # One level only: a list of lists nested 900 deep must not exhaust the stack.
+        return [Wire(v) if isinstance(v, Mapping) else v for v in value]
     return value
 
 
@@ -204,32 +209,64 @@ def responses_tools(schemas: tuple[Mapping[str, Any], ...]) -> list[dict[str, An
     return out
 
 
+# Readers of server data: a field that is missing or of the wrong type counts as absent (a
+# reply that parses as JSON can still be any shape: `{"id": "resp_1"}`, a chat completion).
+
+
+def get_field(obj: Any, name: str) -> Any:
+    """`obj[name]` (objects as Wire), or None when `obj` is not a JSON object or lacks it."""
+    return wire(obj.get(name)) if isinstance(obj, Mapping) else None
+
+
+def get_text(obj: Any, name: str) -> str | None:
+    """A string field; None when missing or not a string (an id of 42, NaN or a list)."""
+    value = get_field(obj, name)
+    return value if isinstance(value, str) else None
+
+
+def get_list(obj: Any, name: str) -> list[Any]:
+    """A list field; empty when missing or not a list."""
+    value = get_field(obj, name)
+    return value if isinstance(value, list) else []
+
+
+def get_object(obj: Any, name: str) -> Wire | None:
+    """An object field; None when missing or not an object."""
+    value = get_field(obj, name)
+    return value if isinstance(value, Wire) else None
+
+
 def output_text(response: Any) -> str:
     """The concatenated `output_text` parts of the response's message items."""
     parts: list[str] = []
-    for item in getattr(response, "output", None) or []:
-        if getattr(item, "type", None) != "message":
+    for item in get_list(response, "output"):
+        if get_text(item, "type") != "message":
             continue
-        for part in getattr(item, "content", None) or []:
-            if getattr(part, "type", None) == "output_text":
-                parts.append(str(getattr(part, "text", "") or ""))
+        for part in get_list(item, "content"):
+            if get_text(part, "type") == "output_text":
+                parts.append(get_text(part, "text") or "")
     return "".join(parts)
 
 
 def function_calls(items: Any) -> list[ToolCall]:
-    """The function_call items among output items, as ToolCalls keyed by `call_id`."""
+    """The function_call items among output items, as ToolCalls keyed by `call_id`.
+
+    An item without a string `call_id` is skipped: no output could be sent back for it. One
+    without a name becomes a call of the tool "", which gets an `unknown_tool` output.
+    """
     calls = []
-    for item in items or []:
-        if getattr(item, "type", None) == "function_call":
+    for item in items if isinstance(items, list) else []:
+        call_id = get_text(item, "call_id")
+        if get_text(item, "type") == "function_call" and call_id:
             calls.append(
-                ToolCall(str(item.call_id), str(item.name), getattr(item, "arguments", None))
+                ToolCall(call_id, get_text(item, "name") or "", get_field(item, "arguments"))
             )
     return calls
 
 
 def item_text(item: Any) -> str:
     """The text of a conversation message item (a string or content parts)."""
-    content = getattr(item, "content", None)
+    content = get_field(item, "content")
     if isinstance(content, str):
         return content
-    return "".join(str(getattr(part, "text", "") or "") for part in content or [])
+    return "".join(get_text(part, "text") or "" for part in get_list(item, "content"))

@@ -1,0 +1,175 @@
+"""The fault matrix, reply side: replies whose JSON parses but is not what the protocol promises.
+
+A 200 body without the fields a reply should carry (no `output`, a function call without its
+`call_id`, ids that are not strings, a chat-shaped body on the Responses endpoint), tool
+arguments that are numbers JSON has no word for (`1e999`, `NaN`), and unexpected exceptions
+under `--json`. Every test runs the real CLI (Typer app, openai SDK, loopback HTTP) and checks
+the one `weatherbot:` line and the exit code: never "internal error".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.fakes.model import Reply, ToolCallSpec
+from tests.fakes.server import Response, sse
+from tests.fakes.weather_server import FakeWeather
+from tests.test_faults_api import (  # noqa: F401 (fixtures)
+    SEED,
+    Api,
+    _api,
+    ask,
+    error_line,
+    instant_sdk_backoff,
+    no_cli_sleep,
+)
+
+NO_ANSWER = "the model's reply had no answer in it"
+NO_ID = "the model API answered without an id"
+
+
+@pytest.fixture
+def responses(monkeypatch: pytest.MonkeyPatch, fake_weather: FakeWeather) -> Iterator[Api]:
+    yield from _api("responses", monkeypatch)
+
+
+# -- Responses objects without the fields a response carries ---------------------------------
+
+# (200 body, what the user is told)
+RESPONSE_BODIES: dict[str, tuple[Any, str]] = {
+    "id only": ({"id": "resp_1"}, NO_ANSWER),
+    "completed, no output": ({"id": "resp_1", "status": "completed"}, NO_ANSWER),
+    "failed, no output": (
+        {"id": "resp_1", "status": "failed", "error": {"message": "boom"}},
+        "the run ended failed: boom",
+    ),
+    "failed, error not an object": (
+        {"id": "resp_1", "status": "failed", "error": "boom"},
+        "the run ended failed",
+    ),
+    "function_call without call_id and name": (
+        {"id": "resp_1", "status": "completed", "output": [{"type": "function_call"}]},
+        NO_ANSWER,
+    ),
+    "chat-shaped": ({"id": "x", "object": "chat.completion", "choices": []}, NO_ANSWER),
+    "wrong types": (
+        {"id": "resp_1", "status": ["completed"], "output": 5, "error": 7, "usage": "x"},
+        NO_ANSWER,
+    ),
+    "items of the wrong types": (
+        {
+            "id": "resp_1",
+            "status": "completed",
+            "output": [
+                5,
+                "message",
+                {"type": "message", "content": 7},
+                {"type": "message", "content": [{"type": "output_text", "text": 5}, None]},
+                {"type": "function_call", "call_id": 5, "name": ["x"]},
+            ],
+        },
+        NO_ANSWER,
+    ),
+    "id NaN": ({"id": float("nan"), "status": "completed"}, NO_ID),
+    "id a number": ({"id": 42, "status": "completed"}, NO_ID),
+    "id a list": ({"id": ["resp_1"], "status": "completed"}, NO_ID),
+}
+
+
+@pytest.mark.parametrize("where", ["create", "retrieve"])
+@pytest.mark.parametrize("case", list(RESPONSE_BODIES))
+def test_a_response_without_its_fields_is_one_line(responses: Api, case: str, where: str) -> None:
+    body, expected = RESPONSE_BODIES[case]
+    if where == "create":
+        responses.server.inject("POST", "/v1/responses", Response(200, body))
+    else:
+        responses.server.inject("GET", r"/v1/responses/[^/]+", Response(200, body))
+    result = ask("--no-stream", SEED)
+    assert result.exit_code == 1, result.stderr
+    line = error_line(result)
+    assert expected in line
+    assert "internal error" not in line
+    assert result.stdout == ""
+
+
+def test_a_response_nested_deeply_but_parsable_is_read(responses: Api) -> None:
+    deep = b'{"id": "resp_1", "status": "completed", "output": ' + b"[" * 900 + b"]" * 900 + b"}"
+    responses.server.inject("GET", r"/v1/responses/[^/]+", Response(200, raw=deep))
+    result = ask("--no-stream", SEED)
+    assert result.exit_code == 1, result.stderr
+    assert NO_ANSWER in error_line(result)
+
+
+def _stream(*events: tuple[str, Any]) -> Response:
+    return Response(events=[sse(kind, data) for kind, data in events])
+
+
+STREAMS: dict[str, tuple[Response, str]] = {
+    "completed without id or output": (
+        _stream(("response.completed", {"type": "response.completed", "response": {}})),
+        NO_ANSWER,
+    ),
+    "failed without status": (
+        _stream(
+            (
+                "response.failed",
+                {"type": "response.failed", "response": {"error": {"message": "boom"}}},
+            )
+        ),
+        "the run ended failed: boom",
+    ),
+    "events without their fields": (
+        _stream(
+            ("response.created", {"type": "response.created"}),
+            ("response.in_progress", {"type": "response.in_progress", "response": 5}),
+            (
+                "response.created",
+                {"type": "response.created", "response": {"id": 42, "status": ["x"]}},
+            ),
+            ("response.output_text.delta", {"type": "response.output_text.delta"}),
+            ("response.output_text.delta", {"type": "response.output_text.delta", "delta": 5}),
+            ("response.output_item.done", {"type": "response.output_item.done"}),
+            (
+                "response.output_item.done",
+                {"type": "response.output_item.done", "item": {"type": "function_call"}},
+            ),
+            ("response.completed", {"type": "response.completed", "response": "done"}),
+        ),
+        NO_ANSWER,
+    ),
+    "error event with a message that is not text": (
+        _stream(("error", {"type": "error", "message": {"x": 1}})),
+        "the model API failed: an error event ended the stream",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(STREAMS))
+def test_a_streamed_response_without_its_fields_is_one_line(responses: Api, case: str) -> None:
+    response, expected = STREAMS[case]
+    responses.server.inject("POST", "/v1/responses", response)
+    result = ask("--stream", SEED)
+    assert result.exit_code == 1, result.stderr
+    line = error_line(result)
+    assert expected in line
+    assert "internal error" not in line
+
+
+def test_a_function_call_without_a_name_gets_an_error_output(responses: Api) -> None:
+    responses.fake.model.queue.append(
+        Reply(
+            tool_calls=[
+                ToolCallSpec("call_noname", None, "{}"),  # type: ignore[arg-type]
+                ToolCallSpec("call_ok", "get_rain_probability", '{"location": "London"}'),
+            ]
+        )
+    )
+    result = ask("--json", "--no-stream", SEED)
+    assert result.exit_code == 0, result.stderr
+    calls = {c["id"]: c for c in json.loads(result.stdout)["tool_calls"]}
+    assert calls["call_noname"]["error"] == "unknown_tool"
+    assert calls["call_ok"]["error"] is None
