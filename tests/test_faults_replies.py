@@ -173,3 +173,36 @@ def test_a_function_call_without_a_name_gets_an_error_output(responses: Api) -> 
     calls = {c["id"]: c for c in json.loads(result.stdout)["tool_calls"]}
     assert calls["call_noname"]["error"] == "unknown_tool"
     assert calls["call_ok"]["error"] is None
+
+
+# -- --json when something unexpected fails ----------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["before the first event", "after the tool calls"])
+def test_json_still_prints_one_object_when_an_internal_error_ends_the_turn(
+    where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from weatherbot.backends.offline import OfflineBackend
+
+    original = OfflineBackend.run_turn
+
+    def broken(self: OfflineBackend, request: Any) -> Iterator[Any]:
+        if where == "after the tool calls":
+            for event in original(self, request):
+                if type(event).__name__ == "Done":
+                    break
+                yield event
+        raise RuntimeError("backend exploded")
+
+    monkeypatch.setattr(OfflineBackend, "run_turn", broken)
+    result = ask("--json", "--offline", "Rain in Oslo?")
+    assert result.exit_code == 1
+    line = error_line(result)
+    assert "internal error: RuntimeError: backend exploded" in line
+    assert len(result.stdout.splitlines()) == 1
+    doc = json.loads(result.stdout)
+    assert doc["status"] == "error"
+    assert doc["error"] == "internal error: RuntimeError: backend exploded"
+    assert doc["backend"] == "offline" and doc["answer"] is None
+    if where == "after the tool calls":
+        assert doc["tool_calls"] and all(c["error"] is None for c in doc["tool_calls"])

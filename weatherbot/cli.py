@@ -30,11 +30,12 @@ from weatherbot.cli_options import (
     VerboseOpt,
     WindOpt,
     err_print,
+    error_message,
     guarded,
     settings_from,
 )
 from weatherbot.cli_threads import assistant_app, thread_app
-from weatherbot.errors import Interrupted, UsageError, WeatherbotError
+from weatherbot.errors import Interrupted, UsageError
 
 app = typer.Typer(
     name="weatherbot",
@@ -217,13 +218,17 @@ def _ask_json(session: Any, text: str, name: str) -> None:
                 # Warnings (a thread re-created, a run cancelled) still reach the user.
                 err_print(clean(event.text), "yellow")
             events.append(event)
-    except (WeatherbotError, KeyboardInterrupt) as exc:
+    except (Exception, KeyboardInterrupt) as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise  # stdout's reader has gone: there is nobody to give the object to
+        # Every failure, an unexpected one too, still gives the one object --json promises;
+        # the error boundary then prints the line on stderr and sets the exit code.
         doc = build_json(events, name, session.model)
         doc["status"] = (
             "interrupted" if isinstance(exc, KeyboardInterrupt | Interrupted) else "error"
         )
         doc["thread_id"] = doc["thread_id"] or session.thread_id
-        doc["error"] = str(exc) if isinstance(exc, WeatherbotError) else "interrupted"
+        doc["error"] = "interrupted" if isinstance(exc, KeyboardInterrupt) else error_message(exc)
         typer.echo(dumps(doc))
         raise
     typer.echo(dumps(build_json(events, name, session.model)))

@@ -151,11 +151,15 @@ def fail(exc: BaseException, debug: bool) -> NoReturn:
     if isinstance(exc, KeyboardInterrupt):
         err_print("weatherbot: interrupted", "yellow")
         raise typer.Exit(int(ExitCode.INTERRUPTED))
-    err_print(
-        f"weatherbot: internal error: {type(exc).__name__}: {clean(str(exc))} "
-        "(run again with --debug for details)"
-    )
+    err_print(f"weatherbot: {clean(error_message(exc))} (run again with --debug for details)")
     raise typer.Exit(int(ExitCode.FAILURE))
+
+
+def error_message(exc: BaseException) -> str:
+    """What went wrong, in one line: a WeatherbotError's message, or the internal error."""
+    if isinstance(exc, WeatherbotError):
+        return exc.message
+    return f"internal error: {type(exc).__name__}: {exc}"
 
 
 def guarded(debug: bool, body: Callable[[], None]) -> None:
