@@ -26,7 +26,9 @@ from tests.test_faults_api import (  # noqa: F401 (fixtures)
     error_line,
     instant_sdk_backoff,
     no_cli_sleep,
+    runner,
 )
+from weatherbot.cli import app
 
 NO_ANSWER = "the model's reply had no answer in it"
 NO_ID = "the model API answered without an id"
@@ -206,3 +208,77 @@ def test_json_still_prints_one_object_when_an_internal_error_ends_the_turn(
     assert doc["backend"] == "offline" and doc["answer"] is None
     if where == "after the tool calls":
         assert doc["tool_calls"] and all(c["error"] is None for c in doc["tool_calls"])
+
+
+# -- tool arguments with numbers JSON has no word for -------------------------------------------
+
+
+def _strict(text: str) -> Any:
+    """json.loads as a strict parser (jq, JavaScript) reads it: no NaN or Infinity."""
+
+    def refuse(token: str) -> Any:
+        raise AssertionError(f"{token} in --json output")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_non_finite_tool_arguments_are_invalid_and_json_stays_strict(
+    monkeypatch: pytest.MonkeyPatch, fake_weather: FakeWeather
+) -> None:
+    for api in _api("chat", monkeypatch):
+        api.fake.model.queue.append(
+            Reply(
+                tool_calls=[
+                    ToolCallSpec(
+                        "call_inf", "get_forecast", '{"location":"London","days":1e999,"unit":NaN}'
+                    ),
+                    ToolCallSpec(
+                        "call_minus", "get_forecast", '{"location":"London","days":-Infinity}'
+                    ),
+                    ToolCallSpec("call_nan", "get_forecast", '{"location":"London","days":NaN}'),
+                    ToolCallSpec(
+                        "call_extra",
+                        "get_rain_probability",
+                        '{"location":"London","note":[NaN, {"x": Infinity}]}',
+                    ),
+                ]
+            )
+        )
+        result = ask("--json", SEED)
+        assert result.exit_code == 0, result.stderr
+        doc = _strict(result.stdout)
+        assert doc["status"] == "completed"
+        calls = {c["id"]: c for c in doc["tool_calls"]}
+        for bad, fragment in [
+            ("call_inf", "days must be a finite integer, got Infinity"),
+            ("call_minus", "days must be a finite integer, got -Infinity"),
+            ("call_nan", "days must be a finite integer, got NaN"),
+        ]:
+            assert calls[bad]["error"] == "invalid_arguments", calls[bad]
+            assert fragment in _strict(calls[bad]["output"])["message"]
+        assert calls["call_inf"]["arguments"]["days"] == "Infinity"
+        assert calls["call_inf"]["arguments"]["unit"] == "NaN"
+        assert calls["call_extra"]["error"] is None  # unknown extra arguments are ignored
+        assert calls["call_extra"]["arguments"]["note"] == ["NaN", {"x": "Infinity"}]
+        assert "internal_error" not in result.stdout
+        # The tool line shows what the model sent, and the error.
+        api.fake.model.queue.append(
+            Reply(tool_calls=[ToolCallSpec("call_inf", "get_forecast", '{"days":1e999}')])
+        )
+        shown = ask("--no-stream", SEED)
+        assert shown.exit_code == 0, shown.stderr
+        line = next(x for x in shown.stderr.splitlines() if "get_forecast" in x)
+        assert "days=Infinity" in line and "invalid_arguments" in line
+
+
+def test_weather_json_stays_strict_when_the_provider_sends_nan(fake_weather: FakeWeather) -> None:
+    from tests.fakes.weather_server import london_forecast
+
+    body = london_forecast()
+    body["current"]["temperature_2m"] = float("nan")
+    body["daily"]["temperature_2m_max"][0] = float("inf")
+    fake_weather.server.inject("GET", "/v1/forecast", Response(200, body))
+    result = runner.invoke(app, ["weather", "--json", "London"])
+    assert result.exit_code == 0, result.stderr
+    doc = _strict(result.stdout)
+    assert doc["location"] == "London, England, United Kingdom"

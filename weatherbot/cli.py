@@ -325,9 +325,9 @@ def weather(
         )
         report = weather_report(settings, " ".join(place), days)
         if json_out:
-            import json
+            from weatherbot.render.json_output import dumps
 
-            typer.echo(json.dumps(report, ensure_ascii=False))
+            typer.echo(dumps(report))
             return
         from weatherbot.render.consoles import make_consoles
         from weatherbot.render.weather_table import render_weather

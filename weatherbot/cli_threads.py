@@ -52,9 +52,9 @@ def thread_list(
     def body() -> None:
         threads = _session(settings_from()).threads()
         if json_out:
-            import json
+            from weatherbot.render.json_output import dumps
 
-            typer.echo(json.dumps([t.__dict__ for t in threads], ensure_ascii=False))
+            typer.echo(dumps([t.__dict__ for t in threads]))
             return
         if not threads:
             err_print('no conversations yet; start one with weatherbot ask "..."', "dim")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from weatherbot.events import Done, Event, ToolCallFinished, ToolCallStarted
@@ -44,6 +45,25 @@ def build_json(events: Iterable[Event], backend: str, model: str | None) -> dict
     }
 
 
-def dumps(document: dict[str, Any]) -> str:
-    """The document as one line of JSON (non-ASCII kept readable)."""
-    return json.dumps(document, ensure_ascii=False)
+def dumps(document: Any) -> str:
+    """The document as one line of strict JSON (non-ASCII kept readable).
+
+    JSON has no NaN or Infinity, though Python reads and writes them: a model's `1e999` in
+    tool arguments, a server's `NaN` in usage would make the line unreadable to strict parsers
+    (jq, JavaScript). They are written as the strings "NaN", "Infinity" and "-Infinity".
+    """
+    try:
+        return json.dumps(document, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        return json.dumps(finite(document), ensure_ascii=False, allow_nan=False)
+
+
+def finite(value: Any) -> Any:
+    """`value` with every float that is not finite replaced by its name as a string."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return json.dumps(value)  # "NaN", "Infinity", "-Infinity"
+    if isinstance(value, Mapping):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(item) for item in value]
+    return value

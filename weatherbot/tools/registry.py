@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 import json
+import math
+import sys
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -166,6 +168,24 @@ def parse_arguments(raw: Any) -> dict[str, Any]:
     return dict(value)
 
 
+def _number(param: Param, value: Any) -> int | float:
+    """A number argument that is a number: not a bool, not NaN or Infinity, within a float."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        article = "an" if param.kind == "integer" else "a"
+        raise ToolArgumentError("invalid_arguments", f"{param.name} must be {article} {param.kind}")
+    # Python's json reads NaN, Infinity and 1e999 (as inf), though JSON has no such numbers:
+    # int() of them raises OverflowError or ValueError, and --json could not write them.
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ToolArgumentError(
+            "invalid_arguments",
+            f"{param.name} must be a finite {param.kind}, got {json.dumps(value)}",
+        )
+    if param.kind == "number" and abs(value) > sys.float_info.max:  # float() would overflow
+        digits = len(str(abs(value)))
+        raise ToolArgumentError("invalid_arguments", f"{param.name} is too large ({digits} digits)")
+    return value
+
+
 def _check(param: Param, value: Any) -> Any:
     if param.kind == "string":
         if not isinstance(value, str):
@@ -192,13 +212,12 @@ def _check(param: Param, value: Any) -> Any:
             raise ToolArgumentError("invalid_arguments", f"{param.name} must not be empty")
         return value
     if param.kind == "integer":
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        number = _number(param, value)
+        if number != int(number):
             raise ToolArgumentError("invalid_arguments", f"{param.name} must be an integer")
-        return int(value)
+        return int(number)
     if param.kind == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ToolArgumentError("invalid_arguments", f"{param.name} must be a number")
-        return float(value)
+        return float(_number(param, value))
     if not isinstance(value, bool):
         raise ToolArgumentError("invalid_arguments", f"{param.name} must be true or false")
     return value
