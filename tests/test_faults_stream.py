@@ -387,3 +387,44 @@ def test_ids_that_are_paths_stay_ids(
         assert result.exit_code == 1
         assert "internal error" not in error_line(result)
     api.close()
+
+
+def test_an_empty_tool_output_stream_does_not_run_the_tools_again(api: Api) -> None:
+    clean = clean_answer()
+    original = api.server._dispatch
+
+    def dispatch(request: object) -> Response:
+        response = original(request)  # type: ignore[arg-type]
+        response.cut = "clean"  # a 200 event stream with no events, properly ended
+        return response
+
+    api.server._dispatch = dispatch  # type: ignore[method-assign]
+    api.fake.drop_streams += [None, 0]
+    result = ask("--stream", SEED)
+    assert result.stderr.count("-> ") == 2, result.stderr  # each tool ran once
+    if api.name == "responses":
+        # No event, so no response id to resume or poll: one line, and the next -c works.
+        assert result.exit_code == 1
+        assert "ended before the response started" in error_line(result)
+        answered_once(ask("--stream", "-c", SEED), clean)
+        return
+    answered_once(result, clean)
+
+
+def test_a_stream_event_that_is_not_json_is_one_line(api: Api) -> None:
+    original = api.server._dispatch
+
+    def dispatch(request: object) -> Response:
+        response = original(request)  # type: ignore[arg-type]
+        if response.events is not None:
+            events = list(response.events)
+            events.insert(2, (None, "<html>oops</html>"))
+            response.events = events
+        return response
+
+    api.server._dispatch = dispatch  # type: ignore[method-assign]
+    result = ask("--stream", SEED)
+    assert result.exit_code == 1
+    line = error_line(result)
+    assert "sent a stream event that is not JSON ('<html>oops</html>')" in line
+    assert api.server.base_url in line

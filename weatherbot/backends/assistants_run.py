@@ -232,12 +232,13 @@ class AssistantsTurn:
         status = None if self.run is None else str(self.run.status)
         # A stream cut mid-way ends like EOF: the run goes on, `_advance` polls it to its end.
         reader = StreamReader(stream)
+        fresh = False
         try:
             for event in reader:
                 kind = str(getattr(event, "event", "") or "")
                 data: Any = getattr(event, "data", None)
                 if kind.startswith("thread.run.") and not kind.startswith("thread.run.step"):
-                    self.run = data
+                    self.run, fresh = data, True
                     if str(data.status) != status:
                         status = str(data.status)
                         yield RunStatus(status)
@@ -251,9 +252,9 @@ class AssistantsTurn:
                     raise APIError(f"the model API failed: {message}", hint="try again in a moment")
         finally:
             self._close_stream()
-        if reader.cut is not None and self.run is not None:
-            # The last status seen may be from before this stream (the `requires_action` just
-            # answered): ask the server where the run is now.
+        if (reader.cut is not None or not fresh) and self.run is not None:
+            # The last status seen is from before this stream (the `requires_action` just
+            # answered) or the stream was cut: ask the server where the run is now.
             with quiet():
                 raw = self.backend.beta.threads.runs.with_raw_response.retrieve(
                     str(self.run_id), thread_id=self.thread_id

@@ -11,6 +11,7 @@ a model does one step.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -95,6 +96,11 @@ def _still_sending(exc: Exception) -> bool:
     return isinstance(exc, DeadlinePassed)
 
 
+def _at(stream: Any) -> str:
+    url = getattr(getattr(getattr(stream, "response", None), "request", None), "url", None)
+    return "" if url is None else f" at {url.scheme}://{url.netloc.decode('ascii', 'replace')}"
+
+
 class StreamReader:
     """Reads an SDK event stream; a connection lost mid-way ends it like EOF and is kept in `cut`.
 
@@ -120,6 +126,13 @@ class StreamReader:
             raise
         except openai.APIConnectionError as exc:
             self.cut = exc
+        except json.JSONDecodeError as exc:
+            # An event whose data is not JSON (a proxy's page in the middle of a stream).
+            raise APIError(
+                f"the model API{_at(self.stream)} sent a stream event that is not JSON "
+                f"({' '.join(exc.doc.split())[:40]!r})",
+                hint="check OPENAI_BASE_URL: it should be an OpenAI-compatible API",
+            ) from None
 
 
 @dataclass
