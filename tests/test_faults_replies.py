@@ -282,3 +282,69 @@ def test_weather_json_stays_strict_when_the_provider_sends_nan(fake_weather: Fak
     assert result.exit_code == 0, result.stderr
     doc = _strict(result.stdout)
     assert doc["location"] == "London, England, United Kingdom"
+
+
+# -- Assistants ids that cannot be part of a URL ----------------------------------------------
+
+
+@pytest.fixture
+def assistants(monkeypatch: pytest.MonkeyPatch, fake_weather: FakeWeather) -> Iterator[Api]:
+    yield from _api("assistants", monkeypatch)
+
+
+def _thread_ids() -> list[str]:
+    listed = runner.invoke(app, ["thread", "list"])
+    assert listed.exit_code == 0, listed.stderr
+    return [line.split("\t")[0] for line in listed.stdout.splitlines()]
+
+
+def test_a_thread_id_of_dots_given_with_thread_says_what_to_do(assistants: Api) -> None:
+    result = ask("--thread", "..", SEED)
+    assert result.exit_code == 1, result.stderr
+    line = error_line(result)
+    assert "the thread id '..' cannot be part of a URL" in line
+    assert "ask without -c to start" not in line  # -c was not used
+    assert "without -c or --thread" in line
+
+
+@pytest.mark.parametrize("bad_id", ["..", "."])
+def test_a_thread_id_of_dots_from_the_server_can_be_forgotten(
+    assistants: Api, monkeypatch: pytest.MonkeyPatch, bad_id: str
+) -> None:
+    original = assistants.fake._id
+    monkeypatch.setattr(
+        assistants.fake, "_id", lambda prefix: bad_id if prefix == "thread" else original(prefix)
+    )
+    first = ask(SEED)
+    assert first.exit_code == 1, first.stderr
+    assert bad_id in _thread_ids()  # remembered: -c would use it again
+    again = ask("-c", SEED)
+    assert again.exit_code == 1
+    line = error_line(again)
+    assert f"the thread id {bad_id!r} cannot be part of a URL" in line
+    assert f"`weatherbot thread delete {bad_id}` forgets it" in line
+    # ...and following the hint works: the id is forgotten, nothing is asked of the server.
+    deleted = runner.invoke(app, ["thread", "delete", bad_id])
+    assert deleted.exit_code == 0, deleted.stderr
+    assert bad_id not in _thread_ids()
+    monkeypatch.setattr(assistants.fake, "_id", original)
+    assert ask(SEED).exit_code == 0
+
+
+def test_an_assistant_id_of_dots_can_be_forgotten(
+    assistants: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = assistants.fake._id
+    monkeypatch.setattr(
+        assistants.fake, "_id", lambda prefix: ".." if prefix == "asst" else original(prefix)
+    )
+    assert ask(SEED).exit_code == 0  # the id is sent in a body, not a path
+    changed = ask("--model", "gpt-5.4", SEED)  # the remembered assistant must be updated
+    assert changed.exit_code == 1, changed.stderr
+    line = error_line(changed)
+    assert "the assistant id '..' cannot be part of a URL" in line
+    assert "`weatherbot assistant delete` forgets it" in line
+    deleted = runner.invoke(app, ["assistant", "delete"])
+    assert deleted.exit_code == 0, deleted.stderr
+    monkeypatch.setattr(assistants.fake, "_id", original)
+    assert ask(SEED).exit_code == 0

@@ -17,6 +17,7 @@ from weatherbot.backends.assistants_wire import (
     INTERRUPTED_UNCONFIRMED,
     POLL_DEADLINE_S,
     BetaResources,
+    UnaddressableId,
     mapped,
     message_text,
     quiet,
@@ -112,7 +113,8 @@ class AssistantsBackend(SdkClient):
         try:
             with quiet():
                 self.beta.threads.delete(thread_id)
-        except openai.NotFoundError:
+        except (openai.NotFoundError, UnaddressableId):
+            # An id no URL can name ("..") names nothing the server could delete: forget it.
             return
         except openai.OpenAIError as exc:
             raise map_openai_error(exc) from None
@@ -124,7 +126,7 @@ class AssistantsBackend(SdkClient):
         try:
             with quiet():
                 self.beta.assistants.delete(assistant_id)
-        except openai.NotFoundError:
+        except (openai.NotFoundError, UnaddressableId):
             return
         except openai.OpenAIError as exc:
             raise map_openai_error(exc) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -36,24 +37,62 @@ RUNS_PAGE = 20
 _LOCKED_TEXTS = ("already has an active run", "while a run")
 
 
+class UnaddressableId(APIError):
+    """An id of "." or ".." (typed after --thread, from the state file or a server): the SDK
+    refuses to put it in a URL path, so no request can name it."""
+
+    def __init__(self, kind: str | None, value: str | None) -> None:
+        if kind == "thread":
+            hint = (
+                f"if `weatherbot thread list` shows it, `weatherbot thread delete {value}` "
+                "forgets it; ask without -c or --thread for a new thread; if a new thread "
+                "gets such an id too, the server sends bad ids"
+            )
+        elif kind == "assistant":
+            hint = (
+                "`weatherbot assistant delete` forgets it, and the next question creates a new "
+                "assistant; if that gets such an id too, the server sends bad ids"
+            )
+        else:
+            hint = "the server sent it; if it recurs, the server at OPENAI_BASE_URL sends bad ids"
+        name = f"the {kind or 'object'} id {value!r}" if value else "an id weatherbot was given"
+        super().__init__(f"{name} cannot be part of a URL", hint=hint)
+        self.kind = kind
+
+
+# How the SDK refuses such a path, and what the collection before the id holds.
+_DOT_SEGMENT = re.compile(r"Constructed path '([^']*)' contains dot-segment '([^']*)'")
+_KINDS = {"threads": "thread", "assistants": "assistant", "runs": "run", "messages": "message"}
+
+
+def unaddressable(exc: ValueError) -> UnaddressableId | None:
+    """The SDK's refusal of a "." or ".." path segment, naming the id; None for other errors."""
+    match = _DOT_SEGMENT.search(str(exc))
+    if match is None:
+        return UnaddressableId(None, None) if "dot-segment" in str(exc) else None
+    path, value = match.groups()
+    segments = path.split("/")
+    position = segments.index(value)
+    return UnaddressableId(_KINDS.get(segments[position - 1]) if position else None, value)
+
+
 @contextlib.contextmanager
 def quiet() -> Iterator[None]:
     """Silence the SDK's Assistants DeprecationWarning: using this API is the point here.
 
-    Also: an id of "." or ".." (from a server, or a hand-edited state file) would make the
-    SDK refuse to build the URL with a ValueError; it is the server's data, so say so.
+    Also: an id of "." or ".." (typed after --thread, from a hand-edited state file or from a
+    server) makes the SDK refuse to build the URL with a ValueError: UnaddressableId says
+    which id it is and how to be rid of it.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         try:
             yield
         except ValueError as exc:
-            if "dot-segment" not in str(exc):
+            error = unaddressable(exc)
+            if error is None:
                 raise
-            raise APIError(
-                f"an id weatherbot was given cannot be part of a URL ({exc})",
-                hint="ask without -c to start a new thread; if it recurs, the server sends bad ids",
-            ) from None
+            raise error from None
 
 
 def message_text(message: Any) -> str:
