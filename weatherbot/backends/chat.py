@@ -25,7 +25,7 @@ from weatherbot.errors import ConfigError, WeatherbotError
 from weatherbot.events import CallRecord, Done, Event, Ids, Message, TextDelta
 from weatherbot.tools.execute import ToolCall, ToolResult
 
-INTERRUPTED_MESSAGE = "cancelled the response; the conversation is free for your next question"
+INTERRUPTED_MESSAGE = "stopped; the conversation is as it was before this question"
 WHAT = "the model server"
 
 # How servers say "this model cannot do tools": Ollama ("... does not support tools"),
