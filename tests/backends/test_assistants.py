@@ -468,6 +468,23 @@ def test_stuck_run_hits_the_deadline_and_is_cancelled(
     assert clock.clock() < 10
 
 
+def test_a_long_wait_is_noted_once_before_the_deadline(
+    backend: AssistantsBackend, fake: FakeAssistants, ids: tuple[str, str], clock: FakeTime
+) -> None:
+    fake.faults.append("stuck")
+    fake.poll_after_ms = 5000
+    backend.poll_deadline_s = 120
+    notices: list[str] = []
+    with pytest.raises(APIError, match="still in_progress after 120 s"):
+        for event in backend.run_turn(request(ids)):
+            if isinstance(event, Notice):
+                notices.append(event.text)
+    assert notices == [
+        "the run is still in progress after 30 s; weatherbot waits up to 2 minutes "
+        "(Ctrl-C cancels it)"
+    ]
+
+
 # -- tools -----------------------------------------------------------------------------------
 
 

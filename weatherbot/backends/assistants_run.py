@@ -31,7 +31,13 @@ from weatherbot.backends.assistants_wire import (
 )
 from weatherbot.backends.base import TurnRequest
 from weatherbot.backends.driver import Step, StreamReader
-from weatherbot.backends.openai_client import PollSchedule, server_message, usage_dict
+from weatherbot.backends.openai_client import (
+    LONG_WAIT_S,
+    PollSchedule,
+    long_wait_notice,
+    server_message,
+    usage_dict,
+)
 from weatherbot.errors import APIError, WeatherbotError
 from weatherbot.events import Done, Event, Ids, Notice, RunStatus, TextDelta
 from weatherbot.tools.execute import ToolResult
@@ -204,8 +210,13 @@ class AssistantsTurn:
 
     def _poll(self, schedule: PollSchedule) -> Generator[Event, None, None]:
         status = str(self.run.status)
+        noted = False
         while status in PENDING:
-            if self.backend.runtime.clock() - self.started > self.backend.poll_deadline_s:
+            waited = self.backend.runtime.clock() - self.started
+            if waited > LONG_WAIT_S and not noted:
+                noted = True
+                yield Notice(long_wait_notice("run", status, self.backend.poll_deadline_s))
+            if waited > self.backend.poll_deadline_s:
                 self._cancel_quietly()
                 raise APIError(
                     f"the run was still {status} after {int(self.backend.poll_deadline_s)} s, "

@@ -20,6 +20,18 @@ sdk_import.install()
 
 API_CONNECT_TIMEOUT_S = 5.0
 API_MAX_RETRIES = 2
+# A run or response still pending after this long gets one note (a pipe shows no spinner).
+LONG_WAIT_S = 30.0
+
+
+def long_wait_notice(what: str, status: str, deadline_s: float) -> str:
+    """The note for a run or response that is taking long: how long it may still take."""
+    return (
+        f"the {what} is still {status.replace('_', ' ')} after {LONG_WAIT_S:.0f} s; "
+        f"weatherbot waits up to {deadline_s / 60:.0f} minutes (Ctrl-C cancels it)"
+    )
+
+
 # The longest pause between polls a server's `openai-poll-after-ms` can ask for.
 MAX_POLL_HINT_S = 5.0
 
