@@ -297,8 +297,16 @@ def test_stuck_response_is_cancelled_after_the_deadline(
     fake: FakeResponses, backend: ResponsesBackend, clock: FakeTime
 ) -> None:
     fake.faults.append("stuck")
+    notices: list[str] = []
     with pytest.raises(APIError, match="still in_progress"):
-        list(backend.run_turn(request(backend.create_thread())))
+        for event in backend.run_turn(request(backend.create_thread())):
+            if isinstance(event, Notice):
+                notices.append(event.text)
+    # One note while waiting, for a pipe that shows no spinner.
+    assert notices == [
+        "the response is still in progress after 30 s; weatherbot waits up to 10 minutes "
+        "(Ctrl-C cancels it)"
+    ]
     assert fake.cancelled == [next(iter(fake.responses))]
     assert clock.clock() > 600
     assert max(clock.sleeps) == 1.0

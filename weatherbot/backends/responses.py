@@ -11,8 +11,10 @@ from typing import Any
 from weatherbot.backends.base import Profile, Runtime, ThreadMessage, TurnRequest
 from weatherbot.backends.driver import Step, StreamReader, TurnDriver
 from weatherbot.backends.openai_client import (
+    LONG_WAIT_S,
     PollSchedule,
     SdkClient,
+    long_wait_notice,
     map_openai_error,
     server_message,
     usage_dict,
@@ -26,6 +28,7 @@ from weatherbot.backends.responses_wire import (
     get_object,
     get_text,
     item_text,
+    open_calls,
     output_text,
     responses_tools,
     wire,
@@ -148,8 +151,13 @@ class ResponsesBackend(SdkClient):
         schedule = PollSchedule(self.runtime.sleep)
         started = self.runtime.clock()
         status = get_text(response, "status")
+        noted = False
         while status in PENDING:
-            if self.runtime.clock() - started > POLL_DEADLINE_S:
+            waited = self.runtime.clock() - started
+            if waited > LONG_WAIT_S and not noted:
+                noted = True
+                yield Notice(long_wait_notice("response", str(status), POLL_DEADLINE_S))
+            if waited > POLL_DEADLINE_S:
                 self._cancel_active()
                 raise APIError(
                     f"the response was still {status} after "
@@ -280,19 +288,7 @@ class ResponsesBackend(SdkClient):
         import openai
 
         try:
-            items = list(self.api.conversation_items(thread_id))
-            answered = {
-                get_text(i, "call_id")
-                for i in items
-                if get_text(i, "type") == "function_call_output"
-            }
-            orphans = [
-                call_id
-                for i in items
-                if get_text(i, "type") == "function_call"
-                and (call_id := get_text(i, "call_id"))
-                and call_id not in answered
-            ]
+            orphans = open_calls(list(self.api.conversation_items(thread_id)))
             if not orphans:
                 return False
             output = error_output("cancelled", reason)

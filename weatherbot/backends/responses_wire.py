@@ -270,3 +270,17 @@ def item_text(item: Any) -> str:
     if isinstance(content, str):
         return content
     return "".join(get_text(part, "text") or "" for part in get_list(item, "content"))
+
+
+def open_calls(items: Any) -> list[str]:
+    """The call ids of function_call items with no function_call_output among `items`."""
+    answered = {
+        get_text(i, "call_id") for i in items if get_text(i, "type") == "function_call_output"
+    }
+    return [
+        call_id
+        for i in items
+        if get_text(i, "type") == "function_call"
+        and (call_id := get_text(i, "call_id"))
+        and call_id not in answered
+    ]
