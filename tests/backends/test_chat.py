@@ -305,3 +305,11 @@ def test_streamed_text_answer_is_not_retried(fake: FakeChat, tmp_path: Path) -> 
     _, done = run(make_backend(fake, tmp_path), request("Hello", stream=True))
     assert done.answer == "Which place would you like the weather for?"
     assert len(completions(fake)) == 1
+
+
+def test_object_arguments_with_nan_go_back_to_the_server_as_strict_json() -> None:
+    from weatherbot.backends.chat import _arguments_text
+
+    text = _arguments_text({"location": "London", "days": float("nan")})
+    json.loads(text, parse_constant=lambda name: pytest.fail(f"bare {name}"))
+    assert _arguments_text({"location": "Oslo"}) == '{"location": "Oslo"}'

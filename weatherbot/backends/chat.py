@@ -52,7 +52,11 @@ def _arguments_text(arguments: Any) -> str:
         return "{}"
     if isinstance(arguments, str):
         return arguments
-    return json.dumps(arguments, ensure_ascii=False)
+    try:
+        # Strict: a bare NaN in the history makes strict servers refuse every later turn.
+        return json.dumps(arguments, ensure_ascii=False, allow_nan=False)
+    except (ValueError, TypeError):
+        return json.dumps({"unreadable_arguments": repr(arguments)[:200]})
 
 
 @dataclass
