@@ -199,10 +199,10 @@ def _not_json_object(response: httpx2.Response) -> str | None:
     try:
         value = json.loads(text)
     except ValueError:
-        # RecursionError is a RuntimeError: a reply nested 100,000 deep is not the API either.
         start = " ".join(text.split())[:40]
         return f"{ctype} ({start!r})"
     except RecursionError:
+        # Not a ValueError: a reply nested 100,000 deep is not the API either.
         return "JSON nested too deep to read"
     if not isinstance(value, dict):
         return f"a JSON {type(value).__name__}"
@@ -210,7 +210,7 @@ def _not_json_object(response: httpx2.Response) -> str | None:
 
 
 class _BoundedStream(httpx2.SyncByteStream):
-    """A response body that stops at the deadline; a read timeout becomes `Silent`."""
+    """A response body that stops at the deadline (`DeadlinePassed`), bad UTF-8 in events repaired."""
 
     def __init__(
         self,
