@@ -210,7 +210,7 @@ def _not_json_object(response: httpx2.Response) -> str | None:
 
 
 class _BoundedStream(httpx2.SyncByteStream):
-    """A response body that ends at the deadline (`DeadlinePassed`); bad UTF-8 in events repaired."""
+    """A response body that ends at its deadline (DeadlinePassed); bad UTF-8 in events repaired."""
 
     def __init__(
         self,
