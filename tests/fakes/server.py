@@ -78,6 +78,9 @@ class FakeServer:
         self._thread: threading.Thread | None = None
         # Faults queued per (method, path regex): a list of Responses served before the route.
         self._faults: list[tuple[str, re.Pattern[str], Response]] = []
+        # Applied to every Response before it is sent: a test changes how replies misbehave
+        # (cut mode, extra events) without replacing the routes.
+        self.rewrites: list[Callable[[Response], None]] = []
         # Set by stop(): releases handlers stuck in a `hang` fault.
         self._released = threading.Event()
 
@@ -145,6 +148,8 @@ class FakeServer:
                     body,
                 )
                 response = fake._dispatch(request)
+                for rewrite in fake.rewrites:
+                    rewrite(response)
                 if response.hang:
                     fake._released.wait(timeout=60)
                 if response.reset or response.hang:
