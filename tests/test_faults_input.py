@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -172,11 +171,7 @@ def test_ctrl_c_during_a_run_cancels_it_and_exits_130(clean_env: Path, tmp_path:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        deadline = time.monotonic() + 30
-        while fake.count("GET", r"/v1/threads/[^/]+/runs/[^/]+") == 0:
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "the CLI never polled the run"
-            time.sleep(0.01)  # waiting for another process; the CLI itself never sleeps here
+        fake.wait_for_a_poll(proc)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
     stderr = err.decode()

@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -680,11 +679,7 @@ def test_sigterm_and_sighup_cancel_the_run_and_exit_130(sig: int, clean_env: Pat
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        deadline = time.monotonic() + 30
-        while fake.count("GET", r"/v1/threads/[^/]+/runs/[^/]+") == 0:
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "the CLI never polled the run"
-            time.sleep(0.01)  # waiting for another process; the CLI itself never sleeps here
+        fake.wait_for_a_poll(proc)
         proc.send_signal(sig)
         out, err = proc.communicate(timeout=30)
     stderr = err.decode()

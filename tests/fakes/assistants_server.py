@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
@@ -132,6 +133,14 @@ class FakeAssistants(FakeServer):
         return f"{prefix}_fake{next(self._ids):08d}"
 
     # -- helpers for tests ------------------------------------------------------------------
+
+    def wait_for_a_poll(self, proc: subprocess.Popen[bytes], seconds: float = 30) -> None:
+        """Wait until a weatherbot process (still running) has polled a run at least once."""
+        deadline = time.monotonic() + seconds
+        while self.count("GET", r"/v1/threads/[^/]+/runs/[^/]+") == 0:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the CLI never polled the run"
+            time.sleep(0.01)  # waiting for another process; the CLI itself never sleeps here
 
     def user_messages(self, thread_id: str) -> list[str]:
         """The texts of the thread's user messages, oldest first."""
