@@ -28,6 +28,7 @@ from tests.fakes.assistants_server import FakeAssistants
 from tests.fakes.chat_server import FakeChat
 from tests.fakes.model import Reply, ToolCallSpec
 from tests.fakes.weather_server import FakeWeather
+from tests.tools.test_execute import drain
 from weatherbot.cli import app
 from weatherbot.history import (
     MAX_HISTORY_MESSAGES,
@@ -51,16 +52,6 @@ def error_line(stderr: str) -> str:
     lines = [line for line in stderr.splitlines() if line.startswith("weatherbot:")]
     assert len(lines) == 1, stderr
     return lines[0]
-
-
-def drain(gen: Any) -> tuple[list[Any], Any]:
-    """A generator's events and its return value."""
-    events = []
-    while True:
-        try:
-            events.append(next(gen))
-        except StopIteration as stop:
-            return events, stop.value
 
 
 # -- 1. malformed tool arguments ---------------------------------------------------------------

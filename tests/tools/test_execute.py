@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from weatherbot.errors import ProviderError
@@ -64,7 +65,8 @@ class Barrier:
         )
 
 
-def drain(gen):  # type: ignore[no-untyped-def]
+def drain(gen: Any) -> tuple[list[Any], Any]:
+    """A generator's events and its return value."""
     events = []
     while True:
         try:
