@@ -11,6 +11,7 @@ import pytest
 # Install the lazy SDK import before any test imports openai, so the suite runs the SDK the way
 # the CLI does (weatherbot/backends/sdk_import.py).
 import weatherbot.backends.openai_client  # noqa: F401
+from weatherbot import redaction
 
 # The fake Open-Meteo fixture (`fake_weather`) is available to every test.
 pytest_plugins = ["tests.fakes.weather_server"]
@@ -30,4 +31,7 @@ def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)
+    # Secrets are remembered process-wide once settings read them; each test starts with none.
+    redaction.forget_all()
     yield home
+    redaction.forget_all()

@@ -6,6 +6,7 @@ modules (`cli`, `cli_threads`) import this module, never each other, so there is
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Annotated, Any, NoReturn
 
@@ -117,10 +118,11 @@ def settings_from(**flags: Any) -> Any:
 
 def err_print(message: str, style: str = "red") -> None:
     """One styled line on stderr: unwrapped for pipes and logs, wrapped at words on a terminal."""
-    from rich.console import Console
     from rich.text import Text
 
-    console = Console(stderr=True, highlight=False)
+    from weatherbot.render.consoles import SafeConsole
+
+    console = SafeConsole(stderr=True)
     # soft_wrap keeps the line whole where something reads it; a terminal would otherwise
     # break it mid-word at its edge.
     console.print(Text(message, style=style), soft_wrap=not console.is_terminal)
@@ -136,9 +138,7 @@ def fail(exc: BaseException, debug: bool) -> NoReturn:
     from weatherbot.render.sanitize import clean
 
     if debug:
-        from rich.console import Console
-
-        Console(stderr=True).print_exception(show_locals=False)
+        _print_traceback(exc)
     if isinstance(exc, WeatherbotError):
         line = f"weatherbot: {clean(exc.message)}"
         if exc.hint:
@@ -153,6 +153,18 @@ def fail(exc: BaseException, debug: bool) -> NoReturn:
         raise typer.Exit(int(ExitCode.INTERRUPTED))
     err_print(f"weatherbot: {clean(error_message(exc))} (run again with --debug for details)")
     raise typer.Exit(int(ExitCode.FAILURE))
+
+
+def _print_traceback(exc: BaseException) -> None:
+    # Plain, not Rich's: the messages in it may hold a key a server echoed, and Rich wraps a
+    # long key across lines where no redaction would find it again.
+    import traceback
+
+    from weatherbot.render.sanitize import clean
+
+    text = "".join(traceback.format_exception(exc))
+    sys.stderr.write(clean(text, keep_newlines=True))
+    sys.stderr.flush()
 
 
 def error_message(exc: BaseException) -> str:

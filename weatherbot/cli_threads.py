@@ -59,12 +59,11 @@ def thread_list(
         if not threads:
             err_print('no conversations yet; start one with weatherbot ask "..."', "dim")
             return
-        from rich.console import Console
-
+        from weatherbot.render.consoles import SafeConsole
         from weatherbot.render.sanitize import clean
         from weatherbot.render.thread_table import thread_table, when
 
-        out = Console(highlight=False)
+        out = SafeConsole()
         if not out.is_terminal:
             # Pipes get one tab-separated line per thread, easy to cut and grep.
             for t in threads:
@@ -82,9 +81,9 @@ def thread_show(thread_id: ThreadIdArg, debug: DebugOpt = False) -> None:
     """Print a conversation's messages."""
 
     def body() -> None:
-        from rich.console import Console
         from rich.text import Text
 
+        from weatherbot.render.consoles import SafeConsole
         from weatherbot.render.sanitize import clean
 
         session = _session(settings_from())
@@ -92,7 +91,7 @@ def thread_show(thread_id: ThreadIdArg, debug: DebugOpt = False) -> None:
             messages = session.thread_messages(thread_id)
         finally:
             session.close()
-        out = Console(highlight=False)
+        out = SafeConsole()
         for message in messages:
             out.print(Text(f"{message.role}:", style="bold"))
             out.print(Text(clean(message.text, keep_newlines=True)))
@@ -121,13 +120,12 @@ def assistant_show(backend: BackendOpt = None, debug: DebugOpt = False) -> None:
     """Show the remembered assistant for the current backend and server."""
 
     def body() -> None:
-        from rich.console import Console
-
+        from weatherbot.render.consoles import SafeConsole
         from weatherbot.render.thread_table import when
 
         session = _session(settings_from(backend=backend))
         record = session.assistant_record()
-        out = Console(highlight=False)
+        out = SafeConsole()
         out.print(f"backend:      {session.backend_name}")
         out.print(f"model:        {session.profile.model}")
         out.print(f"fingerprint:  {session.profile.fingerprint}")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from weatherbot import redaction
 from weatherbot.errors import ConfigError
 
 DEFAULT_MODEL = "gpt-5.4-mini"
@@ -53,6 +54,8 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
+        # Whatever a server echoes back of it is replaced wherever text leaves weatherbot.
+        redaction.remember(value)
 
     def reveal(self) -> str:
         """The real value, for the one place that must send it (the HTTP client)."""

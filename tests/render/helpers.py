@@ -12,6 +12,8 @@ from typing import Any
 from rich.console import Console
 from rich.markdown import Markdown
 
+from weatherbot.render.links import show_link_targets
+
 
 @dataclass
 class FakeTimer:
@@ -114,7 +116,9 @@ def rich_console(buffer: io.StringIO, height: int = 12, width: int = 44) -> Cons
 def one_shot(markdown: str, width: int = 44) -> str:
     """The screen after Rich prints `markdown` in one go: what streaming must end up as."""
     buffer = io.StringIO()
-    rich_console(buffer, width=width).print(Markdown(markdown))
+    whole = Markdown(markdown)
+    show_link_targets(whole.parsed)  # as weatherbot renders links (render/links.py)
+    rich_console(buffer, width=width).print(whole)
     return screen(buffer.getvalue())
 
 

@@ -23,6 +23,8 @@ from rich.control import Control
 from rich.markdown import Markdown
 from rich.segment import ControlType, Segment
 
+from weatherbot.redaction import held_back
+from weatherbot.render.links import show_link_targets
 from weatherbot.render.sanitize import clean
 
 # 12.5 frames a second: smooth enough for reading text as it is written, and 80 ms between
@@ -148,6 +150,7 @@ def markdown(text: str) -> Markdown:
     md = copy.copy(_TEMPLATE)
     md.markup = text
     md.parsed = _PARSER.parse(text)
+    show_link_targets(md.parsed)
     return md
 
 
@@ -387,6 +390,8 @@ class LiveMarkdown:
 
     def _open_lines(self, after_new_line: bool) -> list[list[Segment]]:
         block = clean(self._splitter.open_block, keep_newlines=True)
+        # Not yet drawn: the start of a key the next delta may complete (redacted once whole).
+        block = block[: len(block) - held_back(block)]
         if not block.strip():
             return []
         console = self.console

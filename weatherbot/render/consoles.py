@@ -3,10 +3,43 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
+
+from weatherbot.render.sanitize import clean, is_clean
+
+
+class SafeConsole(Console):
+    """A Console that draws text, never runs it: no markup, no emoji codes, no escapes, no keys.
+
+    Text weatherbot shows comes from servers (ids, titles, answers, provider names) and may
+    hold `[link=…]`, `:emoji:` codes, escape sequences or an echoed API key. Markup and emoji
+    are off for every string printed; every text segment leaving a render is cleaned, so a
+    string that missed `clean` on its way still cannot reach the terminal raw. Rich's own
+    control segments (cursor moves of a live display) pass as they are.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("markup", False)
+        kwargs.setdefault("emoji", False)
+        kwargs.setdefault("highlight", False)
+        super().__init__(**kwargs)
+
+    def render(
+        self, renderable: RenderableType, options: ConsoleOptions | None = None
+    ) -> Iterable[Segment]:
+        """Rich's segments, with the text of each cleaned."""
+        for segment in super().render(renderable, options):
+            text, style, control = segment
+            if control is None and not is_clean(text):
+                # Newlines are line structure here; anything else unsafe goes.
+                yield Segment(clean(text, keep_newlines=True), style)
+            else:
+                yield segment
 
 
 @dataclass(frozen=True)
@@ -34,18 +67,16 @@ def make_consoles(
     plain = color is False
     rich_output = out_tty
     # Explicit terminal flags keep escape codes out of pipes.
-    out = Console(
+    out = SafeConsole(
         file=out_file,
         force_terminal=rich_output or None,
         no_color=plain,
-        highlight=False,
         soft_wrap=not rich_output,
     )
-    err = Console(
+    err = SafeConsole(
         file=err_file,
         force_terminal=None if err_tty else False,
         no_color=plain,
-        highlight=False,
         stderr=True,
     )
     return Consoles(out=out, err=err, rich_output=rich_output, spinner=err_tty and not plain)

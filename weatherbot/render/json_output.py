@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from weatherbot.events import Done, Event, ToolCallFinished, ToolCallStarted
+from weatherbot.redaction import redact
+from weatherbot.render.sanitize import replace_surrogates
+
+# Characters JSON lets through raw that a terminal or a JavaScript reader would act on: DEL
+# and the C1 controls (U+009B is CSI on some terminals), and the JavaScript line separators.
+_RAW = re.compile("[\x7f-\x9f\u2028\u2029]")
 
 
 def build_json(events: Iterable[Event], backend: str, model: str | None) -> dict[str, Any]:
@@ -51,11 +58,16 @@ def dumps(document: Any) -> str:
     JSON has no NaN or Infinity, though Python reads and writes them: a model's `1e999` in
     tool arguments, a server's `NaN` in usage would make the line unreadable to strict parsers
     (jq, JavaScript). They are written as the strings "NaN", "Infinity" and "-Infinity".
+    Control characters are escaped (C1 too), an undecodable byte is U+FFFD, and every secret
+    weatherbot knows is `[redacted]`.
     """
     try:
-        return json.dumps(document, ensure_ascii=False, allow_nan=False)
+        text = json.dumps(document, ensure_ascii=False, allow_nan=False)
     except ValueError:
-        return json.dumps(finite(document), ensure_ascii=False, allow_nan=False)
+        text = json.dumps(finite(document), ensure_ascii=False, allow_nan=False)
+    # Outside strings the JSON text is ASCII, so these can only be inside strings.
+    text = _RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", replace_surrogates(text))
+    return redact(text)
 
 
 def finite(value: Any) -> Any:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from weatherbot.redaction import held_back, redact
+
 # CSI/OSC/other escape sequences first, then any remaining C0/C1 control character.
 _ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -11,6 +13,12 @@ _CONTROLS_NO_NL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 # Lone surrogates: how Python decodes bytes that are not UTF-8 in argv (surrogate escapes), or
 # what a JSON "\ud800" escape gives. No UTF-8 stream or file can take them.
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# An escape sequence longer than this is not one a terminal would wait for; it is dropped as
+# text rather than held back.
+MAX_ESCAPE = 256
+# The start of an escape sequence that more text could still complete.
+_PARTIAL = re.compile(r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*\x1b?)?")
 
 
 def replace_surrogates(text: str) -> str:
@@ -22,5 +30,42 @@ def clean(text: str, keep_newlines: bool = False) -> str:
     """`text` without escape sequences or control characters (tabs and newlines optional)."""
     text = _ESCAPES.sub("", replace_surrogates(text))
     if keep_newlines:
-        return _CONTROLS.sub("", text.replace("\r\n", "\n"))
-    return _CONTROLS_NO_NL.sub(" ", text.replace("\r\n", " ").replace("\n", " "))
+        return redact(_CONTROLS.sub("", text.replace("\r\n", "\n")))
+    return redact(_CONTROLS_NO_NL.sub(" ", text.replace("\r\n", " ").replace("\n", " ")))
+
+
+def is_clean(text: str) -> bool:
+    """Whether `text` (newlines and tabs allowed) is already as `clean` would leave it."""
+    return _UNSAFE.search(text) is None and redact(text) == text
+
+
+def _open_escape(text: str) -> int:
+    """The length of an escape sequence begun at the end of `text` but not yet complete."""
+    start = text.rfind("\x1b", max(0, len(text) - MAX_ESCAPE))
+    if start < 0 or not _PARTIAL.fullmatch(text, start):
+        return 0
+    return len(text) - start
+
+
+class StreamCleaner:
+    """`clean` for text that arrives in pieces (a streamed answer written as it comes).
+
+    An escape sequence or a secret cut between two pieces passes `clean` in both halves
+    ("ESC [3" then "1m" would print "[31m"), so a piece's possibly unfinished tail is kept
+    back until the next piece, or `finish`, settles it.
+    """
+
+    def __init__(self) -> None:
+        self._tail = ""
+
+    def feed(self, text: str) -> str:
+        """The cleaned text that can be written now."""
+        text = self._tail + text
+        keep = max(_open_escape(text), held_back(text))
+        self._tail = text[len(text) - keep :]
+        return clean(text[: len(text) - keep], keep_newlines=True)
+
+    def finish(self) -> str:
+        """Whatever was kept back, cleaned: the stream has ended."""
+        rest, self._tail = self._tail, ""
+        return clean(rest, keep_newlines=True)

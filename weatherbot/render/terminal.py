@@ -19,7 +19,7 @@ from weatherbot.events import (
     ToolCallFinished,
     ToolCallStarted,
 )
-from weatherbot.render.sanitize import clean
+from weatherbot.render.sanitize import StreamCleaner, clean
 from weatherbot.tools.outputs import ToolOutput
 
 if TYPE_CHECKING:
@@ -97,6 +97,7 @@ class TerminalRenderer:
         self._started: dict[str, ToolCallStarted] = {}
         self._outputs: list[ToolOutput] = []
         self._text: list[str] = []
+        self._pieces = StreamCleaner()
         # Streamed Markdown, drawn at a bounded frame rate (`clock` drives it in tests).
         self._markdown: LiveMarkdown | None = None
         if stream and rich_output:
@@ -120,6 +121,11 @@ class TerminalRenderer:
         self._stop_spinner()
         if self._markdown is not None:
             self._markdown.finish()
+        elif self.stream:
+            rest = self._pieces.finish()
+            if rest:
+                self.out.file.write(rest)
+                self.out.file.flush()
 
     # -- events ----------------------------------------------------------------------------
 
@@ -134,7 +140,8 @@ class TerminalRenderer:
             self._on_tool(event)
         elif isinstance(event, RunStatus):
             if self._status is not None:
-                self._status.update(f"{clean(event.status).replace('_', ' ')}…")
+                # A spinner parses a plain string as markup: a server's status is not ours.
+                self._status.update(Text(f"{clean(event.status).replace('_', ' ')}…"))
         elif isinstance(event, Notice):
             self._to_err(Text(clean(event.text), style="yellow"))
         elif isinstance(event, Done):
@@ -169,7 +176,7 @@ class TerminalRenderer:
         self._stop_spinner()
         if self._markdown is None:
             # Pipes get text at the pace it arrives, not line-buffered.
-            self.out.file.write(clean(text, keep_newlines=True))
+            self.out.file.write(self._pieces.feed(text))
             self.out.file.flush()
             return
         self._markdown.feed(text)
@@ -180,15 +187,16 @@ class TerminalRenderer:
             if self._markdown is not None:
                 self._markdown.finish()
             else:
+                self.out.file.write(self._pieces.finish())
                 if not "".join(self._text).endswith("\n"):
                     self.out.file.write("\n")
                 self.out.file.flush()
         else:
             answer = done.answer or "".join(self._text)
             if self.rich_output:
-                from rich.markdown import Markdown
+                from weatherbot.render.blocks import markdown
 
-                self.out.print(Markdown(clean(answer, keep_newlines=True)))
+                self.out.print(markdown(clean(answer, keep_newlines=True)))
             else:
                 self.out.file.write(clean(answer, keep_newlines=True).rstrip("\n") + "\n")
                 self.out.file.flush()

@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from weatherbot.errors import ProviderError
 from weatherbot.events import Event, ToolCallFinished, ToolCallStarted
+from weatherbot.redaction import redact_value
 from weatherbot.tools.outputs import ErrorOutput, ToolOutput
 from weatherbot.tools.registry import ToolArgumentError, ToolRegistry, parse_arguments
 from weatherbot.tools.weather import ToolContext
@@ -72,8 +73,19 @@ def _timed(
     call: ToolCall, registry: ToolRegistry, ctx: ToolContext, clock: Callable[[], float]
 ) -> tuple[ToolOutput, int]:
     started = clock()
-    value = _run_one(call, registry, ctx)
+    # A provider's error body may repeat its key (a 401 page quoting `appid`); the output goes
+    # to the model's server, the screen and the state file, none of which may see it.
+    value = cast(ToolOutput, redact_value(_run_one(call, registry, ctx)))
     return value, int((clock() - started) * 1000)
+
+
+def output_text(value: ToolOutput) -> str:
+    """The JSON string sent to the model for `value` (strict JSON: no NaN reaches a server)."""
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        message = "the weather provider sent a value that is not a number; try again later"
+        return json.dumps(error_value("bad_data", message), ensure_ascii=False)
 
 
 def error_code(value: ToolOutput) -> str | None:
@@ -116,7 +128,7 @@ def run_tool_calls(
                 call.call_id,
                 call.name,
                 _display_arguments(call.arguments),
-                json.dumps(value, ensure_ascii=False),
+                output_text(value),
                 error_code(value),
                 duration_ms,
                 value,
