@@ -36,6 +36,8 @@ FRAGMENTS = [
     "\x1b",
     "[",
     "\x9b2J",
+    "\x9b",
+    "\x9d0;pwned\x9c",
     "\x07",
     "\r",
     "\x00",

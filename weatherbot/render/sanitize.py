@@ -7,7 +7,11 @@ import re
 from weatherbot.redaction import held_back, redact
 
 # CSI/OSC/other escape sequences first, then any remaining C0/C1 control character.
-_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+_ESCAPES = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])"
+    # The 8-bit forms (CSI U+009B, OSC U+009D) that some terminals still obey.
+    r"|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x1b\x9c]*(?:\x07|\x9c)"
+)
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROLS_NO_NL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 # Lone surrogates: how Python decodes bytes that are not UTF-8 in argv (surrogate escapes), or
@@ -18,7 +22,9 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 # text rather than held back.
 MAX_ESCAPE = 256
 # The start of an escape sequence that more text could still complete.
-_PARTIAL = re.compile(r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*\x1b?)?")
+_PARTIAL = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*\x1b?)?|\x9b[0-?]*[ -/]*|\x9d[^\x07\x1b\x9c]*"
+)
 
 
 def replace_surrogates(text: str) -> str:
@@ -41,7 +47,8 @@ def is_clean(text: str) -> bool:
 
 def _open_escape(text: str) -> int:
     """The length of an escape sequence begun at the end of `text` but not yet complete."""
-    start = text.rfind("\x1b", max(0, len(text) - MAX_ESCAPE))
+    bound = max(0, len(text) - MAX_ESCAPE)
+    start = max(text.rfind(opener, bound) for opener in "\x1b\x9b\x9d")
     if start < 0 or not _PARTIAL.fullmatch(text, start):
         return 0
     return len(text) - start
