@@ -22,6 +22,7 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 # text rather than held back.
 MAX_ESCAPE = 256
 # The start of an escape sequence that more text could still complete.
+_OPENERS = re.compile("[\x1b\x9b\x9d]")
 _PARTIAL = re.compile(
     r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*\x1b?)?|\x9b[0-?]*[ -/]*|\x9d[^\x07\x1b\x9c]*"
 )
@@ -47,11 +48,12 @@ def is_clean(text: str) -> bool:
 
 def _open_escape(text: str) -> int:
     """The length of an escape sequence begun at the end of `text` but not yet complete."""
-    bound = max(0, len(text) - MAX_ESCAPE)
-    start = max(text.rfind(opener, bound) for opener in "\x1b\x9b\x9d")
-    if start < 0 or not _PARTIAL.fullmatch(text, start):
-        return 0
-    return len(text) - start
+    # The earliest opener whose rest could still become one sequence: an OSC's own
+    # terminator (ESC \\) may be what was cut.
+    for opener in _OPENERS.finditer(text, max(0, len(text) - MAX_ESCAPE)):
+        if _PARTIAL.fullmatch(text, opener.start()):
+            return len(text) - opener.start()
+    return 0
 
 
 class StreamCleaner:
