@@ -11,14 +11,20 @@ import contextlib
 import errno
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any
 
-from weatherbot.errors import StateError
+from weatherbot.errors import ConfigError, StateError
 from weatherbot.history import capped, trimmed
+from weatherbot.private_files import (
+    RefusedFile,
+    append_private,
+    make_private_dir,
+    read_private,
+    write_private,
+)
 from weatherbot.state_repair import Repair, repair
 
 STATE_VERSION = 1
@@ -43,6 +49,12 @@ def _encode(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
+def _refused(exc: RefusedFile) -> ConfigError:
+    """One line for a state or lock file weatherbot will not use (exit 2: no command can go on
+    until the user moves it; moving it aside would act on a file weatherbot does not own)."""
+    return ConfigError(str(exc), hint=f"{exc.advice}, or set WEATHERBOT_HOME to another directory")
+
+
 class StateStore:
     """A JSON file under WEATHERBOT_HOME, read and written whole under a file lock."""
 
@@ -56,17 +68,22 @@ class StateStore:
         self._warn = on_warning or (lambda _msg: None)
         self._clock = clock
 
+    @property
+    def _lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".lock")
+
     def _lock(self) -> Any:
         from filelock import FileLock
 
-        return FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT_S)
+        # mode: 0600 whatever the umask (filelock >= 3.10; without it the file is 0666 - umask).
+        return FileLock(str(self._lock_path), timeout=LOCK_TIMEOUT_S, mode=0o600)
 
     def _aside_path(self, kind: str) -> Path:
         """A free `state.json.<kind>-<time>` path beside the state file."""
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self._clock()))
         target = self.path.with_name(f"{self.path.name}.{kind}-{stamp}")
         n = 1
-        while target.exists():
+        while os.path.lexists(target):
             n += 1
             target = self.path.with_name(f"{self.path.name}.{kind}-{stamp}-{n}")
         return target
@@ -108,9 +125,11 @@ class StateStore:
     def _load_unlocked(self, histories: Collection[str] = ()) -> tuple[dict[str, Any], str]:
         """The state, checked (with the histories of `histories`), and the text on disk."""
         try:
-            raw = self.path.read_bytes()
+            raw = read_private(self.path)
         except FileNotFoundError:
             return _empty(), ""
+        except RefusedFile as exc:
+            raise _refused(exc) from exc
         except OSError as exc:
             raise StateError(f"cannot read state file {self.path}: {exc.strerror}") from exc
         try:
@@ -146,19 +165,7 @@ class StateStore:
 
     def _write_text(self, path: Path, text: str) -> None:
         """Write `text` to `path` atomically (temp file + rename), mode 0600."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=path.parent)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_private(path, text.encode("utf-8"))
 
     def _error(self, message: str, exc: OSError) -> StateError:
         """One line naming the state file, the system's reason and what to do about it."""
@@ -175,8 +182,13 @@ class StateStore:
         from filelock import Timeout
 
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_dir(self.path.parent)
+            # Created (or set back to) 0600 here, never through a link: filelock opens it
+            # next, and older filelocks follow a link at the path (truncating its target).
+            append_private(self._lock_path, b"")
             lock.acquire()
+        except RefusedFile as exc:
+            raise _refused(exc) from exc
         except Timeout as exc:
             raise StateError(
                 f"state file {self.path} is locked by another weatherbot",
@@ -191,7 +203,7 @@ class StateStore:
 
         `histories`: the threads whose histories the caller uses, checked (and repaired) too.
         """
-        if not self.path.exists():
+        if not os.path.lexists(self.path):  # a link, even dangling, is refused below
             return _empty()
         lock = self._lock()
         try:
