@@ -287,3 +287,49 @@ def test_a_state_over_the_cap_is_refused_and_kept(
     assert result.exit_code == 2, result.stderr
     _refused_line(result.stderr, clean_env / "state.json", "is larger than 1 MB")
     assert (clean_env / "state.json").read_bytes() == big
+
+
+# -- the cache through the CLI ---------------------------------------------------------------------
+
+
+def _cache_entries(home: Path) -> list[Path]:
+    return sorted((home / "cache").glob("*.json"))
+
+
+def test_cache_entries_that_are_links_are_skipped_and_replaced(
+    clean_env: Path, fake_weather: FakeWeather, tmp_path: Path
+) -> None:
+    first = runner.invoke(app, ["weather", "London"])
+    assert first.exit_code == 0, first.stderr
+    requests = fake_weather.searches() + fake_weather.forecasts()
+    targets = []
+    for n, entry in enumerate(_cache_entries(clean_env)):
+        # A fresh, valid entry, moved out and linked back: the old cache served it.
+        target = tmp_path / f"entry{n}"
+        target.write_bytes(entry.read_bytes())
+        target.chmod(0o644)
+        targets.append((target, target.read_bytes()))
+        entry.unlink()
+        entry.symlink_to(target)
+    again = runner.invoke(app, ["weather", "London"])
+    assert again.exit_code == 0 and again.stderr == first.stderr  # quietly: just a miss
+    assert fake_weather.searches() + fake_weather.forecasts() == 2 * requests
+    for target, content in targets:
+        assert target.read_bytes() == content and mode(target) == 0o644
+    entries = _cache_entries(clean_env)
+    assert len(entries) == len(targets)
+    assert all(not e.is_symlink() and mode(e) == 0o600 for e in entries)
+
+
+def test_a_cache_entry_that_is_a_fifo_is_a_miss_not_a_hang(
+    clean_env: Path, fake_weather: FakeWeather
+) -> None:
+    first = run(clean_env, "weather", "London")
+    assert first.returncode == 0, first.stderr
+    for entry in _cache_entries(clean_env):
+        entry.unlink()
+        os.mkfifo(entry)
+    again = run(clean_env, "weather", "London")
+    assert again.returncode == 0, again.stderr
+    assert "London" in again.stdout and "weatherbot:" not in again.stderr
+    assert all(stat.S_ISREG(os.lstat(e).st_mode) for e in _cache_entries(clean_env))

@@ -1,16 +1,20 @@
-"""An on-disk JSON cache for provider responses, with a time-to-live per use."""
+"""An on-disk JSON cache for provider responses, with a time-to-live per use.
+
+Entries are private files (weatherbot.private_files): a link, a FIFO, a device or an oversized
+file in place of an entry is a miss, never followed or read, and the next answer replaces it.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+
+from weatherbot.private_files import read_private, write_private
 
 FORECAST_TTL_S = 10 * 60
 GEOCODING_TTL_S = 30 * 24 * 3600
@@ -55,12 +59,12 @@ class DiskCache:
         if self.refresh:
             return None
         try:
-            entry = json.loads(self._path(key).read_text(encoding="utf-8"))
+            entry = json.loads(read_private(self._path(key)).decode("utf-8"))
             stored = float(entry["stored_at"])
             if entry["key"] != key:
                 return None  # a hash collision: never serve another request's answer
             value = entry["value"]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return None
         age = self._clock() - stored
         # A negative age means the clock went back; treat it as unknown freshness.
@@ -69,19 +73,12 @@ class DiskCache:
         return value, age
 
     def put(self, key: str, value: Any) -> None:
-        """Store a value atomically (temp file + rename, mode 0600); failing is not an error."""
-        tmp: str | None = None
-        try:
-            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"key": key, "stored_at": self._clock(), "value": value}, handle)
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, self._path(key))
-        except (OSError, TypeError, ValueError):
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+        """Store a value atomically (temp file + rename, mode 0600, in a 0700 directory);
+        failing is not an error."""
+        with contextlib.suppress(OSError, TypeError, ValueError):
+            text = json.dumps({"key": key, "stored_at": self._clock(), "value": value})
+            # Not flushed to the disk: an entry lost in a power cut is only fetched again.
+            write_private(self._path(key), text.encode("utf-8"), durable=False)
 
     def fetch(self, key: str, ttl_s: float, compute: Callable[[], Any]) -> tuple[Any, float | None]:
         """(value, age in seconds) from the cache, else (computed value, None), then stored."""
