@@ -15,13 +15,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pexpect
 import pytest
+from prompt_toolkit.history import FileHistory, InMemoryHistory
 from typer.testing import CliRunner
 
 from tests.fakes.weather_server import FakeWeather
 from tests.test_faults_local import error_line
 from weatherbot import private_files
 from weatherbot.cli import app
+from weatherbot.input_history import PrivateFileHistory, open_history
 from weatherbot.private_files import (
     RefusedFile,
     append_private,
@@ -333,3 +336,110 @@ def test_a_cache_entry_that_is_a_fifo_is_a_miss_not_a_hang(
     assert again.returncode == 0, again.stderr
     assert "London" in again.stdout and "weatherbot:" not in again.stderr
     assert all(stat.S_ISREG(os.lstat(e).st_mode) for e in _cache_entries(clean_env))
+
+
+# -- the REPL input history ------------------------------------------------------------------------
+
+ENTRIES = ["Rain in Paris?", "line one\nline two", "a\rcarriage return", "", "+plus and # hash"]
+
+
+def test_the_history_file_format_is_prompt_toolkits(tmp_path: Path) -> None:
+    theirs, ours = FileHistory(str(tmp_path / "theirs")), PrivateFileHistory(tmp_path / "ours")
+    for entry in ENTRIES:
+        theirs.store_string(entry)
+        ours.store_string(entry)
+    newest_first = list(reversed(ENTRIES))
+    assert list(PrivateFileHistory(tmp_path / "theirs").load_history_strings()) == newest_first
+    assert list(FileHistory(str(tmp_path / "ours")).load_history_strings()) == newest_first
+
+
+@pytest.mark.parametrize("kind", ["link", "dangling_link", "fifo", "directory"])
+def test_a_history_that_is_not_a_private_file_is_one_warning(kind: str, tmp_path: Path) -> None:
+    target = target_file(tmp_path)
+    home = tmp_path / "home"
+    home.mkdir()
+    path = home / "history"
+    if kind == "link":
+        path.symlink_to(target)
+    elif kind == "dangling_link":
+        path.symlink_to(tmp_path / "nowhere")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.mkdir()
+    warnings: list[str] = []
+    history = open_history(home, warnings.append)
+    assert isinstance(history, InMemoryHistory)
+    history.store_string("typed")
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith(f"input history is not saved: {path} is ")
+    assert "set WEATHERBOT_HOME" in warnings[0]
+    assert untouched(target) and not (tmp_path / "nowhere").exists()
+
+
+def test_a_history_over_the_cap_is_one_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(private_files, "MAX_PRIVATE_FILE_BYTES", MB)
+    (tmp_path / "history").write_bytes(b"+x\n" * MB)
+    warnings: list[str] = []
+    assert isinstance(open_history(tmp_path, warnings.append), InMemoryHistory)
+    assert "is larger than 1 MB" in warnings[0] and "move it elsewhere" in warnings[0]
+
+
+@pytest.mark.parametrize("mask", UMASKS, ids=oct)
+def test_the_history_is_0600_in_a_0700_home_whatever_the_umask(mask: int, tmp_path: Path) -> None:
+    home = tmp_path / "new" / "home"
+    with umask(mask):
+        history = open_history(home, pytest.fail)
+        history.store_string("Rain in Oslo?")
+    assert mode(home) == 0o700 and mode(home / "history") == 0o600
+    assert list(PrivateFileHistory(home / "history").load_history_strings()) == ["Rain in Oslo?"]
+
+
+def _chat(home: Path, tmp_path: Path) -> pexpect.spawn:
+    env = {**os.environ, "WEATHERBOT_HOME": str(home), "TERM": "xterm", "PYTHONPATH": str(REPO)}
+    env.update(PROMPT_TOOLKIT_NO_CPR="1", PYTHONUNBUFFERED="1")
+    env.pop("NO_COLOR", None)
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "weatherbot", "chat", "--offline"],
+        env=env,
+        cwd=str(tmp_path),
+        encoding="utf-8",
+        dimensions=(40, 200),
+        timeout=30,
+    )
+
+
+@pytest.mark.parametrize("kind", ["link", "fifo"])
+def test_chat_with_a_history_link_or_fifo_warns_and_answers(kind: str, tmp_path: Path) -> None:
+    """Through a real terminal: one yellow line, the session goes on, the target is unchanged."""
+    target = target_file(tmp_path)
+    home = tmp_path / "home"
+    home.mkdir()
+    if kind == "link":
+        (home / "history").symlink_to(target)
+    else:
+        os.mkfifo(home / "history")
+    child = _chat(home, tmp_path)
+    try:
+        child.expect("/help for commands")  # the banner, then the one warning
+        child.expect("input history is not saved: ")
+        child.expect("(symbolic link|named pipe)")
+        child.expect("set WEATHERBOT_HOME")
+        child.sendline("Will it rain in London?")
+        child.expect("London")
+        child.expect_exact("\x1b[?2004h")  # back at the prompt, reading keys itself
+        child.sendcontrol("d")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+    finally:
+        child.close(force=True)
+    assert untouched(target)
+    assert (
+        (home / "history").is_symlink()
+        if kind == "link"
+        else stat.S_ISFIFO(os.lstat(home / "history").st_mode)
+    )

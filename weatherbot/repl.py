@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -88,13 +87,11 @@ def complete_slash(text: str, choices: dict[str, list[str]]) -> Iterator[tuple[s
 
 
 def history_path(home: Path) -> Path:
-    """The input-history file, created private (0600): it holds everything typed."""
-    home.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = home / "history"
-    fd = os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)
-    return path
+    """The input-history file, created private (0600, never through a link): it holds
+    everything typed."""
+    from weatherbot.input_history import history_file
+
+    return history_file(home)
 
 
 class Repl:
@@ -323,13 +320,10 @@ def _make_prompt(history: History) -> PromptSession[str]:
 
 
 def _history(home: Path, warn: Callable[[str], None]) -> History:
-    from prompt_toolkit.history import FileHistory, InMemoryHistory
+    # Not prompt_toolkit's FileHistory: its open(..., "ab") follows a link at the path.
+    from weatherbot.input_history import open_history
 
-    try:
-        return FileHistory(str(history_path(home)))
-    except OSError as exc:
-        warn(f"input history is not saved: {exc}")
-        return InMemoryHistory()
+    return open_history(home, warn)
 
 
 def _interactive(repl: Repl) -> None:
