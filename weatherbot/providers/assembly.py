@@ -10,6 +10,7 @@ the empty-answer error, and the checks and cache age around a parse.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
@@ -17,19 +18,38 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from weatherbot.errors import ProviderError
+from weatherbot.providers.checks import STEP_FIELDS, checked_all, validated, within
 from weatherbot.providers.models import Alert, Current, Day, Forecast, Place
 from weatherbot.providers.weather_codes import describe
+from weatherbot.text_safety import ZONE_MAX, plain_text
 
+# Real UTC offsets run from -12 h to +14 h; a response's offset beyond ±18 h is garbage (and
+# one of a day or more cannot be a tzinfo at all).
+UTC_OFFSET_S = (-18 * 3600.0, 18 * 3600.0)
 # Response unit strings are not the request tokens: Open-Meteo answers mph as "mp/h".
 WIND_TO_MS = {"m/s": 1.0, "km/h": 1 / 3.6, "mp/h": 0.44704, "mph": 0.44704, "kn": 0.514444}
 
 
 def number(value: Any) -> float | None:
-    """A JSON number as a float; None for null, strings and booleans."""
+    """A JSON number as a float; None for null, strings and booleans.
+
+    NaN and ±Infinity (Python's json reads `NaN`, `Infinity` and `1e999`) are passed on, and
+    an integer too big for a float is ±Infinity: `assemble` refuses them field by field
+    (checks.py), so the forecast can say which value the provider got wrong.
+    """
     # bool is an int subclass; a JSON true is not a measurement.
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # a JSON integer with 400 digits
+        return math.inf if value > 0 else -math.inf
+
+
+def whole(value: Any) -> int | None:
+    """A JSON number as an int (a weather code); None for null, non-numbers and non-finite."""
+    amount = number(value)
+    return int(amount) if amount is not None and math.isfinite(amount) else None
 
 
 def to_celsius(value: Any, unit: str | None) -> float | None:
@@ -79,8 +99,11 @@ class LocalZone:
         return moment if moment.tzinfo else moment.replace(tzinfo=self.tz or UTC)
 
     def from_epoch(self, seconds: Any) -> datetime:
-        """Unix seconds (UTC) as a local time."""
-        return datetime.fromtimestamp(int(seconds), self.tz or UTC)
+        """Unix seconds (UTC) as a local time; ValueError for NaN, Infinity or year 300000."""
+        try:
+            return datetime.fromtimestamp(int(seconds), self.tz or UTC)
+        except (OverflowError, OSError) as exc:
+            raise ValueError(f"no time is {seconds!r} seconds after 1970") from exc
 
 
 def local_zone(name: str, offset_s: Any = None, *, keep_offsets: bool = False) -> LocalZone:
@@ -89,13 +112,15 @@ def local_zone(name: str, offset_s: Any = None, *, keep_offsets: bool = False) -
     That is the response's fixed UTC offset (`offset_s`, right at least for today) under the
     same name, or each timestamp's own offset (`keep_offsets`), or else plain UTC, named so.
     """
+    # The name is shown and given to the model: plain text, like every provider string.
+    name = plain_text(str(name), ZONE_MAX)
     try:
         return LocalZone(name, ZoneInfo(name))
     except (ZoneInfoNotFoundError, ValueError):
         pass
     seconds = number(offset_s)
-    if seconds is not None:
-        return LocalZone(name, timezone(timedelta(seconds=seconds)))
+    if seconds is not None and within(seconds, UTC_OFFSET_S):
+        return LocalZone(name or "UTC", timezone(timedelta(seconds=seconds)))
     if keep_offsets:
         return LocalZone(name, None)
     return LocalZone("UTC", UTC)
@@ -170,21 +195,29 @@ def assemble(
     *,
     now: Current | None = None,
     days: Iterable[Day] = (),
+    steps: Iterable[Step] = (),
     today: date | None = None,
     alerts: tuple[Alert, ...] | None = None,
 ) -> Forecast:
     """The Forecast from parsed records; ProviderError("bad_data") if there is nothing in it.
 
-    `today` is the place's local date: the provider's own "local now" when it sends one, else
-    the date of the current reading, else the first day's.
+    `days` are the provider's own daily rows, `steps` time steps to aggregate into local days
+    (each impossible value is dropped first, so it cannot become a day's high). Every value is
+    checked (checks.py): one that cannot be real is missing, with a note naming it. `today` is
+    the place's local date: the provider's own "local now" when it sends one, else the date
+    of the current reading, else the first day's.
     """
+    checked_steps, problems = checked_all(
+        steps, STEP_FIELDS, lambda step: zone.local(step.time).date()
+    )
     current = _current(now, zone)
-    daily = tuple(_described(day) for day in days)
+    daily = tuple(_described(day) for day in [*days, *daily_from_steps(checked_steps, zone)])
     if current is None and not daily:
         raise ProviderError("bad_data", f"{source} sent a forecast without data")
     if today is None:
+        # The reading's date even when its temperature turns out impossible.
         today = current.time.date() if current else daily[0].date
-    return Forecast(
+    forecast = Forecast(
         place=replace(place, timezone=zone.name),
         source=source,
         timezone=zone.name,
@@ -194,6 +227,7 @@ def assemble(
         daily=daily,
         alerts=alerts,
     )
+    return validated(forecast, problems)
 
 
 def _malformed(title: str) -> ProviderError:
@@ -208,6 +242,6 @@ def checked_forecast(
         raise _malformed(title)
     try:
         result = parse(data)
-    except (TypeError, ValueError, KeyError) as exc:
+    except (TypeError, ValueError, KeyError, OverflowError) as exc:
         raise _malformed(title) from exc
     return result if age is None else replace(result, cache_age_s=age)

@@ -8,7 +8,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from weatherbot.errors import ProviderError
+from weatherbot.providers.assembly import number, whole
 from weatherbot.providers.cache import GEOCODING_TTL_S, DiskCache, request_key
+from weatherbot.providers.checks import usable_place
 from weatherbot.providers.http import HttpClient
 from weatherbot.providers.models import Place
 from weatherbot.providers.places import (
@@ -33,18 +35,27 @@ def _text(value: Any) -> str | None:
 
 
 def place_from_result(result: Mapping[str, Any]) -> Place:
-    """A Place from one geocoding result; every field but name/lat/lon may be missing."""
-    population = result.get("population")
-    return Place(
-        name=str(result["name"]),
-        latitude=float(result["latitude"]),
-        longitude=float(result["longitude"]),
-        timezone=_text(result.get("timezone")) or "UTC",
-        admin1=_text(result.get("admin1")),
-        country=_text(result.get("country")),
-        country_code=_text(result.get("country_code")),
-        population=int(population) if isinstance(population, int | float) else None,
-        feature_code=_text(result.get("feature_code")),
+    """A Place from one geocoding result; every field but name/lat/lon may be missing.
+
+    Its names are plain text, capped (checks.py): a geocoder entry anyone can edit must not
+    bring escape sequences or a page of instructions along. ValueError when the result is no
+    usable place: no name, or coordinates that are NaN, infinite or off the globe.
+    """
+    latitude, longitude = number(result["latitude"]), number(result["longitude"])
+    if latitude is None or longitude is None:
+        raise ValueError("a geocoding result without coordinates")
+    return usable_place(
+        Place(
+            name=str(result["name"]),
+            latitude=latitude,
+            longitude=longitude,
+            timezone=_text(result.get("timezone")) or "UTC",
+            admin1=_text(result.get("admin1")),
+            country=_text(result.get("country")),
+            country_code=_text(result.get("country_code")),
+            population=whole(result.get("population")),
+            feature_code=_text(result.get("feature_code")),
+        )
     )
 
 
@@ -139,7 +150,7 @@ class OpenMeteoGeocoder:
             try:
                 places.append(place_from_result(item))
             except (KeyError, TypeError, ValueError):
-                continue  # one broken entry must not hide the others
+                continue  # one broken or impossible entry must not hide the others
         return places
 
     def resolve(self, query: str) -> Place:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from weatherbot import __version__
 from weatherbot.errors import ProviderError
+from weatherbot.text_safety import MESSAGE_MAX, plain_text
 
 if TYPE_CHECKING:
     import httpx2
@@ -177,7 +178,7 @@ class HttpClient:
 def _json_body(title: str, response: httpx2.Response) -> Any:
     try:
         return response.json()
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested 100,000 deep
         raise ProviderError(
             "bad_data", f"{title} sent a malformed response", hint="try again later"
         ) from exc
@@ -195,19 +196,22 @@ def _retry_after(value: str | None) -> float | None:
 
 
 def _reason(response: httpx2.Response) -> str:
-    """The provider's own one-line explanation (Open-Meteo's `reason`, NWS's `detail`, ...)."""
+    """The provider's own one-line explanation (Open-Meteo's `reason`, NWS's `detail`, ...).
+
+    Plain text, capped: it ends up in messages, notes and tool outputs, like any provider text.
+    """
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return ""
     if not isinstance(body, dict):
         return ""
     for key in ("reason", "detail", "title", "message"):
         if isinstance(body.get(key), str):
-            return " ".join(str(body[key]).split())
+            return plain_text(body[key], MESSAGE_MAX)
     error = body.get("error")
     if isinstance(error, dict) and isinstance(error.get("message"), str):
-        return " ".join(str(error["message"]).split())
+        return plain_text(error["message"], MESSAGE_MAX)
     return ""
 
 

@@ -57,7 +57,7 @@ class KeyedProvider(ABC):
     def _on_error(self, response: httpx2.Response) -> ProviderError | None:
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         return self.read_error(response.status_code, body)
 

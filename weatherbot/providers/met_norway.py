@@ -21,7 +21,6 @@ from weatherbot.providers.assembly import (
     Step,
     assemble,
     checked_forecast,
-    daily_from_steps,
     local_zone,
     number,
 )
@@ -157,8 +156,7 @@ def parse_locationforecast(data: Mapping[str, Any], place: Place, source: str = 
     """
     zone = local_zone(place.timezone)
     entries = _entries(data, zone)
-    days = daily_from_steps(_steps(entries), zone)
-    return assemble(place, source, zone, now=_now(entries), days=days)
+    return assemble(place, source, zone, now=_now(entries), steps=_steps(entries))
 
 
 def _http_time(value: str | None) -> float | None:

@@ -12,12 +12,12 @@ from weatherbot.providers.assembly import (
     Step,
     assemble,
     checked_forecast,
-    daily_from_steps,
     local_zone,
     number,
     to_celsius,
 )
 from weatherbot.providers.cache import FORECAST_TTL_S, DiskCache, cached, request_key
+from weatherbot.providers.checks import clean_alert
 from weatherbot.providers.http import HttpClient
 from weatherbot.providers.models import Alert, Forecast, Place
 
@@ -94,11 +94,15 @@ def parse_forecast(
     # Period times carry their local offset: with an unknown zone name they are kept as sent.
     local = local_zone(zone, keep_offsets=True)
     steps = [_step(period) for period in periods if isinstance(period, Mapping)]
-    return assemble(place, source, local, days=daily_from_steps(steps, local))
+    return assemble(place, source, local, steps=steps)
+
+
+def _string(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def parse_alerts(data: Any) -> tuple[Alert, ...]:
-    """Active alerts from a FeatureCollection (`features: []` means none)."""
+    """Active alerts from a FeatureCollection (`features: []` means none), as plain text."""
     features = data.get("features") if isinstance(data, Mapping) else None
     if not isinstance(features, list):
         raise ValueError("alerts without features")
@@ -109,11 +113,13 @@ def parse_alerts(data: Any) -> tuple[Alert, ...]:
             continue
         expires = props.get("ends") or props.get("expires")
         alerts.append(
-            Alert(
-                event=str(props.get("event") or "alert"),
-                headline=props.get("headline") if isinstance(props.get("headline"), str) else None,
-                severity=props.get("severity") if isinstance(props.get("severity"), str) else None,
-                expires=_time(expires) if isinstance(expires, str) else None,
+            clean_alert(
+                Alert(
+                    event=str(props.get("event") or "alert"),
+                    headline=_string(props.get("headline")),
+                    severity=_string(props.get("severity")),
+                    expires=_time(expires) if isinstance(expires, str) else None,
+                )
             )
         )
     return tuple(alerts)

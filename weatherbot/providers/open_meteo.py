@@ -15,6 +15,7 @@ from weatherbot.providers.assembly import (
     to_celsius,
     to_mm,
     to_ms,
+    whole,
 )
 from weatherbot.providers.cache import FORECAST_TTL_S, DiskCache, cached, request_key
 from weatherbot.providers.http import HttpClient
@@ -29,11 +30,6 @@ DAILY_VARS = (
     "temperature_2m_max,temperature_2m_min,precipitation_probability_max,precipitation_sum,"
     "weather_code"
 )
-
-
-def _code(value: Any) -> int | None:
-    code = number(value)
-    return None if code is None else int(code)
 
 
 def _at(values: Any, index: int) -> Any:
@@ -56,7 +52,7 @@ def _now(block: Any, units: Mapping[str, Any], zone: LocalZone) -> Current | Non
         ),
         humidity_pct=number(block.get("relative_humidity_2m")),
         wind_speed_ms=to_ms(block.get("wind_speed_10m"), units.get("wind_speed_10m")),
-        weather_code=_code(block.get("weather_code")),
+        weather_code=whole(block.get("weather_code")),
     )
 
 
@@ -81,7 +77,7 @@ def _days(block: Any, units: Mapping[str, Any]) -> list[Day]:
                 ),
                 precipitation_probability_pct=number(column("precipitation_probability_max")),
                 precipitation_mm=to_mm(column("precipitation_sum"), units.get("precipitation_sum")),
-                weather_code=_code(column("weather_code")),
+                weather_code=whole(column("weather_code")),
             )
         )
     return days

@@ -10,6 +10,7 @@ from weatherbot.providers import keyed
 from weatherbot.providers.assembly import LocalZone, assemble, local_zone, number
 from weatherbot.providers.models import Current, Day, Forecast, Place
 from weatherbot.settings import Secret
+from weatherbot.text_safety import MESSAGE_MAX, plain_text
 
 DEFAULT_URL = "https://api.openweathermap.org"
 ONECALL_PATH = "/data/3.0/onecall"
@@ -38,7 +39,7 @@ def error_from_body(status: int, body: Any) -> ProviderError | None:
     code = _code(body) or status
     if code < 400:
         return None
-    message = " ".join(str(body.get("message") or "").split())
+    message = plain_text(str(body.get("message") or ""), MESSAGE_MAX)
     detail = f": {message}" if message else ""
     if code == 401:
         return ProviderError(

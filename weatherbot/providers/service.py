@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from weatherbot.errors import ProviderError
 from weatherbot.providers.base import Geocoder, Provider
+from weatherbot.providers.checks import validated
 from weatherbot.providers.models import Forecast, Place
 
 T = TypeVar("T")
@@ -136,7 +137,8 @@ class WeatherService:
                 result = _with_note(
                     result, "used " + provider.title + " after " + "; ".join(failures)
                 )
-            return result
+            # Built-in providers are checked as they assemble; this covers plug-ins too.
+            return validated(result)
         assert last is not None
         if len(failures) == 1:
             raise last

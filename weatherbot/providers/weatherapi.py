@@ -11,6 +11,7 @@ from weatherbot.providers import keyed
 from weatherbot.providers.assembly import LocalZone, assemble, local_zone, number
 from weatherbot.providers.models import Alert, Current, Day, Forecast, Place
 from weatherbot.settings import Secret
+from weatherbot.text_safety import CODE_MAX, MESSAGE_MAX, plain_text
 
 DEFAULT_URL = "https://api.weatherapi.com"
 FORECAST_PATH = "/v1/forecast.json"
@@ -32,8 +33,9 @@ def error_from_body(status: int, body: Any) -> ProviderError | None:
     if not isinstance(error, Mapping):
         return None
     code = error.get("code")
-    message = " ".join(str(error.get("message") or "").split())
-    text = f"{TITLE} error {code}: {message}" if message else f"{TITLE} error {code}"
+    message = plain_text(str(error.get("message") or ""), MESSAGE_MAX)
+    shown = plain_text(str(code), CODE_MAX)
+    text = f"{TITLE} error {shown}: {message}" if message else f"{TITLE} error {shown}"
     if code in KEY_CODES:
         return ProviderError("unauthorized", text, hint=f"check {KEY_ENV}")
     if code == 2007:
