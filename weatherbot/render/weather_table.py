@@ -36,6 +36,8 @@ def render_weather(report: Mapping[str, Any], out: Console, err: Console) -> Non
         elif now.get("wind_speed_ms") is not None:
             parts.append(f"wind {now['wind_speed_ms']} m/s")
         out.print(", ".join(parts))
+    elif now.get("message"):
+        out.print(Text(f"now: {clean(str(now['message']))}", style="dim"))
     table = Table(box=None, pad_edge=False, header_style="bold")
     for column in ("date", "high", "low", "rain chance", "rain", "conditions"):
         table.add_column(column, justify="right" if column in {"high", "low", "rain"} else "left")
@@ -59,3 +61,16 @@ def render_weather(report: Mapping[str, Any], out: Console, err: Console) -> Non
     note = report.get("note")
     footer = f"{source}" + (f" · {note}" if note else "")
     err.print(Text(clean(footer), style="dim italic"), soft_wrap=True)
+    # What the provider got wrong (an impossible value left out): said, not silently a "–".
+    for line in _notes(now, forecast):
+        err.print(Text(f"note: {clean(line)}", style="yellow"), soft_wrap=True)
+
+
+def _notes(*parts: Mapping[str, Any]) -> list[str]:
+    """The provider's notes from the report's parts, each once, in order."""
+    seen: list[str] = []
+    for part in parts:
+        for note in part.get("notes") or ():
+            if isinstance(note, str) and note not in seen:
+                seen.append(note)
+    return seen
