@@ -374,7 +374,7 @@ def main() -> None:
     gc.set_threshold(GC_THRESHOLD)
     # Bytes in argv that are not UTF-8 reach Python as surrogate escapes, which no output or
     # file can encode: they become U+FFFD, and `ask $'\xff rain?'` answers the rest.
-    from weatherbot.render.sanitize import replace_surrogates
+    from weatherbot.text_safety import replace_surrogates
 
     sys.argv = [replace_surrogates(arg) for arg in sys.argv]
     signals.install()

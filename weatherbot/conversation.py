@@ -19,9 +19,9 @@ from weatherbot.backends.base import (
 from weatherbot.errors import StateError, UsageError
 from weatherbot.events import Done, Event, Ids, Message
 from weatherbot.providers.service import PlaceChoices
-from weatherbot.render.sanitize import replace_surrogates
 from weatherbot.settings import Settings
 from weatherbot.state import StateStore
+from weatherbot.text_safety import replace_surrogates
 from weatherbot.tools.registry import ToolRegistry
 from weatherbot.tools.weather import ToolContext, default_registry
 

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
@@ -129,7 +128,7 @@ class Repl:
         """One line: version, backend, model, thread, and where help is."""
         s = self.session
         model = s.model or "offline planner"
-        thread = f"continuing {s.thread_id}" if s.thread_id else "new thread"
+        thread = f"continuing {clean(s.thread_id)}" if s.thread_id else "new thread"
         self._note(
             f"weatherbot {__version__} · {s.backend_name} · {model} · {thread} · "
             "/help for commands, Ctrl-D to leave"
@@ -229,7 +228,9 @@ class Repl:
             out.print(Text(f"{clean(message.role)}:", style="bold"))
             body = clean(message.text, keep_newlines=True)
             if self.consoles.rich_output and message.role == "assistant":
-                out.print(Markdown(body))
+                from weatherbot.render.blocks import markdown
+
+                out.print(markdown(body))
             else:
                 out.print(Text(body))
 

@@ -25,7 +25,9 @@ from weatherbot.private_files import (
     read_private,
     write_private,
 )
+from weatherbot.redaction import redact
 from weatherbot.state_repair import Repair, repair
+from weatherbot.text_safety import replace_surrogates
 
 STATE_VERSION = 1
 LOCK_TIMEOUT_S = 30.0
@@ -46,7 +48,14 @@ def _empty() -> dict[str, Any]:
 
 
 def _encode(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _storable(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def _storable(text: str) -> str:
+    """JSON text fit for a file: no secret a server echoed into an answer or an error, and no
+    lone surrogate (a "\\ud800" in a reply decodes to one; UTF-8 cannot encode it, so the
+    write, and the command, would fail)."""
+    return replace_surrogates(redact(text))
 
 
 def _refused(exc: RefusedFile) -> ConfigError:
@@ -113,7 +122,7 @@ class StateStore:
         }
         text = _encode(data)
         try:
-            self._write_text(target, json.dumps(kept, ensure_ascii=False, indent=1))
+            self._write_text(target, _storable(json.dumps(kept, ensure_ascii=False, indent=1)))
             self._write_text(self.path, text)
         except OSError as exc:
             # Nothing is lost: the file keeps its damage and this command uses the repair.

@@ -10,7 +10,7 @@ from typing import Any
 
 from weatherbot.events import Done, Event, ToolCallFinished, ToolCallStarted
 from weatherbot.redaction import redact
-from weatherbot.render.sanitize import replace_surrogates
+from weatherbot.text_safety import replace_surrogates
 
 # Characters JSON lets through raw that a terminal or a JavaScript reader would act on: DEL
 # and the C1 controls (U+009B is CSI on some terminals), and the JavaScript line separators.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from weatherbot.redaction import held_back, redact
+from weatherbot.text_safety import replace_surrogates
 
 # CSI/OSC/other escape sequences first, then any remaining C0/C1 control character.
 _ESCAPES = re.compile(
@@ -14,9 +15,6 @@ _ESCAPES = re.compile(
 )
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROLS_NO_NL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-# Lone surrogates: how Python decodes bytes that are not UTF-8 in argv (surrogate escapes), or
-# what a JSON "\ud800" escape gives. No UTF-8 stream or file can take them.
-_SURROGATES = re.compile("[\ud800-\udfff]")
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 # An escape sequence longer than this is not one a terminal would wait for; it is dropped as
 # text rather than held back.
@@ -26,11 +24,6 @@ _OPENERS = re.compile("[\x1b\x9b\x9d]")
 _PARTIAL = re.compile(
     r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*\x1b?)?|\x9b[0-?]*[ -/]*|\x9d[^\x07\x1b\x9c]*"
 )
-
-
-def replace_surrogates(text: str) -> str:
-    """`text` with every lone surrogate (an undecodable byte) as U+FFFD, so it can be encoded."""
-    return _SURROGATES.sub("\ufffd", text)
 
 
 def clean(text: str, keep_newlines: bool = False) -> str:
