@@ -35,9 +35,12 @@ _ESCAPES = re.compile(
     r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
     r"|\x1b[ -~]?"
 )
-# What is left of C0, DEL and C1, and the Unicode separators and bidirectional overrides and
-# isolates (they can make text read in another order than it is stored: "Trojan Source").
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Line and field breaks separate words, and so do the bidirectional overrides and isolates
+# (they can make text read in another order than it is stored: "Trojan Source"): each
+# becomes a space ("Lon\rdon" is two words).
+_BREAKS = re.compile("[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# What is left of C0, DEL and C1: a BEL or a backspace inside a word is dropped, not a space.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 # Lone surrogates (bytes in argv that are not UTF-8, a JSON "\ud800" escape): no UTF-8
 # stream or file can carry them.
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -57,7 +60,7 @@ def plain_text(text: str, limit: int) -> str:
     one is near the end, so a word is not split) and ends in "…".
     """
     text = replace_surrogates(text)
-    text = _CONTROLS.sub(" ", _ESCAPES.sub("", text))
+    text = _CONTROLS.sub("", _BREAKS.sub(" ", _ESCAPES.sub("", text)))
     text = _SPACES.sub(" ", text).strip()
     return cap(text, limit)
 
