@@ -28,10 +28,15 @@ _PARTIAL = re.compile(
 
 def clean(text: str, keep_newlines: bool = False) -> str:
     """`text` without escape sequences or control characters (tabs and newlines optional)."""
+    return redact(_strip(text, keep_newlines))
+
+
+def _strip(text: str, keep_newlines: bool) -> str:
+    """`clean` before redaction: escape sequences and control characters removed."""
     text = _ESCAPES.sub("", replace_surrogates(text))
     if keep_newlines:
-        return redact(_CONTROLS.sub("", text.replace("\r\n", "\n")))
-    return redact(_CONTROLS_NO_NL.sub(" ", text.replace("\r\n", " ").replace("\n", " ")))
+        return _CONTROLS.sub("", text.replace("\r\n", "\n"))
+    return _CONTROLS_NO_NL.sub(" ", text.replace("\r\n", " ").replace("\n", " "))
 
 
 def is_clean(text: str) -> bool:
@@ -53,21 +58,28 @@ class StreamCleaner:
     """`clean` for text that arrives in pieces (a streamed answer written as it comes).
 
     An escape sequence or a secret cut between two pieces passes `clean` in both halves
-    ("ESC [3" then "1m" would print "[31m"), so a piece's possibly unfinished tail is kept
-    back until the next piece, or `finish`, settles it.
+    ("ESC [3" then "1m" would print "[31m"), so each is held back until the next piece, or
+    `finish`, settles it: first an unfinished escape sequence in the raw text, then, in the
+    text without escapes, a tail that could begin a secret (an escape inside a key must not
+    hide it: "sk-…ESC[2J…" is the key once the escape is gone).
     """
 
     def __init__(self) -> None:
-        self._tail = ""
+        self._raw = ""
+        self._stripped = ""
 
     def feed(self, text: str) -> str:
         """The cleaned text that can be written now."""
-        text = self._tail + text
-        keep = max(_open_escape(text), held_back(text))
-        self._tail = text[len(text) - keep :]
-        return clean(text[: len(text) - keep], keep_newlines=True)
+        text = self._raw + text
+        keep = _open_escape(text)
+        self._raw = text[len(text) - keep :]
+        stripped = self._stripped + _strip(text[: len(text) - keep], keep_newlines=True)
+        hold = held_back(stripped)
+        self._stripped = stripped[len(stripped) - hold :]
+        return redact(stripped[: len(stripped) - hold])
 
     def finish(self) -> str:
         """Whatever was kept back, cleaned: the stream has ended."""
-        rest, self._tail = self._tail, ""
-        return clean(rest, keep_newlines=True)
+        rest = self._stripped + _strip(self._raw, keep_newlines=True)
+        self._raw = self._stripped = ""
+        return redact(rest)
