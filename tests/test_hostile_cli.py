@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pexpect
 import pytest
@@ -132,6 +133,29 @@ def test_a_provider_401_that_quotes_its_key_reaches_no_one(
     sent_to_model = b"".join(r.body for r in chat.server.requests).decode()
     assert OWM_WRONG_KEY not in sent_to_model
     assert fake_providers.server.count("GET", "/data/3.0/onecall") >= 1  # the key was used there
+
+
+def test_each_key_goes_only_to_its_own_host(
+    chat: Api,
+    fake_weather: FakeWeather,
+    fake_providers: FakeProviders,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WEATHERBOT_OPENWEATHERMAP_API_KEY", OWM_WRONG_KEY)
+    monkeypatch.setenv("WEATHERBOT_PROVIDER", "openweathermap")
+    result = ask("What's the weather in New York?")
+    assert result.exit_code == 0, result.stderr
+
+    def sent(requests: list[Any]) -> str:
+        return "".join(f"{r.path}{r.query}{r.headers}{r.body!r}" for r in requests)
+
+    to_model = sent(chat.server.requests)
+    to_geocoder = sent(fake_weather.server.requests)
+    to_provider = sent(fake_providers.server.requests)
+    assert KEY in to_model and OWM_WRONG_KEY in to_provider  # each was used where it belongs
+    assert OWM_WRONG_KEY not in to_model and KEY not in to_provider
+    assert fake_weather.searches() >= 1
+    assert KEY not in to_geocoder and OWM_WRONG_KEY not in to_geocoder
 
 
 # -- provider text is data -----------------------------------------------------------------------
