@@ -11,7 +11,9 @@ from __future__ import annotations
 import io
 import re
 from typing import Any
+from urllib.parse import unquote
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rich.table import Table
@@ -64,7 +66,9 @@ hostile = st.lists(st.sampled_from(FRAGMENTS), max_size=12).map("".join)
 # What Rich itself writes: colours and styles, and the hyperlinks of rendered Markdown.
 _RICH_SGR = re.compile(r"\x1b\[[0-9;]*m")
 _RICH_LINK = re.compile(r"\x1b\]8;[^\x1b\x07]*\x1b\\")
-_RAW = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# One hyperlink as Rich writes it: OSC 8 with its target, the visible text, OSC 8 closing.
+_LINKED = re.compile(r"\x1b\]8;[^;\x1b\x07]*;([^\x1b\x07]+)\x1b\\(.*?)\x1b\]8;;\x1b\\", re.S)
 
 
 def terminal(width: int = 60) -> tuple[SafeConsole, io.StringIO]:
@@ -80,6 +84,9 @@ def assert_harmless(output: str, *, links: bool = False) -> None:
         assert "\x1b]8;" not in output
     rest = _RICH_LINK.sub("", _RICH_SGR.sub("", output))
     assert not _RAW.search(rest), repr(rest)
+    for target, text in _LINKED.findall(_RICH_SGR.sub("", output)):
+        # The clicked text is (a wrapped piece of) its own address, never another one.
+        assert text.strip() in target or text.strip() in unquote(target), (text, target)
 
 
 @given(hostile)
@@ -166,6 +173,35 @@ def test_a_link_whose_text_is_another_address_shows_where_it_really_goes() -> No
     console.print(markdown("Log in at [https://bank.example](http://evil.example/steal) now."))
     shown = _RICH_LINK.sub("", _RICH_SGR.sub("", buffer.getvalue()))
     assert "https://bank.example (http://evil.example/steal)" in shown
+
+
+def test_a_deceptive_link_is_not_clickable() -> None:
+    console, buffer = terminal()
+    console.print(markdown("Log in at [https://bank.example](http://evil.example/steal) now."))
+    assert "\x1b]8;" not in buffer.getvalue()
+
+
+@pytest.mark.parametrize("width", [40, 100])
+def test_an_image_is_its_alt_text_and_address_and_hides_nothing(width: int) -> None:
+    # Rich drew an image as an emoji and a hyperlink on the alt text (any address: a lie), and
+    # its line lost the rest of the sentence to a width it had not counted.
+    answer = (
+        "![https://bank.example/login](http://evil.example/steal) London: heavy storms "
+        "expected, it is NOT safe to travel today; all figures from Open-Meteo."
+    )
+    console, buffer = terminal(width=width)
+    console.print(markdown(answer))
+    assert "\x1b]8;" not in buffer.getvalue()
+    shown = " ".join(_RICH_SGR.sub("", buffer.getvalue()).split())
+    assert "https://bank.example/login (http://evil.example/steal) London: heavy storms" in shown
+    assert "it is NOT safe to travel today; all figures from Open-Meteo." in shown
+
+
+def test_bidi_overrides_never_reach_the_terminal() -> None:
+    console, buffer = terminal()
+    console.print(markdown("Paris: \u202eevil.example\u202c sunny \u2066x\u2069"))
+    console.print("thread_\u202eZ")
+    assert not re.search("[\u202a-\u202e\u2066-\u2069]", buffer.getvalue())
 
 
 def test_a_link_that_shows_its_own_address_is_not_repeated() -> None:

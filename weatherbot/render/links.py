@@ -3,7 +3,8 @@
 A terminal hyperlink shows its text and hides its target, so `[https://bank.example](http://
 evil.example/steal)` would read as one address and open another. Wherever the visible text is
 not the target itself, the target is written after it: `https://bank.example (http://evil.
-example/steal)`. The link stays clickable; it just cannot lie.
+example/steal)`, and only a link whose text is its address stays clickable. An image is its
+alt text and its address, as words.
 """
 
 from __future__ import annotations
@@ -32,21 +33,29 @@ def _after(token_text: str) -> Token:
 
 def _with_targets(children: Sequence[Token]) -> list[Token]:
     out: list[Token] = []
-    shown: list[str] | None = None
+    opened: int | None = None  # where the open link's link_open token is in `out`
+    shown: list[str] = []
     url = ""
     for child in children:
+        if child.type == "image":
+            # Drawn as plain words: Rich would draw an image as a hyperlink on its alt text
+            # (which can be any address) and lose the line's width to its emoji prefix.
+            alt = clean(child.content or "image")
+            out.append(_after(f"{alt} ({_target(str(child.attrs.get('src', '')))})"))
+            continue
         out.append(child)
         if child.type == "link_open":
-            shown, url = [], str(child.attrs.get("href", ""))
-        elif child.type == "link_close" and shown is not None:
+            opened, shown, url = len(out) - 1, [], str(child.attrs.get("href", ""))
+        elif child.type == "link_close" and opened is not None:
             if not _says_its_target("".join(shown).strip(), url):
+                # Not clickable: a terminal shows a hyperlink's text and hides its target, so
+                # the text that is not the address would still be the thing clicked.
+                del out[opened]
+                out.pop()
                 out.append(_after(f" ({_target(url)})"))
-            shown = None
-        elif shown is not None and child.type in ("text", "code_inline"):
+            opened = None
+        elif opened is not None and child.type in ("text", "code_inline"):
             shown.append(child.content)
-        elif child.type == "image":
-            # An image is drawn as its alt text; where it points is not visible at all.
-            out.append(_after(f" ({_target(str(child.attrs.get('src', '')))})"))
     return out
 
 
