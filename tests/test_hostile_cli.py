@@ -19,7 +19,7 @@ from typing import Any
 import pexpect
 import pytest
 
-from tests.fakes.model import Reply
+from tests.fakes.model import Reply, ToolCallSpec
 from tests.fakes.provider_server import FakeProviders
 from tests.fakes.provider_server import fake_providers as fake_providers  # fixture
 from tests.fakes.server import Response
@@ -113,6 +113,61 @@ def test_an_answer_with_a_lone_surrogate_is_shown_and_saved(chat: Api, clean_env
     assert "Sunny \ufffd all day." in result.stdout
     state = json.loads((clean_env / "state.json").read_text(encoding="utf-8"))
     assert "Sunny \ufffd all day." in json.dumps(state, ensure_ascii=False)
+
+
+# Fresh-eyes findings: a message was cut to its length first and redacted after, so a key
+# across the cut was no longer recognised and its start was shown.
+KEY_START = KEY[:12]
+CUT_KEY_REPLIES = {
+    "long error": Response(400, {"error": {"message": "A" * 280 + f" {KEY} tail"}}),
+    "html page": Response(
+        200,
+        raw=f"<html>proxy page key={KEY}</html>".encode(),
+        headers={"Content-Type": "text/html"},
+    ),
+}
+
+
+@pytest.mark.parametrize("reply", sorted(CUT_KEY_REPLIES))
+@pytest.mark.parametrize("flags", [[], ["--json"], ["--debug"]])
+def test_no_part_of_the_key_shows_where_a_server_message_is_cut(
+    model_api: Api, reply: str, flags: list[str], clean_env: Path
+) -> None:
+    model_api.fault(CUT_KEY_REPLIES[reply], times=5)
+    result = ask(*flags, SEED)
+    assert result.exit_code != 0
+    assert KEY_START not in result.stdout + result.stderr + files_under(clean_env)
+
+
+def test_no_part_of_the_key_shows_from_a_stream_line_that_is_not_json(
+    chat: Api, clean_env: Path
+) -> None:
+    page = Response(
+        200,
+        raw=f"data: not json key={KEY}\n\n".encode(),
+        headers={"Content-Type": "text/event-stream"},
+    )
+    chat.server.inject("POST", "/v1/chat/completions", page, times=5)
+    result = ask("--stream", SEED)
+    assert result.exit_code != 0
+    assert "not JSON" in result.stderr
+    assert KEY_START not in result.stdout + result.stderr + files_under(clean_env)
+
+
+def test_a_key_the_model_puts_in_a_tool_argument_goes_nowhere(
+    chat: Api, fake_weather: FakeWeather, clean_env: Path
+) -> None:
+    call = ToolCallSpec(
+        "call_key",
+        "get_current_temperature",
+        json.dumps({"location": f"London {KEY}", "unit": "Celsius"}),
+    )
+    chat.fake.model.queue.extend([Reply(tool_calls=[call]), Reply(text="Done.")])
+    result = ask("weather in London?")
+    assert result.exit_code == 0, result.stderr
+    sent = "".join(f"{r.path}{r.query}" for r in fake_weather.server.requests)
+    assert fake_weather.searches() >= 1 and KEY not in sent
+    assert KEY not in result.stdout + result.stderr + files_under(clean_env)
 
 
 # -- a provider's key, echoed in its error page --------------------------------------------------

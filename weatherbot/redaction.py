@@ -59,6 +59,12 @@ def redact(text: str) -> str:
     return text
 
 
+def shortened(text: str, limit: int) -> str:
+    """At most `limit` characters of `text`, redacted before the cut: a key cut in half is no
+    longer recognisable, so cutting first would show its start."""
+    return redact(text)[:limit]
+
+
 def held_back(text: str) -> int:
     """How many characters at the end of `text` could be the start of a secret still arriving.
 

@@ -25,7 +25,7 @@ from weatherbot.private_files import (
     read_private,
     write_private,
 )
-from weatherbot.redaction import redact
+from weatherbot.redaction import redact, shortened
 from weatherbot.state_repair import Repair, repair
 from weatherbot.text_safety import replace_surrogates
 
@@ -301,7 +301,7 @@ class StateStore:
                     "id": thread_id,
                     "backend": backend,
                     "scope": scope,
-                    "title": title[:80],
+                    "title": shortened(title, 80),
                     "created_at": now,
                     "history": [],
                 }

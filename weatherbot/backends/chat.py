@@ -23,6 +23,7 @@ from weatherbot.backends.openai_client import (
 )
 from weatherbot.errors import ConfigError, WeatherbotError
 from weatherbot.events import CallRecord, Done, Event, Ids, Message, TextDelta
+from weatherbot.redaction import shortened
 from weatherbot.tools.execute import ToolCall, ToolResult
 
 INTERRUPTED_MESSAGE = "stopped; the conversation is as it was before this question"
@@ -56,7 +57,7 @@ def _arguments_text(arguments: Any) -> str:
         # Strict: a bare NaN in the history makes strict servers refuse every later turn.
         return json.dumps(arguments, ensure_ascii=False, allow_nan=False)
     except (ValueError, TypeError):
-        return json.dumps({"unreadable_arguments": repr(arguments)[:200]})
+        return json.dumps({"unreadable_arguments": shortened(repr(arguments), 200)})
 
 
 @dataclass

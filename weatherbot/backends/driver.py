@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from weatherbot.backends.base import MAX_TOOL_ROUNDS, TurnRequest
 from weatherbot.errors import APIError, Interrupted, RunFailed, WeatherbotError
 from weatherbot.events import Done, Event
+from weatherbot.redaction import shortened
 from weatherbot.tools.execute import ToolCall, ToolResult, run_tool_calls
 from weatherbot.tools.registry import ToolRegistry
 
@@ -130,7 +131,7 @@ class StreamReader:
             # An event whose data is not JSON (a proxy's page in the middle of a stream).
             raise APIError(
                 f"the model API{_at(self.stream)} sent a stream event that is not JSON "
-                f"({' '.join(exc.doc.split())[:40]!r})",
+                f"({' '.join(shortened(exc.doc, 4096).split())[:40]!r})",
                 hint="check OPENAI_BASE_URL: it should be an OpenAI-compatible API",
             ) from None
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from weatherbot import __version__
 from weatherbot.backends import sdk_import
 from weatherbot.errors import APIError, AuthError, ConfigError, WeatherbotError
+from weatherbot.redaction import redact
 from weatherbot.settings import Settings
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ MAX_SERVER_MESSAGE_CHARS = 300
 
 def server_message(exc: Any) -> str:
     """The server's own error message from an SDK exception, on one line, cut to a few lines."""
-    text = " ".join(_server_text(exc).split())
+    text = " ".join(redact(_server_text(exc)).split())
     if len(text) > MAX_SERVER_MESSAGE_CHARS:
         text = text[: MAX_SERVER_MESSAGE_CHARS - 1].rstrip() + "…"
     return text

@@ -28,6 +28,8 @@ import httpcore2
 import httpx2
 import openai
 
+from weatherbot.redaction import redact, shortened
+
 # A server asking to wait longer than this before a retry gets no retry: the user hears it now.
 MAX_RETRY_WAIT_S = 5.0
 
@@ -144,7 +146,7 @@ def _reason(exc: BaseException) -> str:
         if isinstance(cause, TimeoutError | httpx2.ConnectTimeout):
             return "no answer to the connection attempt"
         cause = cause.__cause__ or cause.__context__
-    text = str(exc).strip()
+    text = redact(str(exc)).strip()
     return text.split("\n")[0][:120] if text else type(exc).__name__
 
 
@@ -199,7 +201,7 @@ def _not_json_object(response: httpx2.Response) -> str | None:
     try:
         value = json.loads(text)
     except ValueError:
-        start = " ".join(text.split())[:40]
+        start = " ".join(shortened(text, 4096).split())[:40]
         return f"{ctype} ({start!r})"
     except RecursionError:
         # Not a ValueError: a reply nested 100,000 deep is not the API either.

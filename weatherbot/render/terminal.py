@@ -33,7 +33,11 @@ MAX_ARGUMENT_SHOWN = 60
 
 
 def _fmt_value(value: Any) -> str:
-    text = repr(clean(value)) if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = (
+        repr(clean(value))
+        if isinstance(value, str)
+        else clean(json.dumps(value, ensure_ascii=False))
+    )
     if len(text) > MAX_ARGUMENT_SHOWN:
         return text[: MAX_ARGUMENT_SHOWN - 1] + "…"
     return text
@@ -47,7 +51,7 @@ def format_arguments(arguments: Mapping[str, Any]) -> str:
 def key_result(finished: ToolCallFinished) -> str:
     """The one fact worth showing from a tool's output value."""
     if finished.value is None:
-        return clean(finished.output[:60])
+        return clean(finished.output)[:60]
     data: Mapping[str, object] = finished.value
     if data.get("error"):
         return f"error: {clean(str(data['error']))}"

@@ -57,7 +57,9 @@ def error_output(code: str, message: str) -> str:
 
 def _run_one(call: ToolCall, registry: ToolRegistry, ctx: ToolContext) -> ToolOutput:
     try:
-        kwargs = registry.validate(call.name, call.arguments)
+        # A model that repeats a key in an argument ("London sk-…") must not make weatherbot
+        # send it to a geocoder or keep it in a cache file: keys go only to their own hosts.
+        kwargs = redact_value(registry.validate(call.name, call.arguments))
         spec = registry.get(call.name)
         # Registered tools return one of the ToolOutput TypedDicts (tools/outputs.py).
         return cast(ToolOutput, dict(spec.func(ctx, **kwargs)))
@@ -96,7 +98,7 @@ def error_code(value: ToolOutput) -> str | None:
 
 def _display_arguments(raw: Any) -> dict[str, Any]:
     try:
-        return parse_arguments(raw)
+        return cast(dict[str, Any], redact_value(parse_arguments(raw)))
     except ToolArgumentError:
         return {}
 
