@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import re
+import sys
+from pathlib import Path
 from typing import Any
 
+import pexpect
 import pytest
 from typer.testing import CliRunner
 
@@ -143,3 +148,32 @@ def test_an_injected_place_name_reaches_the_offline_answer_as_capped_plain_text(
     assert result.exit_code == 0, result.stderr
     assert "\x1b" not in result.stdout + result.stderr
     assert "and more" * 20 not in result.stdout.replace("\n", "").replace(" ", "")  # capped
+
+
+# Under the 100-character cap of a place name, so all of it reaches the answer.
+MARKDOWN_NAME = "**U** `r` [https://b.example](http://e.example/s) <http://e.example/a> ![i](http://e.example/i)"
+
+
+def test_markdown_in_a_place_name_is_shown_as_written_in_a_terminal(
+    fake_weather: FakeWeather, tmp_path: Path
+) -> None:
+    # The offline answer is Markdown; a geocoder's name in it became live links to evil.example,
+    # bold and code (and an image that hid the figures after it).
+    _search_answers(fake_weather, MARKDOWN_NAME)
+    environ = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "OPENAI_API_KEY"}}
+    environ.update(WEATHERBOT_HOME=str(tmp_path / "home"), TERM="xterm-256color")
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "weatherbot", "ask", "weather in London today?"],
+        env=environ,
+        encoding="utf-8",
+        dimensions=(40, 200),
+        timeout=60,
+    )
+    output = str(child.read())
+    child.close()
+    assert child.exitstatus == 0, output
+    assert "\x1b]8;" not in output  # no hyperlink at all
+    visible = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", output)
+    assert MARKDOWN_NAME in visible
+    assert "57%" in visible  # the figures after the name are all there

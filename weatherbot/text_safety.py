@@ -45,6 +45,9 @@ _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 # stream or file can carry them.
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
+# What makes Markdown out of words: emphasis, code, links and images, autolinks and HTML,
+# tables, strikethrough, headings, and the backslash itself.
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>!|~#])")
 
 
 def replace_surrogates(text: str) -> str:
@@ -83,3 +86,9 @@ def optional_text(value: object, limit: int) -> str | None:
     if not isinstance(value, str):
         return None
     return plain_text(value, limit) or None
+
+
+def markdown_literal(text: str) -> str:
+    """`text` to put into a Markdown answer so that it shows as written: a provider's place
+    name "[bank](http://evil.example)" or "**URGENT**" is words, not a link or bold."""
+    return _MARKDOWN.sub(r"\\\1", text)

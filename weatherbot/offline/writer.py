@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from weatherbot.offline.intent import Language, Plan
+from weatherbot.text_safety import markdown_literal
 from weatherbot.tools.execute import ToolResult
 
 NO_PLACE = {
@@ -48,7 +49,19 @@ def _parse(result: ToolResult) -> _Output:
         if result.value is not None
         else {"error": "bad_output", "message": result.output}
     )
-    return _Output(result.name, data)
+    return _Output(result.name, _literal(data))
+
+
+def _literal(value: Any, key: str = "") -> Any:
+    """Every string in a tool's value as Markdown that shows it as written (names, messages,
+    notes come from providers); the error code stays a code."""
+    if isinstance(value, str):
+        return value if key == "error" else markdown_literal(value)
+    if isinstance(value, Mapping):
+        return {k: _literal(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_literal(v) for v in value]
+    return value
 
 
 def _degrees(value: Any, unit: Any) -> str:
@@ -314,7 +327,8 @@ def write_answer(
     blocks: list[str] = []
     per_place: list[tuple[str, Sequence[_Output]]] = []
     several = len(places) > 1
-    for query, outputs in zip(places, grouped, strict=True):
+    queries = [markdown_literal(place) for place in places]  # the user's words, shown as typed
+    for query, outputs in zip(queries, grouped, strict=True):
         failure = writer.failure(query, outputs, several)
         if failure is not None:
             blocks.append(failure)
