@@ -32,11 +32,13 @@ def test_file_mode_is_0600(tmp_path: Path) -> None:
 def test_corrupt_file_is_moved_aside_with_warning(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
     path.write_text('{"threads": {"thr')
+    path.chmod(0o644)
     warnings: list[str] = []
     store = StateStore(path, on_warning=warnings.append)
     store.save_thread("t1", "s", "offline", "q")
     aside = list(tmp_path.glob("state.json.corrupt-*"))
     assert len(aside) == 1 and aside[0].read_text() == '{"threads": {"thr'
+    assert stat.S_IMODE(aside[0].stat().st_mode) == 0o600  # it was 0644 like the damaged file
     assert warnings and "moved it to" in warnings[0]
     assert store.get_thread("t1") is not None
 

@@ -101,6 +101,10 @@ class StateStore:
         target = self._aside_path("corrupt")
         try:
             os.replace(self.path, target)
+            # The copy holds the user's conversations: private like every file here, even
+            # when the damaged file was not (made by hand, or by an older weatherbot).
+            with contextlib.suppress(OSError):
+                os.chmod(target, 0o600, follow_symlinks=False)
         except OSError as exc:
             # Never go on without it: the next write would replace what the user may need.
             raise self._error(

@@ -87,3 +87,16 @@ def test_forecast_reports_cache_age(
     refreshing = DiskCache(tmp_path, clock, refresh=True)
     OpenMeteoProvider(http, refreshing, fake_weather.base_url).forecast(LONDON)
     assert fake_weather.forecasts() == 3
+
+
+def test_a_cache_directory_that_is_a_link_is_not_used(tmp_path: Path) -> None:
+    # It was followed: entries went into (and were served from) the link's target.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "cache").symlink_to(elsewhere)
+    clock = Clock()
+    cache = DiskCache(tmp_path / "cache", clock)
+    cache.put("k", {"a": 1})
+    assert list(elsewhere.iterdir()) == []
+    DiskCache(elsewhere, clock).put("k", {"planted": True})
+    assert cache.get("k", 600) is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -50,13 +51,18 @@ class DiskCache:
         """The cache's clock (seconds since the epoch); tests inject it."""
         return self._clock()
 
+    def _linked(self) -> bool:
+        # A cache directory that is a symbolic link is not used at all: entries would be
+        # written to, and served from, wherever it points (someone else's directory).
+        return os.path.islink(self.directory)
+
     def _path(self, key: str) -> Path:
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
         return self.directory / f"{digest}.json"
 
     def get(self, key: str, ttl_s: float) -> tuple[Any, float] | None:
         """(value, age in seconds) if a fresh entry exists, else None."""
-        if self.refresh:
+        if self.refresh or self._linked():
             return None
         try:
             entry = json.loads(read_private(self._path(key)).decode("utf-8"))
@@ -75,6 +81,8 @@ class DiskCache:
     def put(self, key: str, value: Any) -> None:
         """Store a value atomically (temp file + rename, mode 0600, in a 0700 directory);
         failing is not an error."""
+        if self._linked():
+            return
         with contextlib.suppress(OSError, TypeError, ValueError):
             text = json.dumps({"key": key, "stored_at": self._clock(), "value": value})
             # Not flushed to the disk: an entry lost in a power cut is only fetched again.
