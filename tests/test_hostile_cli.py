@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -168,6 +169,27 @@ def test_a_key_the_model_puts_in_a_tool_argument_goes_nowhere(
     sent = "".join(f"{r.path}{r.query}" for r in fake_weather.server.requests)
     assert fake_weather.searches() >= 1 and KEY not in sent
     assert KEY not in result.stdout + result.stderr + files_under(clean_env)
+
+
+def test_a_reply_with_impossible_token_counts_prints_no_library_warning(chat: Api) -> None:
+    body = {
+        "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "m",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "Sunny."},
+                     "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": float("inf"), "completion_tokens": float("nan"),
+                  "total_tokens": 1},
+    }  # fmt: skip
+    reply = Response(
+        200, raw=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    chat.server.inject("POST", "/v1/chat/completions", reply)
+    # pytest records warnings instead of printing them: catch what would reach stderr.
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        result = ask("hello?")
+    assert result.exit_code == 0, result.stderr
+    assert "Sunny." in result.stdout
+    assert [str(w.message) for w in shown] == []
 
 
 # -- a provider's key, echoed in its error page --------------------------------------------------

@@ -7,6 +7,7 @@ modules (`cli`, `cli_threads`) import this module, never each other, so there is
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Callable
 from typing import Annotated, Any, NoReturn
 
@@ -177,7 +178,14 @@ def error_message(exc: BaseException) -> str:
 def guarded(debug: bool, body: Callable[[], None]) -> None:
     """Run a command's body; any error or Ctrl-C becomes one message and an exit code."""
     try:
-        body()
+        if debug:
+            body()
+        else:
+            # A library's warning is a multi-line message about its own files (pydantic on a
+            # reply's NaN token count): not the user's business unless they ask for --debug.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                body()
     except typer.Exit:
         raise
     except (Exception, KeyboardInterrupt) as exc:
