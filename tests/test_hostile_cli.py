@@ -235,6 +235,65 @@ def test_each_key_goes_only_to_its_own_host(
     assert KEY not in to_geocoder and OWM_WRONG_KEY not in to_geocoder
 
 
+@pytest.mark.parametrize("flags", [[], ["--json"]])
+def test_a_provider_error_cut_inside_its_key_shows_no_part_of_it(
+    chat: Api,
+    fake_providers: FakeProviders,
+    monkeypatch: pytest.MonkeyPatch,
+    clean_env: Path,
+    flags: list[str],
+) -> None:
+    # Second fresh-eyes pass: the provider's message was capped before it was redacted.
+    monkeypatch.setenv("WEATHERBOT_OPENWEATHERMAP_API_KEY", OWM_WRONG_KEY)
+    page = {"cod": 401, "message": "y" * 280 + OWM_WRONG_KEY + " tail"}
+    fake_providers.server.inject("GET", "/data/3.0/onecall", Response(401, page), times=10)
+    weather = runner.invoke(app, ["weather", "--provider", "openweathermap", *flags, "New York"])
+    answer = ask("--provider", "openweathermap", *flags, "What's the weather in New York?")
+    sent_to_model = b"".join(r.body for r in chat.server.requests).decode()
+    everything = weather.stdout + weather.stderr + answer.stdout + answer.stderr + sent_to_model
+    assert "refused" in weather.stdout + weather.stderr  # the error itself is shown
+    assert OWM_WRONG_KEY[:8] not in everything + files_under(clean_env)
+
+
+# A key with something invisible inside it still reads as the key to a person (and to a
+# server that drops such characters); second fresh-eyes pass.
+HIDDEN_KEYS = {
+    "nul": KEY[:10] + "\x00" + KEY[10:],
+    "zero-width space": KEY[:10] + "\u200b" + KEY[10:],
+    "bidi mark": KEY[:10] + "\u200f" + KEY[10:],
+    "colour escape": KEY[:10] + "\x1b[0m" + KEY[10:],
+}
+
+
+@pytest.mark.parametrize("hidden", sorted(HIDDEN_KEYS))
+def test_a_key_with_invisible_characters_inside_is_still_redacted(
+    chat: Api, fake_weather: FakeWeather, clean_env: Path, hidden: str
+) -> None:
+    key = HIDDEN_KEYS[hidden]
+    call = ToolCallSpec(
+        "call_key", "get_current_temperature", json.dumps({"location": key, "unit": "Celsius"})
+    )
+    chat.fake.model.queue.extend(
+        [Reply(tool_calls=[call]), Reply(text=f"Your key is {key} ok."), Reply(text=f"{key}!")]
+    )
+    result = ask("weather?")
+    assert result.exit_code == 0, result.stderr
+    json_result = ask("--json", "-c", "again?")
+    assert json_result.exit_code == 0, json_result.stderr
+    sent = "".join(f"{r.path}{r.query}" for r in fake_weather.server.requests)
+    shown = result.stdout + result.stderr + json.loads(json_result.stdout)["answer"]
+    assert KEY[:10] not in sent + shown + json_result.stdout + files_under(clean_env)
+    assert f"Your key is {REDACTED} ok." in result.stdout
+
+
+def test_json_escapes_invisible_characters(chat: Api) -> None:
+    chat.fake.model.queue.append(Reply(text="Sunny \u202eevil\u202c, \u200bnice\ufeff."))
+    result = ask("--json", "hello?")
+    assert result.exit_code == 0, result.stderr
+    assert not any(c in result.stdout for c in "\u202e\u202c\u200b\ufeff")
+    assert json.loads(result.stdout)["answer"] == "Sunny \u202eevil\u202c, \u200bnice\ufeff."
+
+
 # -- provider text is data -----------------------------------------------------------------------
 
 

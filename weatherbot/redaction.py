@@ -9,6 +9,7 @@ the model) replaces it. This module imports nothing from weatherbot: anyone may 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from typing import Any
 from urllib.parse import quote
@@ -18,8 +19,23 @@ REDACTED = "[redacted]"
 # secrets; replacing them would mangle ordinary words in answers.
 MIN_SECRET_LENGTH = 8
 
+# Characters no one sees: format characters (zero-width spaces and joiners' kin, bidi marks,
+# overrides and isolates, the soft hyphen, the BOM), as a regex class body. Terminal output
+# drops them; a key with one inside still reads as the key, so redaction looks through them.
+INVISIBLE = "\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+# What may hide between a key's characters: a colour escape sequence, controls (a NUL, a line
+# break), the invisible characters, and any of those written as a JSON escape ("\\u0000", or
+# "\\\\u200b" in JSON inside JSON: tool arguments in the state file).
+_HIDING = (
+    f"(?:\x1b\\[[0-?]*[ -/]*[@-~]|[\x00-\x1f\x7f-\x9f{INVISIBLE}]"
+    r"|\\+(?:u001[bB]\[[0-?]*[ -/]*[@-~]|u[0-9a-fA-F]{4}|[nrtbf]))*"
+)
+
 _lock = threading.Lock()
 _secrets: tuple[str, ...] = ()
+# Each secret with the pattern that finds it, hidden characters and all (one tuple, replaced
+# whole, so a reader in another thread never sees one without the other).
+_patterns: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
 
 def _forms(value: str) -> set[str]:
@@ -29,21 +45,24 @@ def _forms(value: str) -> set[str]:
 
 def remember(value: str) -> None:
     """Treat `value` as a secret from now on (values under MIN_SECRET_LENGTH are not)."""
-    global _secrets
+    global _secrets, _patterns
     value = value.strip()
     if len(value) < MIN_SECRET_LENGTH:
         return
     with _lock:
         known = set(_secrets) | _forms(value)
         # Longest first, so a key is replaced whole before any form inside it.
-        _secrets = tuple(sorted(known, key=len, reverse=True))
+        ordered = tuple(sorted(known, key=len, reverse=True))
+        _patterns = tuple((s, re.compile(_HIDING.join(map(re.escape, s)))) for s in ordered)
+        _secrets = ordered
 
 
 def forget_all() -> None:
     """Forget every secret (tests start each case from none)."""
-    global _secrets
+    global _secrets, _patterns
     with _lock:
         _secrets = ()
+        _patterns = ()
 
 
 def secrets() -> tuple[str, ...]:
@@ -52,10 +71,11 @@ def secrets() -> tuple[str, ...]:
 
 
 def redact(text: str) -> str:
-    """`text` with every remembered secret replaced by `[redacted]`."""
-    for secret in _secrets:
-        if secret in text:
-            text = text.replace(secret, REDACTED)
+    """`text` with every remembered secret replaced by `[redacted]`, also one with controls or
+    invisible characters inside it ("sk-…\\x00…", "sk-…\\u200b…")."""
+    for secret, pattern in _patterns:
+        if secret[0] in text:
+            text = pattern.sub(REDACTED, text)
     return text
 
 

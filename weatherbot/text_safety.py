@@ -4,12 +4,15 @@ Place names, descriptions and alerts travel to the terminal and to a language mo
 can edit a geocoder entry or answer on a provider's address controls them, so before they go
 further they lose escape sequences and control characters and are capped in length: a place
 name cannot clear the screen, and a description cannot carry a page of instructions.
-This module imports nothing from weatherbot, so providers and renderers may both use it.
+It imports only weatherbot.redaction (a key a server echoes is redacted before any cut, which
+would leave its first characters unrecognised), so providers and renderers may both use it.
 """
 
 from __future__ import annotations
 
 import re
+
+from weatherbot.redaction import INVISIBLE, redact
 
 # Caps in characters (code points). A real place-name part (GeoNames' longest names are
 # about 60-90 characters: "Llanfairpwllgwyngyll...", Bangkok's ceremonial name) fits in 100.
@@ -39,8 +42,9 @@ _ESCAPES = re.compile(
 # (they can make text read in another order than it is stored: "Trojan Source"): each
 # becomes a space ("Lon\rdon" is two words).
 _BREAKS = re.compile("[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-# What is left of C0, DEL and C1: a BEL or a backspace inside a word is dropped, not a space.
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+# What is left of C0, DEL and C1, and the other invisible characters (zero-width spaces, bidi
+# marks, the BOM): a BEL or a zero-width space inside a word is dropped, not a space.
+_CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f{INVISIBLE}]")
 # Lone surrogates (bytes in argv that are not UTF-8, a JSON "\ud800" escape): no UTF-8
 # stream or file can carry them.
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -62,7 +66,7 @@ def plain_text(text: str, limit: int) -> str:
     space, runs of spaces become one, and a text longer than `limit` is cut (at a space when
     one is near the end, so a word is not split) and ends in "…".
     """
-    text = replace_surrogates(text)
+    text = redact(replace_surrogates(text))
     text = _CONTROLS.sub("", _BREAKS.sub(" ", _ESCAPES.sub("", text)))
     text = _SPACES.sub(" ", text).strip()
     return cap(text, limit)

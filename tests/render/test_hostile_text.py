@@ -199,9 +199,11 @@ def test_an_image_is_its_alt_text_and_address_and_hides_nothing(width: int) -> N
 
 def test_bidi_overrides_never_reach_the_terminal() -> None:
     console, buffer = terminal()
-    console.print(markdown("Paris: \u202eevil.example\u202c sunny \u2066x\u2069"))
-    console.print("thread_\u202eZ")
-    assert not re.search("[\u202a-\u202e\u2066-\u2069]", buffer.getvalue())
+    console.print(markdown("Paris: \u202eevil.example\u202c sunny \u2066x\u2069 \u200fy\u061c"))
+    console.print("thread_\u202eZ\u200e\u200b\ufeff\u00ad")
+    shown = buffer.getvalue()
+    assert not re.search("[\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f\u061c\ufeff\u00ad]", shown)
+    assert "evil.example" in shown and "thread_Z" in shown
 
 
 def test_a_link_that_shows_its_own_address_is_not_repeated() -> None:

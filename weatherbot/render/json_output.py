@@ -9,12 +9,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from weatherbot.events import Done, Event, ToolCallFinished, ToolCallStarted
-from weatherbot.redaction import redact
+from weatherbot.redaction import INVISIBLE, redact, redact_value
 from weatherbot.text_safety import replace_surrogates
 
 # Characters JSON lets through raw that a terminal or a JavaScript reader would act on: DEL
-# and the C1 controls (U+009B is CSI on some terminals), and the JavaScript line separators.
-_RAW = re.compile("[\x7f-\x9f\u2028\u2029]")
+# and the C1 controls (U+009B is CSI on some terminals), the JavaScript line separators, and
+# the invisible characters (bidi overrides reorder what a terminal shows): escaped, as \uXXXX.
+_RAW = re.compile(f"[\x7f-\x9f\u2028\u2029{INVISIBLE}]")
 
 
 def build_json(events: Iterable[Event], backend: str, model: str | None) -> dict[str, Any]:
@@ -61,6 +62,9 @@ def dumps(document: Any) -> str:
     Control characters are escaped (C1 too), an undecodable byte is U+FFFD, and every secret
     weatherbot knows is `[redacted]`.
     """
+    # Each string redacted before it is escaped: a key with a NUL or a zero-width space inside
+    # is found in the string, not in the JSON text, where the character is six others.
+    document = redact_value(document)
     try:
         text = json.dumps(document, ensure_ascii=False, allow_nan=False)
     except ValueError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from weatherbot.redaction import held_back, redact
+from weatherbot.redaction import INVISIBLE, held_back, redact
 from weatherbot.text_safety import replace_surrogates
 
 # CSI/OSC/other escape sequences first, then any remaining C0/C1 control character.
@@ -13,11 +13,13 @@ _ESCAPES = re.compile(
     # The 8-bit forms (CSI U+009B, OSC U+009D) that some terminals still obey.
     r"|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x1b\x9c]*(?:\x07|\x9c)"
 )
-# The bidirectional overrides and isolates count as controls: they make a line read in another
-# order than it is stored ("Trojan Source"), e.g. an address shown backwards.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CONTROLS_NO_NL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Invisible characters count as controls: bidi overrides, isolates and marks make a line read
+# in another order than it is stored ("Trojan Source", an address shown backwards), and
+# zero-width ones hide inside words (a key that looks whole but is not, to a search).
+_CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{INVISIBLE}]")
+# On one line, tabs and line breaks separate words: a space each.
+_BREAKS = re.compile("\r\n|[\t\n\v\f\r]")
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{INVISIBLE}\ud800-\udfff]")
 # An escape sequence longer than this is not one a terminal would wait for; it is dropped as
 # text rather than held back.
 MAX_ESCAPE = 256
@@ -38,7 +40,7 @@ def _strip(text: str, keep_newlines: bool) -> str:
     text = _ESCAPES.sub("", replace_surrogates(text))
     if keep_newlines:
         return _CONTROLS.sub("", text.replace("\r\n", "\n"))
-    return _CONTROLS_NO_NL.sub(" ", text.replace("\r\n", " ").replace("\n", " "))
+    return _CONTROLS.sub("", _BREAKS.sub(" ", text))
 
 
 def is_clean(text: str) -> bool:
