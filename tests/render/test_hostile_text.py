@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import re
 from typing import Any
-from urllib.parse import unquote
 
 import pytest
 from hypothesis import example, given, settings
@@ -63,12 +62,9 @@ FRAGMENTS = [
 ]
 hostile = st.lists(st.sampled_from(FRAGMENTS), max_size=12).map("".join)
 
-# What Rich itself writes: colours and styles, and the hyperlinks of rendered Markdown.
+# What Rich itself writes: colours and styles.
 _RICH_SGR = re.compile(r"\x1b\[[0-9;]*m")
-_RICH_LINK = re.compile(r"\x1b\]8;[^\x1b\x07]*\x1b\\")
 _RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# One hyperlink as Rich writes it: OSC 8 with its target, the visible text, OSC 8 closing.
-_LINKED = re.compile(r"\x1b\]8;[^;\x1b\x07]*;([^\x1b\x07]+)\x1b\\(.*?)\x1b\]8;;\x1b\\", re.S)
 
 
 def terminal(width: int = 60) -> tuple[SafeConsole, io.StringIO]:
@@ -77,16 +73,14 @@ def terminal(width: int = 60) -> tuple[SafeConsole, io.StringIO]:
     return console, buffer
 
 
-def assert_harmless(output: str, *, links: bool = False) -> None:
-    """Only Rich's own sequences; no link unless rendered Markdown made it; never the key."""
+def assert_harmless(output: str) -> None:
+    """Only Rich's own sequences, never a hyperlink, never the key."""
     assert SECRET not in output
-    if not links:
-        assert "\x1b]8;" not in output
-    rest = _RICH_LINK.sub("", _RICH_SGR.sub("", output))
+    # No terminal hyperlink at all, not even from rendered Markdown: a table cell cut
+    # short showed part of an address whose whole target stayed clickable.
+    assert "\x1b]8;" not in output
+    rest = _RICH_SGR.sub("", output)
     assert not _RAW.search(rest), repr(rest)
-    for target, text in _LINKED.findall(_RICH_SGR.sub("", output)):
-        # The clicked text is (a wrapped piece of) its own address, never another one.
-        assert text.strip() in target or text.strip() in unquote(target), (text, target)
 
 
 @given(hostile)
@@ -104,7 +98,7 @@ def test_every_way_of_printing_server_text_on_a_terminal_is_harmless(text: str) 
 
         console, buffer = terminal()
         console.print(markdown(clean(text, keep_newlines=True)))
-        assert_harmless(buffer.getvalue(), links=True)
+        assert_harmless(buffer.getvalue())
     finally:
         redaction.forget_all()
 
@@ -163,7 +157,7 @@ def test_answers_and_statuses_are_harmless_in_every_output_mode(first: str, seco
         done = Done(first + second, Ids())
         for stream, rich_output in ((False, True), (False, False), (True, False)):
             events = [RunStatus(first), *(deltas if stream else []), done]
-            assert_harmless(_render(events, stream=stream, rich_output=rich_output), links=True)
+            assert_harmless(_render(events, stream=stream, rich_output=rich_output))
     finally:
         redaction.forget_all()
 
@@ -171,8 +165,19 @@ def test_answers_and_statuses_are_harmless_in_every_output_mode(first: str, seco
 def test_a_link_whose_text_is_another_address_shows_where_it_really_goes() -> None:
     console, buffer = terminal()
     console.print(markdown("Log in at [https://bank.example](http://evil.example/steal) now."))
-    shown = _RICH_LINK.sub("", _RICH_SGR.sub("", buffer.getvalue()))
+    shown = _RICH_SGR.sub("", buffer.getvalue())
     assert "https://bank.example (http://evil.example/steal)" in shown
+
+
+def test_an_address_cut_short_in_a_table_is_not_a_hyperlink() -> None:
+    console, buffer = terminal(width=60)
+    long = "http://bank.example.com.evil.example/login/" + "a" * 40
+    console.print(
+        markdown(f"Honest <https://open-meteo.com/>.\n\n| a | b |\n|---|---|\n| <{long}> | x |")
+    )
+    shown = buffer.getvalue()
+    assert "\x1b]8;" not in shown
+    assert "https://open-meteo.com/" in _RICH_SGR.sub("", shown)
 
 
 def test_a_deceptive_link_is_not_clickable() -> None:
@@ -209,7 +214,7 @@ def test_bidi_overrides_never_reach_the_terminal() -> None:
 def test_a_link_that_shows_its_own_address_is_not_repeated() -> None:
     console, buffer = terminal()
     console.print(markdown("Data: <https://open-meteo.com/> and [Zürich](https://x.example/z)."))
-    shown = " ".join(_RICH_LINK.sub("", _RICH_SGR.sub("", buffer.getvalue())).split())
+    shown = " ".join(_RICH_SGR.sub("", buffer.getvalue()).split())
     assert shown.count("https://open-meteo.com/") == 1
     assert "Zürich (https://x.example/z)" in shown
 

@@ -3,8 +3,8 @@
 A terminal hyperlink shows its text and hides its target, so `[https://bank.example](http://
 evil.example/steal)` would read as one address and open another. Wherever the visible text is
 not the target itself, the target is written after it: `https://bank.example (http://evil.
-example/steal)`, and only a link whose text is its address stays clickable. An image is its
-alt text and its address, as words.
+example/steal)`. No answer text is a terminal hyperlink: what is shown (perhaps cut short in a
+table cell) is all there is. An image is its alt text and its address, as words.
 """
 
 from __future__ import annotations
@@ -47,11 +47,12 @@ def _with_targets(children: Sequence[Token]) -> list[Token]:
         if child.type == "link_open":
             opened, shown, url = len(out) - 1, [], str(child.attrs.get("href", ""))
         elif child.type == "link_close" and opened is not None:
+            # Styled as a link, but never a terminal hyperlink: a terminal shows a hyperlink's
+            # text and hides its target, and a table cell or a narrow line may cut the text
+            # short while the target stays whole behind it. (Terminals that find addresses in
+            # text still make a shown address clickable.)
+            out[opened].attrs["href"] = ""
             if not _says_its_target("".join(shown).strip(), url):
-                # Not clickable: a terminal shows a hyperlink's text and hides its target, so
-                # the text that is not the address would still be the thing clicked.
-                del out[opened]
-                out.pop()
                 out.append(_after(f" ({_target(url)})"))
             opened = None
         elif opened is not None and child.type in ("text", "code_inline"):
