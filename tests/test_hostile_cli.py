@@ -40,7 +40,7 @@ from tests.test_faults_api import (  # noqa: F401 (fixtures)
 from weatherbot.cli import app
 from weatherbot.redaction import REDACTED
 
-HOSTILE_ID = "asst_\x1b[2J\x1b]0;pwned\x07[link=http://evil.example/]x[/link]"
+HOSTILE_ID = "asst_\x1b[2J\x1b]0;pwned\x07[link=http://evil.example/]x[/link]\n\nFAKE: yes"
 OWM_WRONG_KEY = "owm-wrong-key-0123456789abcdef"
 
 
@@ -351,6 +351,22 @@ def test_assistant_show_prints_a_hostile_id_harmlessly(
     assert result.exit_code == 0, result.stderr
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert "[link=http://evil.example/]x[/link]" in result.stdout
+    # Its line breaks are spaces: the id cannot print lines of its own (second fresh-eyes pass).
+    id_line = next(line for line in result.stdout.splitlines() if "assistant id" in line)
+    assert id_line.endswith("FAKE: yes")
+
+
+def test_thread_delete_says_deleted_on_one_line(clean_env: Path) -> None:
+    thread = "local_\x1b]0;pwned\x07\nFAKE: yes"
+    record = {"id": thread, "backend": "offline", "scope": "offline", "title": "t",
+              "created_at": 0, "last_used_at": 0, "history": []}  # fmt: skip
+    clean_env.mkdir(parents=True)
+    state = {"version": 1, "assistants": {}, "threads": {thread: record}, "last_thread": {}}
+    (clean_env / "state.json").write_text(json.dumps(state), encoding="utf-8")
+    result = runner.invoke(app, ["thread", "delete", thread])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines == ["deleted local_ FAKE: yes"], result.stderr
 
 
 def test_thread_list_and_show_print_hostile_titles_harmlessly(clean_env: Path) -> None:

@@ -122,11 +122,12 @@ def err_print(message: str, style: str = "red") -> None:
     from rich.text import Text
 
     from weatherbot.render.consoles import SafeConsole
+    from weatherbot.render.sanitize import clean
 
     console = SafeConsole(stderr=True)
     # soft_wrap keeps the line whole where something reads it; a terminal would otherwise
-    # break it mid-word at its edge.
-    console.print(Text(message, style=style), soft_wrap=not console.is_terminal)
+    # break it mid-word at its edge. One line even when an id in it has line breaks.
+    console.print(Text(clean(message), style=style), soft_wrap=not console.is_terminal)
 
 
 def warn(message: str) -> None:

@@ -121,6 +121,7 @@ def assistant_show(backend: BackendOpt = None, debug: DebugOpt = False) -> None:
 
     def body() -> None:
         from weatherbot.render.consoles import SafeConsole
+        from weatherbot.render.sanitize import clean
         from weatherbot.render.thread_table import when
 
         session = _session(settings_from(backend=backend))
@@ -133,7 +134,7 @@ def assistant_show(backend: BackendOpt = None, debug: DebugOpt = False) -> None:
             note = "none yet" if session.info.server_assistant else "none (local profile)"
             out.print(f"assistant id: {note}")
         else:
-            out.print(f"assistant id: {record.get('id')}")
+            out.print(f"assistant id: {clean(str(record.get('id')))}")
             out.print(f"created:      {when(float(record.get('created_at', 0)))}")
             if record.get("fingerprint") != session.profile.fingerprint:
                 out.print("              (will be updated on the next question)")
