@@ -320,6 +320,26 @@ def test_weatherapi_impossible_values_and_hostile_alerts() -> None:
     assert len(alert.event) == DESCRIPTION_MAX and alert.event.startswith("HHH")
 
 
+@pytest.mark.parametrize("rain", [-5, "57", "abc", True, NAN, 150])
+def test_weatherapi_broken_rain_chance_is_not_the_snow_chance(rain: Any) -> None:
+    # A broken rain chance beside a snow chance of 0 was shown as "0%" with no note.
+    data = recording("forecast_days1_london_2023-04-28.json")
+    day = data["forecast"]["forecastday"][0]["day"]
+    day["daily_chance_of_rain"], day["daily_chance_of_snow"] = rain, 0
+    forecast = wa.parse_forecast(data, LONDON)
+    assert forecast.daily[0].precipitation_probability_pct is None
+    assert "chance of precipitation" in notes_of(forecast)
+
+
+def test_weatherapi_chance_is_the_larger_of_rain_and_snow() -> None:
+    data = recording("forecast_days1_london_2023-04-28.json")
+    day = data["forecast"]["forecastday"][0]["day"]
+    day["daily_chance_of_rain"], day["daily_chance_of_snow"] = 20, 70
+    assert wa.parse_forecast(data, LONDON).daily[0].precipitation_probability_pct == 70
+    del day["daily_chance_of_snow"]
+    assert wa.parse_forecast(data, LONDON).daily[0].precipitation_probability_pct == 20
+
+
 def test_provider_error_messages_are_plain_and_capped() -> None:
     error = owm.error_from_body(401, {"cod": 401, "message": "bad key\x1b[2J\n" + "m " * 300})
     assert error is not None and "\x1b" not in error.message and "\n" not in error.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from weatherbot.errors import ProviderError
 from weatherbot.providers import keyed
 from weatherbot.providers.assembly import LocalZone, assemble, local_zone, number
+from weatherbot.providers.checks import PERCENT, within
 from weatherbot.providers.models import Alert, Current, Day, Forecast, Place
 from weatherbot.settings import Secret
 from weatherbot.text_safety import CODE_MAX, MESSAGE_MAX, plain_text
@@ -59,8 +61,16 @@ def _text(block: Mapping[str, Any]) -> str | None:
 
 def _chance(day: Mapping[str, Any]) -> float | None:
     # Two integer percentages (rain, snow); the chance of precipitation is the larger.
-    values = [number(day.get(k)) for k in ("daily_chance_of_rain", "daily_chance_of_snow")]
-    known = [v for v in values if v is not None]
+    known: list[float] = []
+    for key in ("daily_chance_of_rain", "daily_chance_of_snow"):
+        raw = day.get(key)
+        value = number(raw)
+        if raw is not None and (value is None or not within(value, PERCENT)):
+            # One impossible chance spoils the pair: the larger of a broken rain chance and
+            # a snow chance of 0 would say "0%". NaN makes the check leave it out, with a note.
+            return math.nan
+        if value is not None:
+            known.append(value)
     return max(known) if known else None
 
 
