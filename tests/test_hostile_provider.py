@@ -151,7 +151,7 @@ def test_an_injected_place_name_reaches_the_offline_answer_as_capped_plain_text(
 
 
 # Under the 100-character cap of a place name, so all of it reaches the answer.
-MARKDOWN_NAME = "**U** `r` [https://b.example](http://e.example/s) <http://e.example/a> ![i](http://e.example/i)"
+MARKDOWN_NAME = "**U** `r` [https://b.example](http://e.example/s) <http://e.example/a> ![i](http://e.example/i) &amp;"
 
 
 def test_markdown_in_a_place_name_is_shown_as_written_in_a_terminal(

@@ -50,8 +50,8 @@ _CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f{INVISIBLE}]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 # What makes Markdown out of words: emphasis, code, links and images, autolinks and HTML,
-# tables, strikethrough, headings, and the backslash itself.
-_MARKDOWN = re.compile(r"([\\`*_\[\]<>!|~#])")
+# entities ("&amp;" would show as "&"), tables, strikethrough, headings, and the backslash.
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>!|~#&])")
 
 
 def replace_surrogates(text: str) -> str:
