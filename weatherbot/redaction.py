@@ -32,9 +32,8 @@ _HIDING = (
 )
 
 _lock = threading.Lock()
-_secrets: tuple[str, ...] = ()
-# Each secret with the pattern that finds it, hidden characters and all (one tuple, replaced
-# whole, so a reader in another thread never sees one without the other).
+# Each secret, longest first, with the pattern that finds it, hidden characters and all (one
+# tuple, replaced whole, so a reader in another thread never sees a secret without its pattern).
 _patterns: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
 
@@ -45,29 +44,27 @@ def _forms(value: str) -> set[str]:
 
 def remember(value: str) -> None:
     """Treat `value` as a secret from now on (values under MIN_SECRET_LENGTH are not)."""
-    global _secrets, _patterns
+    global _patterns
     value = value.strip()
     if len(value) < MIN_SECRET_LENGTH:
         return
     with _lock:
-        known = set(_secrets) | _forms(value)
+        known = set(secrets()) | _forms(value)
         # Longest first, so a key is replaced whole before any form inside it.
-        ordered = tuple(sorted(known, key=len, reverse=True))
+        ordered = sorted(known, key=len, reverse=True)
         _patterns = tuple((s, re.compile(_HIDING.join(map(re.escape, s)))) for s in ordered)
-        _secrets = ordered
 
 
 def forget_all() -> None:
     """Forget every secret (tests start each case from none)."""
-    global _secrets, _patterns
+    global _patterns
     with _lock:
-        _secrets = ()
         _patterns = ()
 
 
 def secrets() -> tuple[str, ...]:
     """The remembered secrets, longest first."""
-    return _secrets
+    return tuple(secret for secret, _ in _patterns)
 
 
 def redact(text: str) -> str:
@@ -92,7 +89,7 @@ def held_back(text: str) -> int:
     both, so a writer keeps that tail until the next piece (or the end) settles it.
     """
     longest = 0
-    for secret in _secrets:
+    for secret in secrets():
         for size in range(min(len(secret) - 1, len(text)), longest, -1):
             if secret.startswith(text[-size:]):
                 longest = size
@@ -102,7 +99,7 @@ def held_back(text: str) -> int:
 
 def redact_value(value: Any) -> Any:
     """A JSON-like value with every string in it (keys too) redacted."""
-    if not _secrets:
+    if not _patterns:
         return value
     if isinstance(value, str):
         return redact(value)

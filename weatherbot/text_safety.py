@@ -31,7 +31,9 @@ ELLIPSIS = "…"
 
 # Escape sequences first (so their parameters do not survive as visible text): CSI, the
 # string commands (OSC, DCS, SOS, PM, APC, ended by BEL or ST, or cut off), and two-character
-# escapes; the same in their 8-bit (C1) forms.
+# escapes; the same in their 8-bit (C1) forms. Unlike render.sanitize (whole answers, where a
+# cut-off OSC must not swallow the rest), a string command cut off here takes the rest of a
+# short field with it: a name is worth less than the certainty that no payload shows.
 _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]?"
     r"|\x9b[0-?]*[ -/]*[@-~]?"

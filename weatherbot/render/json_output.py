@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from weatherbot.events import Done, Event, ToolCallFinished, ToolCallStarted
-from weatherbot.redaction import INVISIBLE, redact, redact_value
+from weatherbot.redaction import INVISIBLE, redact_value
 from weatherbot.text_safety import replace_surrogates
 
 # Characters JSON lets through raw that a terminal or a JavaScript reader would act on: DEL
@@ -70,8 +70,7 @@ def dumps(document: Any) -> str:
     except ValueError:
         text = json.dumps(finite(document), ensure_ascii=False, allow_nan=False)
     # Outside strings the JSON text is ASCII, so these can only be inside strings.
-    text = _RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", replace_surrogates(text))
-    return redact(text)
+    return _RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", replace_surrogates(text))
 
 
 def finite(value: Any) -> Any:
