@@ -25,3 +25,30 @@ def test_footer_is_one_line_on_a_narrow_console() -> None:
         "not live\n"
     )
     assert "31.5°F" in out.getvalue()
+
+
+def test_notes_wrap_at_words_on_a_terminal_and_stay_whole_in_a_pipe() -> None:
+    note = "Open-Meteo sent an impossible value for the high on 2026-05-12; it is left out"
+    report = {
+        "location": "London",
+        "unit": "Celsius",
+        "current": {"error": "unavailable", "message": "Open-Meteo has no current conditions"},
+        "forecast": {"days": [], "notes": [note]},
+        "source": "Open-Meteo",
+    }
+    for terminal in (True, False):
+        out, err = io.StringIO(), io.StringIO()
+        consoles = [
+            Console(file=f, width=40, force_terminal=terminal, color_system=None)
+            for f in (out, err)
+        ]
+        render_weather(report, *consoles)
+        lines = [line.rstrip() for line in err.getvalue().splitlines()]
+        notes = " ".join(lines[1:])
+        assert notes == f"note: {note}"
+        if terminal:  # cut at the terminal's edge it read "on 2026-05-1" / "2; it is"
+            assert all(len(line) <= 40 for line in lines)
+            assert "2026-05-12;" in lines[2] or "2026-05-12;" in lines[3]
+        else:
+            assert len(lines) == 2
+        assert "now: Open-Meteo has no current conditions" in " ".join(out.getvalue().split())

@@ -60,10 +60,13 @@ def render_weather(report: Mapping[str, Any], out: Console, err: Console) -> Non
     source = report.get("source", "")
     note = report.get("note")
     footer = f"{source}" + (f" · {note}" if note else "")
-    err.print(Text(clean(footer), style="dim italic"), soft_wrap=True)
+    # Whole lines where something reads them; wrapped at words on a terminal, which would
+    # otherwise break them mid-word at its edge ("on 202" / "6-05-11").
+    soft = not err.is_terminal
+    err.print(Text(clean(footer), style="dim italic"), soft_wrap=soft)
     # What the provider got wrong (an impossible value left out): said, not silently a "–".
     for line in _notes(now, forecast):
-        err.print(Text(f"note: {clean(line)}", style="yellow"), soft_wrap=True)
+        err.print(Text(f"note: {clean(line)}", style="yellow"), soft_wrap=soft)
 
 
 def _notes(*parts: Mapping[str, Any]) -> list[str]:
