@@ -23,10 +23,11 @@ def test_seed_question_without_key_answers_from_open_meteo(fake_weather: FakeWea
     assert "20%" in result.stdout
     assert "San Francisco, California, United States" in result.stdout
     assert "Open-Meteo" in result.stdout
-    assert (
-        "-> get_current_temperature(location='San Francisco', unit='Fahrenheit')" in result.stderr
+    assert "-> get_current_temperature(location='San Francisco, California, United States'" in (
+        " ".join(result.stderr.split())
     )
-    assert fake_weather.searches() == 1 and fake_weather.forecasts() == 1
+    # The gazetteer knew San Francisco: no geocoding request, one forecast request.
+    assert fake_weather.searches() == 0 and fake_weather.forecasts() == 1
 
 
 def test_seed_question_json(fake_weather: FakeWeather) -> None:
@@ -48,7 +49,10 @@ def test_seed_question_json(fake_weather: FakeWeather) -> None:
     names = sorted(c["name"] for c in doc["tool_calls"])
     assert names == ["get_current_temperature", "get_rain_probability"]
     temp = next(c for c in doc["tool_calls"] if c["name"] == "get_current_temperature")
-    assert temp["arguments"] == {"location": "San Francisco", "unit": "Fahrenheit"}
+    assert temp["arguments"] == {
+        "location": "San Francisco, California, United States",
+        "unit": "Fahrenheit",
+    }
     assert json.loads(temp["output"])["temperature"] == 57.2
     assert doc["thread_id"].startswith("local_")
 

@@ -386,7 +386,7 @@ def test_provider_fault_is_an_error_output_and_the_run_goes_on(
     elif fault == "malformed":
         fake_weather.malformed("/v1/forecast", times=10)
     else:
-        question = "Will it rain in Atlantis today?"
+        question = "Will it rain in Narnia today?"
     for _ in _api("chat", monkeypatch):
         result = ask("--json", question)
         assert result.exit_code == 0, result.stderr

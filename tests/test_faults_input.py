@@ -82,7 +82,8 @@ def test_escapes_in_provider_data_are_never_echoed_raw(fake_weather: FakeWeather
         result["name"] = f"Lon{ESCAPES}don"
         result["admin1"] = f"Eng\x1b[5mland{ESCAPES}"
     fake_weather.server.inject("GET", "/v1/search", Response(body=search), times=5)
-    for argv in (["ask", "Will it rain in London today?"], ["ask", "--json", "London now?"]):
+    # Narnia: a name the offline planner's gazetteer lacks, so the (hostile) geocoder answers it.
+    for argv in (["ask", "Will it rain in Narnia today?"], ["ask", "--json", "Narnia now?"]):
         result = runner.invoke(app, argv)
         assert result.exit_code == 0, result.stderr
         # The escapes, BEL and backspace are gone; the carriage return was a break: a space.

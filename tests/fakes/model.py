@@ -19,7 +19,7 @@ KNOWN_PLACES: dict[str, tuple[str, str]] = {
     "new york": ("New York, NY", "Fahrenheit"),
     "london": ("London", "Celsius"),
     "paris": ("Paris, France", "Celsius"),
-    "atlantis": ("Atlantis", "Celsius"),
+    "narnia": ("Narnia", "Celsius"),
 }
 
 

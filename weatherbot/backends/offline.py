@@ -2,8 +2,8 @@
 
 The calls run through the same registry and executor as a model's, so the events, the
 concurrency and `--json` are identical; only the words of the answer come from templates.
-The planner and the writer live in `weatherbot.offline`; this module chooses units, turns the
-plan into tool calls and runs the turn.
+The planner, the gazetteer and the writer live in `weatherbot.offline`; this module chooses
+units, turns the plan into tool calls and runs the turn.
 """
 
 from __future__ import annotations
@@ -18,16 +18,31 @@ from weatherbot.backends.driver import Step, TurnDriver
 from weatherbot.backends.local import LocalThreads
 from weatherbot.errors import WeatherbotError
 from weatherbot.events import Done, Event, Ids, Message, TextDelta
+from weatherbot.offline.calls import tool_names
 from weatherbot.offline.followup import plan_turn
 from weatherbot.offline.intent import Plan, Unit
-from weatherbot.offline.writer import NO_PLACE, TOO_MANY_PLACES, write_answer
+from weatherbot.offline.places import PlaceRef
+from weatherbot.offline.writer import (
+    no_place_answer,
+    social_answer,
+    too_many_places,
+    write_answer,
+)
+from weatherbot.providers.models import Place
 from weatherbot.providers.service import WeatherService
 from weatherbot.tools.execute import MAX_CALLS_PER_STEP, ToolCall, ToolResult
 from weatherbot.tools.weather import unit_for
 
-__all__ = ["MAX_PLACES", "NO_PLACE", "OfflineBackend"]
+__all__ = ["MAX_PLACES", "OfflineBackend"]
 
-MAX_PLACES = MAX_CALLS_PER_STEP // 2  # today's two tools per place must fit in one step
+MAX_PLACES = MAX_CALLS_PER_STEP // 2  # today's two seed tools per place fit in one step
+
+
+def places_per_step(turn: Plan) -> int:
+    """How many places one step can look up: every place's tools must fit in it."""
+    return max(1, MAX_CALLS_PER_STEP // max(1, len(tool_names(turn))))
+
+
 INTERRUPTED_MESSAGE = "interrupted"
 
 
@@ -48,10 +63,13 @@ class OfflineBackend(LocalThreads):
         return unit_for(self.runtime.settings.units, weather, location)
 
     def _units(self, turn: Plan, places: Sequence[str], weather: WeatherService) -> list[Unit]:
-        needs_unit = turn.wants_temperature or turn.when != "today"
-        if not needs_unit or turn.unit is not None or len(places) <= 1:
-            return [self._unit_for(turn, p, weather) if needs_unit else "Celsius" for p in places]
-        with ThreadPoolExecutor(max_workers=min(len(places), MAX_PLACES)) as pool:
+        if turn.unit is not None or not places:
+            return [turn.unit or "Celsius" for _ in places]
+        if turn.compare or len(places) == 1:
+            # A comparison is in one unit: the first place's (or the user's setting).
+            first = self._unit_for(turn, places[0], weather)
+            return [first for _ in places]
+        with ThreadPoolExecutor(max_workers=min(len(places), 8)) as pool:
             return list(pool.map(lambda p: self._unit_for(turn, p, weather), places))
 
     def plan_calls(
@@ -66,17 +84,17 @@ class OfflineBackend(LocalThreads):
             calls.append(ToolCall(call_id, name, json.dumps(arguments, ensure_ascii=False)))
             owners[call_id] = index
 
+        names = tool_names(turn)
         for index, (location, unit) in enumerate(
             zip(places, self._units(turn, places, weather), strict=True)
         ):
-            if turn.when == "today":
-                if turn.wants_temperature:
-                    add(index, "get_current_temperature", {"location": location, "unit": unit})
-                if turn.wants_rain:
-                    add(index, "get_rain_probability", {"location": location})
-            else:
-                arguments = {"location": location, "days": turn.days, "unit": unit}
-                add(index, "get_forecast", arguments)
+            for name in names:
+                arguments: dict[str, Any] = {"location": location}
+                if name in ("get_current_temperature", "get_current_conditions"):
+                    arguments["unit"] = unit
+                elif name == "get_forecast":
+                    arguments |= {"days": turn.days.days, "unit": unit}
+                add(index, name, arguments)
         return calls, owners
 
     def run_turn(self, request: TurnRequest) -> Iterator[Event]:
@@ -93,22 +111,33 @@ class _OfflineTurn:
         self.request = request
         earlier = [m.content for m in request.history if m.role == "user"]
         self.plan = plan_turn(request.question, earlier)
-        self.places = self.plan.places[:MAX_PLACES]
+        self.limit = places_per_step(self.plan)
+        self.places: list[PlaceRef] = self.plan.places[: self.limit]
         self.owners: dict[str, int] = {}
 
     def start(self) -> Generator[Event, None, Step]:
-        """The planned tool calls, or the question back when no place was named."""
+        """The planned tool calls, or a reply without tools (no place, thanks, hello)."""
+        if self.plan.kind == "social":
+            return (yield from _say(social_answer(self.plan)))
         if not self.places:
-            return (yield from _say(NO_PLACE[self.plan.language]))
+            return (yield from _say(no_place_answer(self.plan)))
         weather = self.request.tool_context.weather
-        calls, self.owners = self.backend.plan_calls(self.plan, self.places, weather)
+        for place in self.places:
+            if place.entry is not None:
+                remember = getattr(weather, "remember", None)
+                if remember is not None:
+                    remember(place.query, _place(place))
+        queries = [place.query for place in self.places]
+        calls, self.owners = self.backend.plan_calls(self.plan, queries, weather)
         return Step(calls=calls)
 
     def resume(self, results: Sequence[ToolResult]) -> Generator[Event, None, Step]:
         """The answer written from the tool results."""
-        answer = write_answer(self.plan, self.places, results, self.owners)
-        if len(self.plan.places) > MAX_PLACES:
-            answer += "\n\n" + TOO_MANY_PLACES[self.plan.language].format(n=MAX_PLACES)
+        queries = [place.query for place in self.places]
+        guesses = [(p.text, p.query) for p in self.places if p.guessed]
+        answer = write_answer(self.plan, queries, results, self.owners, guesses)
+        if len(self.plan.places) > self.limit:
+            answer += "\n\n" + too_many_places(self.plan, self.limit)
         return (yield from _say(answer))
 
     def finish(self, step: Step) -> Done:
@@ -126,6 +155,23 @@ class _OfflineTurn:
 
     def close(self) -> None:
         """Nothing to close."""
+
+
+def _place(ref: PlaceRef) -> Place:
+    """The gazetteer's entry as a resolved place: no geocoding request is needed for it."""
+    entry = ref.entry
+    assert entry is not None
+    return Place(
+        name=entry.name,
+        latitude=entry.latitude,
+        longitude=entry.longitude,
+        timezone=entry.timezone or "UTC",
+        admin1=entry.admin1,
+        country=entry.country,
+        country_code=entry.country_code,
+        population=entry.population,
+        feature_code="PPL",
+    )
 
 
 def _say(answer: str) -> Generator[Event, None, Step]:

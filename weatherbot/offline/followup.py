@@ -13,28 +13,18 @@ HISTORY_QUESTIONS = 20  # how far back a follow-up looks for its places
 
 def follow_up(current: Plan, previous: Plan | None) -> Plan:
     """A question that leaves out the place, or says only the place, continues the previous one."""
-    if previous is None or not previous.places:
+    if previous is None or not previous.places or current.kind == "social":
         return current
-    if current.places and (current.asks_what or current.asks_when):
+    if current.places and (current.asks_what or current.days.said):
         return current
-    merged = replace(current, places=current.places or previous.places)
+    merged = replace(current, places=current.places or previous.places, kind="weather")
     merged = replace(merged, unit=current.unit or previous.unit)
     if not current.asks_what:
         merged = replace(
-            merged,
-            wants_temperature=previous.wants_temperature,
-            wants_rain=previous.wants_rain,
-            asks_what=previous.asks_what,
+            merged, topics=previous.topics, asks_what=previous.asks_what, compare=previous.compare
         )
-    if not current.asks_when:
-        merged = replace(
-            merged,
-            when=previous.when,
-            days=previous.days,
-            first_day=previous.first_day,
-            weekdays=previous.weekdays,
-            asks_when=previous.asks_when,
-        )
+    if not current.days.said:
+        merged = replace(merged, days=previous.days)
     return merged
 
 
@@ -42,5 +32,6 @@ def plan_turn(question: str, earlier: Sequence[str] = ()) -> Plan:
     """The plan for `question`, continuing the `earlier` questions (oldest first) where needed."""
     previous: Plan | None = None
     for asked in earlier[-HISTORY_QUESTIONS:]:
-        previous = follow_up(plan(asked), previous)
+        step = follow_up(plan(asked), previous)
+        previous = step if step.kind == "weather" else previous
     return follow_up(plan(question), previous)

@@ -5,32 +5,64 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-When = Literal["today", "tomorrow", "days"]
-Unit = Literal["Celsius", "Fahrenheit"]
-Language = Literal["en", "zh"]
+from weatherbot.offline.places import PlaceRef
+from weatherbot.offline.when import Days
 
-MAX_DAYS = 16  # what get_forecast accepts
-WEEK = 7
+Unit = Literal["Celsius", "Fahrenheit"]
+# weather: look something up; no_place: a weather question without a place; social: greetings,
+# thanks and questions that are not about the weather (answered without tools).
+Kind = Literal["weather", "no_place", "social"]
+Social = Literal["greeting", "thanks", "other"]
+
+# What a question can ask about, beyond the plain temperature and rain of the seed question.
+CONDITION_TOPICS = frozenset({"wind", "humidity", "sky", "feels_like", "uv", "clothing"})
+PRECIPITATION_TOPICS = frozenset({"rain", "umbrella", "snow", "sleet"})
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What a question asks for: which places, temperature and/or rain, when, unit, language.
+    """What a question asks for: places, topics, days, unit, language.
 
-    `days` is the forecast horizon counted from today (get_forecast's `days`); the answer shows
-    days `first_day .. days - 1`, only those on `weekdays` (Monday = 0) when that is set.
+    `topics` are the language data's topic names the question used ("temperature", "rain",
+    "wind", "umbrella", "clothing"...); an empty set asks for the weather in general.
     """
 
-    places: list[str] = field(default_factory=list)
-    wants_temperature: bool = True
-    wants_rain: bool = True
-    when: When = "today"
-    days: int = 1
-    first_day: int = 0
-    weekdays: frozenset[int] = frozenset()
+    places: list[PlaceRef] = field(default_factory=list)
+    topics: frozenset[str] = frozenset()
+    days: Days = field(default_factory=Days)
     unit: Unit | None = None
-    language: Language = "en"
-    # Whether the question itself said what (temperature/rain/weather) and when; a follow-up
-    # such as "and in Lyon?" says neither and inherits them from the previous question.
+    language: str = "en"
+    kind: Kind = "weather"
+    social: Social | None = None
+    compare: bool = False
+    # Whether the question itself said what it asks about and when; a follow-up such as
+    # "and in Lyon?" says neither and inherits them from the previous question.
     asks_what: bool = False
-    asks_when: bool = False
+
+    @property
+    def general(self) -> bool:
+        """Whether the weather in general is asked for (no particular topic)."""
+        specific = self.topics - {"general", "compare", "greeting", "thanks"}
+        return "general" in self.topics or not specific
+
+    @property
+    def wants_temperature(self) -> bool:
+        """Whether temperatures belong in the answer."""
+        return self.general or bool(
+            self.topics & {"temperature", "warmer", "colder", "feels_like", "clothing"}
+        )
+
+    @property
+    def wants_rain(self) -> bool:
+        """Whether the chance of rain (or snow) belongs in the answer."""
+        return self.general or bool(self.topics & (PRECIPITATION_TOPICS | {"clothing"}))
+
+    @property
+    def wants_conditions(self) -> bool:
+        """Whether today's answer needs the current conditions (wind, sky, feels-like...)."""
+        return bool(self.topics & CONDITION_TOPICS)
+
+    @property
+    def wants_snow(self) -> bool:
+        """Whether snow or sleet is asked about (the forecast's descriptions tell them)."""
+        return bool(self.topics & {"snow", "sleet"})

@@ -1,101 +1,130 @@
-"""The offline planner: a question in English or Chinese becomes places, intent, days and unit.
+"""The offline planner: a question in any language with a data file becomes a Plan.
 
-Pure functions, no I/O. The rules are deliberately small and readable: the word tables live in
-`words`, English is read by `english` and Chinese (and a little Japanese) by `chinese`; this
-module decides the language, what is asked, when, and in which unit.
+Pure functions, no I/O beyond reading the packaged data once. The language is detected from
+its markers, then that language's words (and English's, which people mix in) say what is
+asked about and when; the gazetteer finds the places (`places`), the day words the days
+(`when`). Nothing here knows a particular language.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
-from weatherbot.offline.chinese import CJK, chinese_places, zh_when
-from weatherbot.offline.english import english_places, english_when, tokenize
-from weatherbot.offline.intent import Language, Plan, Unit
-from weatherbot.offline.words import (
-    GENERAL_WORDS,
-    RAIN_WORDS,
-    TEMPERATURE_WORDS,
-    ZH_GENERAL,
-    ZH_RAIN,
-    ZH_TEMPERATURE,
+from weatherbot.offline.intent import Kind, Plan, Social, Unit
+from weatherbot.offline.language import (
+    Language,
+    detect,
+    english_words_in_other_languages,
+    languages,
 )
+from weatherbot.offline.matching import fold
+from weatherbot.offline.places import find_places
+from weatherbot.offline.typos import nearest
+from weatherbot.offline.when import outermost, read_days, time_spans
 
-# Explicit units; the first one mentioned wins.
-_FAHRENHEIT = re.compile(
-    r"°\s*F\b|℉|\bfahrenheit\b|\bimperial\b|\bdeg(?:rees?)?\s*F\b|\d\s*F\b|\bin\s+F\b|华氏|華氏",
-    re.IGNORECASE,
-)
-_CELSIUS = re.compile(
-    r"°\s*C\b|℃|\bcelsius\b|\bcentigrade\b|\bmetric\b|\bdeg(?:rees?)?\s*C\b|\d\s*C\b"
-    r"|\bin\s+C\b|摄氏|攝氏",
-    re.IGNORECASE,
-)
-
-
-def _dedupe(places: Iterable[str]) -> list[str]:
-    seen: set[str] = set()
-    out: list[str] = []
-    for place in places:
-        key = " ".join(place.split()).casefold()
-        if key and key not in seen:
-            seen.add(key)
-            out.append(place.strip())
-    return out
-
-
-def explicit_unit(text: str) -> Unit | None:
-    """The unit the question names (°F, Fahrenheit, imperial, 华氏 / °C, Celsius, metric...)."""
-    fahrenheit = _FAHRENHEIT.search(text)
-    celsius = _CELSIUS.search(text)
-    if fahrenheit and (celsius is None or fahrenheit.start() <= celsius.start()):
-        return "Fahrenheit"
-    if celsius:
-        return "Celsius"
-    return None
+# Units written with symbols, in any language: "70°F", "20 ℃", "5C".
+_FAHRENHEIT = re.compile(r"°\s*f\b|℉|\d\s*f\b", re.IGNORECASE)
+_CELSIUS = re.compile(r"°\s*c\b|℃|\d\s*c\b", re.IGNORECASE)
+_SOCIAL_TOPICS = frozenset({"greeting", "thanks"})
+_UNIT_TOPICS = frozenset({"fahrenheit", "celsius"})
 
 
 def _normalise(question: str) -> str:
-    text = question.replace("’", "'").replace("‘", "'").replace("，", ", ")
+    text = question.replace("’", "'").replace("‘", "'")
     return " ".join(text.split())
+
+
+def _topics(folded: str, active: list[Language]) -> set[str]:
+    """The topics asked about: a word inside a longer word of another topic does not count
+    (湿度 is humidity, not 度, degrees), nor, in text without spaces, the general weather word
+    straddling a day word (今天气温 is 今天 and 气温, not 天气: it asks for the temperature)."""
+    found: list[tuple[str, int, int]] = []
+    for language in active:
+        for topic, words in language.topics.items():
+            found += [(topic, a, b) for a, b in words.find(folded).spans]
+    days = [span for spans in time_spans(folded, active).values() for span in spans]
+    unspaced = any(language.unspaced for language in active)
+    topics: set[str] = set()
+    for topic, spans in outermost(found).items():
+        for a, _b in spans:
+            if unspaced and topic == "general" and any(c < a < d for c, d in days):
+                continue
+            topics.add(topic)
+    return topics
+
+
+def _typo_topics(folded: str, language: Language) -> set[str]:
+    """Topics from misspelled weather words ("temprature", "forcast")."""
+    if language.unspaced:
+        return set()
+    vocabulary = {w for lst in language.vocabulary() for w in lst.words}
+    by_word = {
+        w: topic
+        for topic, words in language.topics.items()
+        if topic not in _SOCIAL_TOPICS
+        for w in words.words
+        if len(w) >= 5
+    }
+    found: set[str] = set()
+    for word in re.findall(r"[^\W\d_]{5,}", folded):
+        if word in vocabulary:
+            continue
+        near = nearest(word, by_word)
+        if near is not None:
+            found.add(by_word[near])
+    return found
+
+
+def explicit_unit(text: str, active: list[Language] | None = None) -> Unit | None:
+    """The unit the question names (°F, Fahrenheit, imperial / °C, Celsius, metric...),
+    the first one mentioned winning."""
+    folded = fold(text)
+    mentions: list[tuple[int, Unit]] = []
+    for language in active or list(languages().values()):
+        for topic, unit in (("fahrenheit", "Fahrenheit"), ("celsius", "Celsius")):
+            spans = language.topics[topic].find(folded).spans
+            mentions += [(spans[0][0], unit)] if spans else []  # type: ignore[list-item]
+    for pattern, unit in ((_FAHRENHEIT, "Fahrenheit"), (_CELSIUS, "Celsius")):
+        match = pattern.search(folded)
+        mentions += [(match.start(), unit)] if match else []  # type: ignore[list-item]
+    return min(mentions)[1] if mentions else None
 
 
 def plan(question: str) -> Plan:
     """Read a weather question and plan what to look up; never raises."""
     text = _normalise(question)
-    tokens = tokenize(text)
-    words = [t.lower for t in tokens if t.kind in ("word", "num")]
-    chinese = CJK.search(text) is not None
-    latin_words = sum(1 for t in tokens if t.kind == "word" and not CJK.search(t.text))
-    cjk_chars = len(CJK.findall(text))
-    language: Language = "zh" if chinese and cjk_chars >= latin_words else "en"
-
-    wants_temperature = any(w in TEMPERATURE_WORDS for w in words)
-    wants_rain = any(w in RAIN_WORDS for w in words)
-    general = any(w in GENERAL_WORDS for w in words)
-    if chinese:
-        wants_temperature = wants_temperature or any(w in text for w in ZH_TEMPERATURE)
-        wants_rain = wants_rain or any(w in text for w in ZH_RAIN)
-        general = general or any(w in text for w in ZH_GENERAL)
-    asks_what = wants_temperature or wants_rain or general
-    if general or not asks_what:
-        wants_temperature = wants_rain = True
-
-    timing = zh_when(text) if chinese else None
-    when, days, first_day, weekdays, asks_when = timing or english_when(words)
-
-    places = chinese_places(text) if chinese else english_places(tokens)
+    folded = fold(text)
+    language = detect(text)
+    active = [language]
+    if language.code != "en":
+        active.append(english_words_in_other_languages())
+    topics = _topics(folded, active) | _typo_topics(folded, language)
+    days = read_days(text, language, active)
+    places = find_places(text, active, languages().values())
+    weather_topics = topics - _SOCIAL_TOPICS - _UNIT_TOPICS - {"compare"}
+    kind: Kind = "weather"
+    social: Social | None = None
+    if not places:
+        if weather_topics or days.said:
+            kind = "no_place"
+        else:
+            kind = "social"
+            social = (
+                "thanks"
+                if "thanks" in topics
+                else "greeting"
+                if "greeting" in topics
+                else ("other")
+            )
+    compare = len(places) > 1 and bool(topics & {"compare", "warmer", "colder"})
     return Plan(
-        places=_dedupe(places),
-        wants_temperature=wants_temperature,
-        wants_rain=wants_rain,
-        when=when,
+        places=places,
+        topics=frozenset(weather_topics | (topics & {"compare"})),
         days=days,
-        first_day=first_day,
-        weekdays=weekdays,
-        unit=explicit_unit(text),
-        language=language,
-        asks_what=asks_what,
-        asks_when=asks_when,
+        unit=explicit_unit(text, active),
+        language=language.code,
+        kind=kind,
+        social=social,
+        compare=compare,
+        asks_what=bool(weather_topics),
     )

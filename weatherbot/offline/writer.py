@@ -1,331 +1,372 @@
-"""The offline answer writer: templates turn tool results into an answer in English or Chinese.
+"""The offline answer writer: tool results become an answer in the question's language.
 
-One block per place (today's temperature and rain, or the forecast days asked about), then the
-provenance lines: which provider, which local time, and whether the numbers are recorded samples.
+One block per place (today's readings, or the forecast days asked about), then what compares
+the places, short advice worked out from the figures, and the provenance lines: which provider,
+which local time, and whether the numbers are recorded samples. Every sentence goes through
+the catalogue (`catalogue.Words`), so the answer is in the question's language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, timedelta
 from typing import Any
 
-from weatherbot.offline.intent import Language, Plan
+from weatherbot.offline import advice
+from weatherbot.offline.catalogue import N_, Words
+from weatherbot.offline.intent import Plan
+from weatherbot.offline.outputs import Output, parse, parse_date, parse_moment, precipitation_kind
+from weatherbot.offline.provenance import provenance as provenance_lines
+from weatherbot.offline.when import HORIZON, WEEK
 from weatherbot.text_safety import markdown_literal
 from weatherbot.tools.execute import ToolResult
 
-NO_PLACE = {
-    "en": 'Which place do you mean? Ask again with a city, e.g. "Will it rain in London tomorrow?"',
-    "zh": "请告诉我要查询的地点，例如：“伦敦明天会下雨吗？”",
+EXAMPLE = N_('e.g. "Will it rain in London tomorrow?"')
+NO_PLACE = N_("Which place do you mean? Ask again with a city, {example}")
+TOO_MANY_PLACES = N_("I looked up the first {n} places only; ask again for the others.")
+SOCIAL = {
+    "greeting": N_("Hello! Ask me about the weather anywhere, {example}"),
+    "thanks": N_("You're welcome! Ask me about the weather any time."),
+    "other": N_("I can only help with the weather. Ask me, {example}"),
 }
-TOO_MANY_PLACES = {
-    "en": "I looked up the first {n} places only; ask again for the others.",
-    "zh": "只查询了前 {n} 个地点，其余的请再问一次。",
+# The providers' weather descriptions (WMO codes), so answers can say them in any language.
+DESCRIPTIONS = (
+    N_("clear sky"), N_("mainly clear"), N_("partly cloudy"), N_("overcast"), N_("fog"),
+    N_("depositing rime fog"), N_("light drizzle"), N_("moderate drizzle"),
+    N_("dense drizzle"), N_("light freezing drizzle"), N_("dense freezing drizzle"),
+    N_("slight rain"), N_("moderate rain"), N_("heavy rain"), N_("light freezing rain"),
+    N_("heavy freezing rain"), N_("slight snow"), N_("moderate snow"), N_("heavy snow"),
+    N_("snow grains"), N_("slight rain showers"), N_("moderate rain showers"),
+    N_("violent rain showers"), N_("slight snow showers"), N_("heavy snow showers"),
+    N_("thunderstorm"), N_("thunderstorm with slight hail"), N_("thunderstorm with heavy hail"),
+)  # fmt: skip
+_CHANCE = {
+    "rain": N_("{chance} chance of rain"),
+    "snow": N_("{chance} chance of snow"),
+    "sleet": N_("{chance} chance of sleet or freezing rain"),
+    None: N_("{chance} chance of precipitation"),
 }
-WEEKDAY_SHORT = {
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
-}
 
 
-@dataclass(frozen=True)
-class _Output:
-    """One tool result, parsed."""
-
-    name: str
-    data: Mapping[str, Any]
-
-    @property
-    def error(self) -> str | None:
-        code = self.data.get("error")
-        return code if isinstance(code, str) else None
-
-
-def _parse(result: ToolResult) -> _Output:
-    # The tool's own value, never its JSON text parsed again (ToolResult keeps both).
-    data: Mapping[str, Any] = (
-        result.value
-        if result.value is not None
-        else {"error": "bad_output", "message": result.output}
-    )
-    return _Output(result.name, _literal(data))
-
-
-def _literal(value: Any, key: str = "") -> Any:
-    """Every string in a tool's value as Markdown that shows it as written (names, messages,
-    notes come from providers); the error code stays a code."""
-    if isinstance(value, str):
-        return value if key == "error" else markdown_literal(value)
-    if isinstance(value, Mapping):
-        return {k: _literal(v, str(k)) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_literal(v) for v in value]
-    return value
-
-
-def _degrees(value: Any, unit: Any) -> str:
-    symbol = "°F" if unit == "Fahrenheit" else "°C"
-    return f"{float(value):.1f} {symbol}"
-
-
-def _local_time(value: Any) -> str:
-    """An ISO timestamp as "2026-11-24 14:30" (the place's local time, as the tool gives it)."""
-    try:
-        return datetime.fromisoformat(str(value)).strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return str(value)
-
-
-def _parse_date(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
-class _Writer:
+class Writer:
     """Writes the answer lines in one language from the parsed outputs."""
 
-    def __init__(self, language: Language, turn: Plan) -> None:
-        self.zh = language == "zh"
-        self.language: Language = language
-        self.plan = turn
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.w = Words(plan.language)
+
+    def _(self, message: str, /, **values: object) -> str:
+        """The message in the answer's language, with `values` filled in."""
+        return self.w._(message, **values)
+
+    def example(self) -> str:
+        """The example question, in this language."""
+        return self._(EXAMPLE)
+
+    def heading(self, location: str, parts: Sequence[str]) -> str:
+        """ "**Paris, France**: part; part." """
+        body = self.w.clause_sep.join(p for p in parts if p)
+        return f"**{location}**{self.w.colon}{body}{self.w.full_stop}"
+
+    def description(self, text: Any) -> str:
+        """A provider's weather description, translated when the catalogue has it."""
+        return self._(str(text)) if text else ""
 
     # -- failures --------------------------------------------------------------------------
 
-    def failure(self, query: str, outputs: Sequence[_Output], several: bool) -> str | None:
+    def failure(self, query: str, outputs: Sequence[Output], several: bool) -> str | None:
         """The line for a place that could not be looked up at all, or None."""
         for out in outputs:
             if out.error == "ambiguous":
                 candidates = [str(c) for c in out.data.get("candidates") or []]
                 if not candidates:
                     break
-                listed = "; ".join(candidates)
-                text = (
-                    f"你指的是哪一个：{listed}？"
-                    if self.zh
-                    else f"Which one do you mean: {listed}?"
+                text = self._(
+                    N_("Which one do you mean: {candidates}?"),
+                    candidates=self.w.clause_sep.join(candidates),
                 )
-                return f"**{query}**: {text}" if several and not self.zh else text
+                return f"**{query}**{self.w.colon}{text}" if several else text
             if out.error == "not_found":
-                if self.zh:
-                    return f"找不到“{query}”，请检查拼写或加上国家。"
-                return f"I could not find '{query}' — check the spelling or add a country."
+                return self._(
+                    N_("I could not find '{place}' — check the spelling or add a country."),
+                    place=query,
+                )
         if outputs and all(out.error for out in outputs):
             message = str(outputs[0].data.get("message") or outputs[0].error)
-            if self.zh:
-                return f"**{query}**：无法获取数据（{message}）。"
-            return f"**{query}**: no data ({message})."
+            return self.heading(query, [self._(N_("no data ({message})"), message=message)])
         return None
 
     # -- today -----------------------------------------------------------------------------
 
-    def temperature_part(self, out: _Output) -> str:
-        """ "57.2 °F now", or the time of a recorded sample, or the tool's error."""
+    def temperature_part(self, out: Output) -> str:
+        """ "57.2 °F now", or the time of a recorded sample."""
         data = out.data
         if out.error:
             return str(data.get("message") or out.error)
-        degrees = _degrees(data.get("temperature"), data.get("unit"))
-        if data.get("sample_date"):
-            when = _local_time(data.get("time"))
-            return f"{when} 为 {degrees}" if self.zh else f"{degrees} at {when}"
-        return f"现在 {degrees}" if self.zh else f"{degrees} now"
+        degrees = self.w.degrees(float(data.get("temperature") or 0), data.get("unit"))
+        if data.get("temperature") is None:
+            return self._(N_("no temperature given"))
+        moment = parse_moment(data.get("time"))
+        if data.get("sample_date") and moment is not None:
+            return self._(
+                N_("{temperature} at {time}"), temperature=degrees, time=self.w.time(moment)
+            )
+        return self._(N_("{temperature} now"), temperature=degrees)
 
-    def rain_part(self, out: _Output) -> str:
+    def rain_part(self, out: Output) -> str:
         """ "20% chance of rain today (2026-11-24)", or why there is no probability."""
         data = out.data
         if out.error:
             return str(data.get("message") or out.error)
-        day = str(data.get("date"))
+        day = parse_date(data.get("date"))
+        shown = self.w.date(day) if day else str(data.get("date"))
         probability = data.get("probability_percent")
         if probability is None:
-            source = data.get("source")
-            if self.zh:
-                return f"{source} 没有给出这一天（{day}）的降水概率"
-            return str(data.get("message") or f"{source} gives no probability") + f" ({day})"
+            return self._(
+                N_("{source} gives no probability of precipitation for {date}"),
+                source=data.get("source"),
+                date=shown,
+            )
+        chance = self.w.percent(probability)
         if data.get("sample_date"):
-            if self.zh:
-                return f"{day} 降水概率 {probability}%"
-            return f"{probability}% chance of rain on {day}"
-        return (
-            f"今天（{day}）降水概率 {probability}%"
-            if self.zh
-            else f"{probability}% chance of rain today ({day})"
-        )
+            return self._(N_("{chance} chance of rain on {date}"), chance=chance, date=shown)
+        return self._(N_("{chance} chance of rain today ({date})"), chance=chance, date=shown)
 
-    def today(self, location: str, outputs: Sequence[_Output]) -> str:
-        """One line: current temperature and/or today's rain probability."""
-        parts = [
-            self.temperature_part(o) if o.name == "get_current_temperature" else self.rain_part(o)
-            for o in outputs
-        ]
-        if self.zh:
-            return f"**{location}**：" + "；".join(parts) + "。"
-        return f"**{location}**: " + "; ".join(parts) + "."
+    def conditions_parts(self, out: Output) -> list[str]:
+        """Now: temperature, feels-like, humidity, wind and sky, as the question asked."""
+        data = out.data
+        if out.error:
+            return [str(data.get("message") or out.error)]
+        topics = self.plan.topics
+        unit = data.get("unit")
+        parts: list[str] = []
+        temperature = data.get("temperature")
+        if temperature is not None:  # the reading the other conditions go with
+            degrees = self.w.degrees(float(temperature), unit)
+            parts.append(self._(N_("{temperature} now"), temperature=degrees))
+        feels = data.get("feels_like")
+        if feels is not None and topics & {"feels_like", "clothing"}:
+            degrees = self.w.degrees(float(feels), unit)
+            parts.append(self._(N_("feels like {temperature}"), temperature=degrees))
+        humidity = data.get("humidity_percent")
+        if humidity is not None and "humidity" in topics:
+            parts.append(self._(N_("humidity {percent}"), percent=self.w.percent(humidity)))
+        wind = data.get("wind_speed")
+        if wind is not None and topics & {"wind", "clothing"}:
+            speed = f"{self.w.number(float(wind))} {data.get('wind_unit') or ''}".strip()
+            parts.append(self._(N_("wind {speed}"), speed=speed))
+        if data.get("description") and topics & {"sky", "uv", "wind", "humidity", "clothing"}:
+            parts.append(self.description(data.get("description")))
+        if "uv" in topics:
+            parts.append(self._(N_("no UV index from {source} yet"), source=data.get("source")))
+        if not parts and data.get("description"):
+            parts.append(self.description(data.get("description")))
+        return parts
+
+    def alerts_parts(self, out: Output) -> list[str]:
+        """Active alerts, none, or that the provider has no alert data."""
+        data = out.data
+        if out.error:
+            return [str(data.get("message") or out.error)]
+        if not data.get("alerts_available"):
+            return [
+                self._(
+                    N_(
+                        "weather alerts are not available from {source} "
+                        "(that does not mean there are none)"
+                    ),
+                    source=data.get("source"),
+                )
+            ]
+        alerts = [a for a in data.get("alerts") or [] if isinstance(a, Mapping)]
+        if not alerts:
+            return [self._(N_("no active weather alerts"))]
+        parts: list[str] = []
+        for alert in alerts:
+            event = str(alert.get("event") or alert.get("headline") or "")
+            until = parse_moment(alert.get("expires"))
+            if until is not None:
+                parts.append(
+                    self._(N_("{event} until {time}"), event=event, time=self.w.time(until))
+                )
+            else:
+                parts.append(event)
+        return parts
+
+    def today(self, location: str, outputs: Sequence[Output]) -> str:
+        """One line for today: the readings of each tool, in the order they were asked."""
+        parts: list[str] = []
+        for out in outputs:
+            if out.name == "get_current_temperature":
+                parts.append(self.temperature_part(out))
+            elif out.name == "get_rain_probability":
+                parts.append(self.rain_part(out))
+            elif out.name == "get_current_conditions":
+                parts.extend(self.conditions_parts(out))
+            elif out.name == "get_weather_alerts":
+                parts.extend(self.alerts_parts(out))
+        return self.heading(location, parts)
 
     # -- forecast --------------------------------------------------------------------------
 
     def day_facts(self, row: Mapping[str, Any], unit: Any, rain_unit: Any = "mm") -> str:
-        """High/low and/or rain for one forecast row."""
+        """High/low and/or precipitation for one forecast row."""
         facts: list[str] = []
         description = row.get("description")
-        if description and not self.zh and self.plan.wants_temperature and self.plan.wants_rain:
-            facts.append(str(description))
+        kind = precipitation_kind(description)
+        if description and (self.plan.general or self.plan.wants_snow or "sky" in self.plan.topics):
+            facts.append(self.description(description).capitalize())
         if self.plan.wants_temperature:
             low, high = row.get("low"), row.get("high")
-            symbol = "°F" if unit == "Fahrenheit" else "°C"
             if low is not None and high is not None:
-                between = " 至 " if self.zh else " to "
-                facts.append(f"{float(low):.1f}{between}{float(high):.1f} {symbol}")
+                facts.append(
+                    self._(
+                        N_("{low} to {high}"),
+                        low=self.w.number(float(low)),
+                        high=self.w.degrees(float(high), unit),
+                    )
+                )
             elif high is not None:
-                facts.append(("最高 " if self.zh else "high ") + _degrees(high, unit))
+                facts.append(
+                    self._(N_("high {temperature}"), temperature=self.w.degrees(high, unit))
+                )
             elif low is not None:
-                facts.append(("最低 " if self.zh else "low ") + _degrees(low, unit))
+                facts.append(self._(N_("low {temperature}"), temperature=self.w.degrees(low, unit)))
             else:
-                facts.append("没有温度数据" if self.zh else "no temperatures given")
+                facts.append(self._(N_("no temperatures given")))
         if self.plan.wants_rain:
             probability = row.get("precipitation_probability_percent")
             # The tool already converted the amount to the user's precipitation unit.
             amount = row.get("precipitation", row.get("precipitation_mm"))
             if probability is None:
-                facts.append("没有降水概率" if self.zh else "no probability of precipitation given")
+                facts.append(self._(N_("no probability of precipitation given")))
             else:
-                facts.append(
-                    f"降水概率 {probability}%" if self.zh else f"{probability}% chance of rain"
-                )
+                facts.append(self._(_CHANCE[kind], chance=self.w.percent(probability)))
             if amount is not None:
-                facts.append(f"{float(amount):g} {'in' if rain_unit == 'inch' else 'mm'}")
-        return ("，" if self.zh else ", ").join(facts)
+                symbol = "in" if rain_unit == "inch" else "mm"
+                facts.append(f"{self.w.amount(float(amount))} {symbol}")
+        return self.w.formats.list_sep.join(facts)
 
     def selected_rows(self, data: Mapping[str, Any]) -> list[tuple[date, Mapping[str, Any]]]:
-        """The forecast rows the question asked about (tomorrow, the weekend, the next days)."""
-        today = _parse_date(data.get("today"))
+        """The forecast rows asked about (tomorrow, the weekend, the first of each weekday)."""
+        today = parse_date(data.get("today"))
+        days = self.plan.days
         rows: list[tuple[date, Mapping[str, Any]]] = []
+        seen_weekdays: set[int] = set()
+        monday = today + timedelta(days=WEEK - today.weekday()) if today else None
         for row in data.get("days") or []:
-            when = _parse_date(row.get("date")) if isinstance(row, Mapping) else None
+            when = parse_date(row.get("date")) if isinstance(row, Mapping) else None
             if when is None or today is None:
                 continue
-            if (when - today).days < self.plan.first_day:
+            if (when - today).days < days.first_day:
                 continue
-            if self.plan.weekdays and when.weekday() not in self.plan.weekdays:
+            if days.next_week and monday and not monday <= when < monday + timedelta(days=WEEK):
                 continue
+            if days.weekdays:
+                if when.weekday() not in days.weekdays or when.weekday() in seen_weekdays:
+                    continue
+                seen_weekdays.add(when.weekday())
             rows.append((when, row))
         return rows
 
     def day_label(self, when: date, data: Mapping[str, Any], relative: bool = True) -> str:
-        """ "tomorrow (2026-11-25)" for live data, the plain date with its weekday otherwise."""
-        weekday = WEEKDAY_SHORT[self.language][when.weekday()]
-        today = _parse_date(data.get("today"))
+        """ "tomorrow (2026-11-25)" for live data, the date with its weekday otherwise."""
+        today = parse_date(data.get("today"))
         live = not data.get("sample_date")
-        if relative and live and today is not None and (when - today).days == 1:
-            return f"明天（{when.isoformat()}）" if self.zh else f"tomorrow ({when.isoformat()})"
-        return f"{when.isoformat()}（{weekday}）" if self.zh else f"{when.isoformat()} ({weekday})"
+        if relative and live and today is not None:
+            offset = (when - today).days
+            if offset == 0 and self.plan.days.tonight:
+                return self._(N_("tonight ({date})"), date=self.w.date(when))
+            if offset == 0:
+                return self._(N_("today ({date})"), date=self.w.date(when))
+            if offset == 1:
+                return self._(N_("tomorrow ({date})"), date=self.w.date(when))
+        return self.w.day(when)
 
-    def forecast(self, location: str, out: _Output) -> str:
+    def forecast(self, location: str, out: Output) -> str:
         """One line for a single day, or a short list for several."""
         data = out.data
+        if out.error:
+            return self.heading(location, [str(data.get("message") or out.error)])
         rows = self.selected_rows(data)
         if not rows:
-            return f"**{location}**{'：' if self.zh else ': '}{self.missing_days(data)}"
+            return self.heading(location, [self.missing_days(data)])
         unit = data.get("unit")
         rain_unit = data.get("precipitation_unit") or "mm"
         if len(rows) == 1:
             when, row = rows[0]
             label = self.day_label(when, data)
-            if self.zh:
-                return f"**{location}** {label}：{self.day_facts(row, unit, rain_unit)}。"
-            return f"**{location}**, {label}: {self.day_facts(row, unit, rain_unit)}."
-        colon = "：" if self.zh else ": "
-        lines = [f"**{location}**{colon.strip()}"]
+            facts = self.day_facts(row, unit, rain_unit)
+            heading = self._(N_("{place}, {day}"), place=f"**{location}**", day=label)
+            return f"{heading}{self.w.colon}{facts}{self.w.full_stop}"
+        lines = [f"**{location}**{self.w.colon.strip()}"]
         for when, row in rows:
             label = self.day_label(when, data, relative=False)
-            lines.append(f"- {label}{colon}{self.day_facts(row, unit, rain_unit)}")
+            lines.append(f"- {label}{self.w.colon}{self.day_facts(row, unit, rain_unit)}")
         return "\n".join(lines)
 
     def missing_days(self, data: Mapping[str, Any]) -> str:
         """Say plainly that the provider's forecast does not reach the days asked about."""
-        source = data.get("source")
-        covered = len(data.get("days") or [])
-        if self.zh:
-            return f"{source} 的预报（{covered} 天）不包括所问的日子。"
-        return f"{source}'s forecast ({covered} days) does not cover the days you asked about."
+        return self._(
+            N_("{source}'s forecast ({covered} days) does not reach the days you asked about"),
+            source=data.get("source"),
+            covered=len(data.get("days") or []),
+        )
 
-    # -- provenance ------------------------------------------------------------------------
+    def beyond(self, outputs: Sequence[Output]) -> str | None:
+        """When the question asked past the horizon: how far forecasts reach."""
+        asked = self.plan.days.beyond
+        if asked is None:
+            return None
+        covered = max(
+            (len(o.data.get("days") or []) for o in outputs if o.name == "get_forecast"),
+            default=0,
+        )
+        return self._(
+            N_(
+                "{asked} days ahead is further than weather can be forecast: forecasts reach "
+                "{horizon} days at most, and this one covers {covered}."
+            ),
+            asked=asked,
+            horizon=HORIZON,
+            covered=covered,
+        )
 
-    def provenance(self, per_place: Sequence[tuple[str, Sequence[_Output]]]) -> list[str]:
-        """Which provider and which (local) time the numbers are from; sample data say so."""
-        sources: list[str] = []
-        stamps: list[tuple[str, str]] = []
-        samples: list[str] = []
-        notes: list[str] = []
-        has_time = False
-        cache_age = 0
-        for location, outputs in per_place:
-            good = [o for o in outputs if not o.error and o.data.get("source")]
-            if not good:
-                continue
-            stamp = ""
-            for out in good:
-                data = out.data
-                if str(data["source"]) not in sources:
-                    sources.append(str(data["source"]))
-                if data.get("time"):
-                    stamp = _local_time(data["time"])
-                    has_time = True
-                elif not stamp:
-                    stamp = str(data.get("date") or data.get("today") or "")
-                if data.get("sample_date") and str(data["sample_date"]) not in samples:
-                    samples.append(str(data["sample_date"]))
-                for note in data.get("notes") or []:
-                    if str(note) not in notes:
-                        notes.append(str(note))
-                age = data.get("cache_age_s")
-                if isinstance(age, int | float):
-                    cache_age = max(cache_age, int(age))
-            if stamp:
-                stamps.append((location.split(",")[0], stamp))
-        if not sources:
-            return []
-        distinct = {stamp for _, stamp in stamps}
-        if len(distinct) <= 1:
-            when = next(iter(distinct), "")
-        else:
-            when = ", ".join(f"{name} {stamp}" for name, stamp in stamps)
-        source = ", ".join(sources)
-        if self.zh:
-            kind = "当地时间" if has_time else "当地日期"
-            line = f"_来源：{source}，数据时间 {when}（{kind}）" if when else f"_来源：{source}"
-            if cache_age >= 60:
-                line += f"，{cache_age // 60} 分钟前缓存"
-            lines = [line + "。_"]
-            if samples:
-                lines.append(f"_{'、'.join(samples)} 录制的样本数据，不是实时数据。_")
-            lines += [f"_注：{note}_" for note in notes]
-            return lines
-        kind = "local time" if has_time else "local date"
-        line = f"_Source: {source}, data for {when} ({kind})" if when else f"_Source: {source}"
-        if cache_age >= 60:
-            line += f", cached {cache_age // 60} min ago"
-        lines = [line + "._"]
-        if samples:
-            plural = "s" if len(samples) > 1 else ""
-            dates = " and ".join(samples)
-            lines.append(f"_Recorded sample{plural} from {dates}, not live data._")
-        lines += [f"_Note: {note}._" for note in notes]
-        return lines
+
+def social_answer(plan: Plan) -> str:
+    """A short reply to a greeting, thanks or a question that is not about the weather."""
+    writer = Writer(plan)
+    return writer._(SOCIAL[plan.social or "other"], example=writer.example())
+
+
+def no_place_answer(plan: Plan) -> str:
+    """The question back when a weather question names no place."""
+    writer = Writer(plan)
+    return writer._(NO_PLACE, example=writer.example())
+
+
+def too_many_places(plan: Plan, n: int) -> str:
+    """The note when a question names more places than one turn looks up."""
+    return Writer(plan)._(TOO_MANY_PLACES, n=n)
 
 
 def write_answer(
-    turn: Plan, places: Sequence[str], results: Sequence[ToolResult], owners: Mapping[str, int]
+    turn: Plan,
+    places: Sequence[str],
+    results: Sequence[ToolResult],
+    owners: Mapping[str, int],
+    guesses: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """The answer from the tool results: one block per place, then the provenance lines."""
-    writer = _Writer(turn.language, turn)
-    grouped: list[list[_Output]] = [[] for _ in places]
+    """The answer from the tool results: one block per place, comparisons, advice, sources.
+
+    `guesses` are (what was typed, the place it was read as) for misspelled names.
+    """
+    writer = Writer(turn)
+    grouped: list[list[Output]] = [[] for _ in places]
     for result in results:
-        grouped[owners[result.call_id]].append(_parse(result))
+        grouped[owners[result.call_id]].append(parse(result))
     blocks: list[str] = []
-    per_place: list[tuple[str, Sequence[_Output]]] = []
+    per_place: list[tuple[str, Sequence[Output]]] = []
     several = len(places) > 1
     queries = [markdown_literal(place) for place in places]  # the user's words, shown as typed
     for query, outputs in zip(queries, grouped, strict=True):
@@ -335,11 +376,24 @@ def write_answer(
             continue
         location = next((str(o.data["location"]) for o in outputs if o.data.get("location")), query)
         per_place.append((location, outputs))
-        if turn.when == "today":
-            blocks.append(writer.today(location, outputs))
-        else:
-            blocks.extend(writer.forecast(location, o) for o in outputs)
-    provenance = writer.provenance(per_place)
+        forecasts = [o for o in outputs if o.name == "get_forecast"]
+        others = [o for o in outputs if o.name != "get_forecast"]
+        if others:
+            blocks.append(writer.today(location, others))
+        blocks.extend(writer.forecast(location, o) for o in forecasts)
+    for typed, place in guesses:
+        blocks.append(
+            writer._(
+                N_("I read '{typed}' as {place}; name it another way if you meant another place."),
+                typed=markdown_literal(typed),
+                place=markdown_literal(place),
+            )
+        )
+    beyond = writer.beyond([o for _, outs in per_place for o in outs])
+    if beyond:
+        blocks.insert(0, beyond)  # before the days shown, so they read as the furthest ones
+    blocks += advice.lines(writer, per_place)
+    provenance = provenance_lines(writer, per_place)
     if provenance:
         blocks.append("\n".join(provenance))
     return "\n\n".join(blocks)

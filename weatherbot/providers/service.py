@@ -39,6 +39,13 @@ class _SingleFlight:
                 future.set_exception(exc)
         return future.result()  # type: ignore[return-value]
 
+    def put(self, key: str, value: object) -> None:
+        """Settle `key` with a value known already (no computation will run for it)."""
+        future: Future[object] = Future()
+        future.set_result(value)
+        with self._lock:
+            self._futures.setdefault(key, future)
+
 
 def _name_key(query: str) -> str:
     return " ".join(query.split()).casefold()
@@ -116,6 +123,11 @@ class WeatherService:
             raise
         self.choices.resolved(target)
         return place
+
+    def remember(self, query: str, place: Place) -> None:
+        """Resolve `query` to `place` without asking the geocoder (the offline planner's
+        gazetteer knew it: Open-Meteo's geocoder is GeoNames too, so it is the same place)."""
+        self._places.put(_name_key(query), place)
 
     def forecast(self, place: Place) -> Forecast:
         """The forecast for a place from the first provider that answers."""

@@ -1,0 +1,148 @@
+"""The offline planner on the issue's own examples, units, follow-ups and any text at all."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from weatherbot.offline.calls import tool_names
+from weatherbot.offline.followup import plan_turn
+from weatherbot.offline.intent import Plan
+from weatherbot.offline.planner import explicit_unit, plan
+from weatherbot.offline.when import HORIZON
+
+
+def names(result: Plan) -> list[str]:
+    return [p.entry.name if p.entry else p.text for p in result.places]
+
+
+@pytest.mark.parametrize(
+    ("question", "places", "language", "first_day"),
+    [
+        ("Wie ist das Wetter in Berlin morgen?", ["Berlin"], "de", 1),
+        ("What's the UV index in Sydney?", ["Sydney"], "en", 0),
+        ("weather Berlin rn", ["Berlin"], "en", 0),
+        ("will it rain in berlin tomorow", ["Berlin"], "en", 1),
+        ("¿Lloverá mañana en Madrid?", ["Madrid"], "es", 1),
+        ("Quel temps fera-t-il demain à Lyon ?", ["Lyon"], "fr", 1),
+        ("Wird es morgen in München regnen?", ["Munich"], "de", 1),
+        ("¿Qué tiempo hace en Múnich?", ["Munich"], "es", 0),
+        ("Tokio clima hoy", ["Tokyo"], "es", 0),
+        ("ミュンヘンの天気は？", ["Munich"], "ja", 0),
+        ("明日の東京の天気", ["Tokyo"], "ja", 1),
+        ("台北明天會下雨嗎？", ["Taipei"], "zh-Hant", 1),
+        ("倫敦今天天氣如何", ["London"], "zh-Hant", 0),
+        ("weather in NYC", ["New York City"], "en", 0),
+        ("is it foggy in SF", ["San Francisco"], "en", 0),
+        ("Will it rain in Albany, NY?", ["Albany"], "en", 0),
+        ("Vai chover amanhã em São Paulo?", ["São Paulo"], "pt", 1),
+    ],
+)
+def test_the_issue_examples(
+    question: str, places: list[str], language: str, first_day: int
+) -> None:
+    result = plan(question)
+    assert names(result) == places, result
+    assert result.language == language
+    assert result.days.first_day == first_day
+
+
+def test_capitalised_words_are_not_places() -> None:
+    result = plan("Wie ist das Wetter in Berlin morgen?")
+    assert [p.query for p in result.places] == ["Berlin, Berlin, Germany"] or names(result) == [
+        "Berlin"
+    ]
+    assert plan("What's the UV index in Sydney?").places[0].entry is not None
+
+
+def test_a_state_code_is_a_qualifier_not_a_second_place() -> None:
+    result = plan("Will it rain in Albany, NY?")
+    assert len(result.places) == 1
+    entry = result.places[0].entry
+    assert entry is not None and entry.admin1 == "New York"
+
+
+@pytest.mark.parametrize(
+    ("question", "tools"),
+    [
+        ("How windy is it in Chicago?", ["get_current_conditions"]),
+        ("How humid is Singapore right now?", ["get_current_conditions"]),
+        ("Is it sunny in Madrid?", ["get_current_conditions"]),
+        ("Any weather warnings for Miami?", ["get_weather_alerts"]),
+        ("Is it going to snow in Oslo?", ["get_forecast"]),
+        ("What should I wear in Paris today?", ["get_current_conditions", "get_rain_probability"]),
+        ("Do I need an umbrella in London?", ["get_rain_probability"]),
+    ],
+)
+def test_every_tool(question: str, tools: list[str]) -> None:
+    assert tool_names(plan(question)) == tools
+
+
+def test_next_weekday_is_never_today_and_far_days_say_so() -> None:
+    coming = plan("Will it rain in Rome next Tuesday?").days
+    assert coming.first_day == 1 and coming.weekdays == frozenset({1})
+    ten = plan("weather in Paris in 10 days").days
+    assert (ten.first_day, ten.days, ten.beyond) == (10, 11, None)
+    far = plan("weather in Paris in 30 days").days
+    assert far.beyond == 30 and (far.first_day, far.days) == (HORIZON - 1, HORIZON)
+    weeks = plan("London forecast for the next 2 weeks").days
+    assert (weeks.first_day, weeks.days, weeks.beyond) == (0, 14, None)
+
+
+def test_social_questions_need_no_tools() -> None:
+    for question in ("thanks", "Thank you!", "hi", "danke", "merci beaucoup", "谢谢", "ありがとう"):
+        assert plan(question).kind == "social", question
+    assert plan("Will it rain tomorrow?").kind == "no_place"
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("in °F", "Fahrenheit"),
+        ("72 F", "Fahrenheit"),
+        ("℃", "Celsius"),
+        ("degrees C", "Celsius"),
+        ("摄氏", "Celsius"),
+        ("Celsius, not Fahrenheit", "Celsius"),
+        ("Fort Collins", None),
+        ("Cape Cod", None),
+    ],
+)
+def test_explicit_unit(text: str, unit: str | None) -> None:
+    assert explicit_unit(text) == unit
+
+
+def test_follow_ups_continue_the_conversation() -> None:
+    assert names(plan_turn("and in Lyon?", ["Will it rain in Paris tomorrow?"])) == ["Lyon"]
+    carried = plan_turn("and tomorrow?", ["Is it windy in Oslo?"])
+    assert names(carried) == ["Oslo"] and carried.days.first_day == 1
+    assert "wind" in carried.topics
+    assert plan_turn("thanks!", ["Will it rain in Paris?"]).kind == "social"
+
+
+WORDS = [
+    "weather", "in", "Paris", ",", "TX", "and", "tomorrow", "rain", "?", "°F", "旧金山", "今天",
+    "会下雨吗", "48.85,2.35", "São", "de", "the", "day", "after", "3", "days", "New", "York",
+    "'s", "-", "。", "，", "CA", "for", "Springfield", "weekend", "星期", "十", "天", "of",
+    "morgen", "mañana", "demain", "明日", "の", "ミュンヘン", "NYC", "in 40 days", "next",
+]  # fmt: skip
+
+
+def _sane(result: Plan) -> None:
+    assert all(place.query.strip() for place in result.places)
+    assert len(result.places) == len({p.key for p in result.places})
+    assert 1 <= result.days.days <= HORIZON
+    assert 0 <= result.days.first_day < result.days.days
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_plan_never_raises_on_any_text(text: str) -> None:
+    _sane(plan(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=25), st.sampled_from([" ", ""]))
+def test_plan_never_raises_on_weather_like_text(words: list[str], joiner: str) -> None:
+    _sane(plan(joiner.join(words)))

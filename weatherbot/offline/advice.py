@@ -1,0 +1,184 @@
+"""Advice worked out from the figures: umbrella, clothing, and which place is warmer or wetter.
+
+The thresholds are ours, not a forecaster's, and the answer says so. Everything is decided in
+Celsius and percent, whatever unit the answer shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from weatherbot.offline.catalogue import N_
+
+if TYPE_CHECKING:
+    from weatherbot.offline.outputs import Output
+    from weatherbot.offline.writer import Writer
+
+UMBRELLA_YES = 50  # percent: take one
+UMBRELLA_MAYBE = 25  # percent: a small one in the bag
+SAME_TEMPERATURE_C = 1.0  # closer than this is "about as warm"
+SAME_CHANCE = 10  # percentage points
+WINDY_MS = 8.0  # a fresh breeze: something windproof
+# Feels-like (or temperature) in °C at or below which each layer is advised, warmest first.
+CLOTHING = (
+    (0.0, N_("a warm coat, a hat and gloves")),
+    (8.0, N_("a warm jacket")),
+    (14.0, N_("a light jacket or a sweater")),
+    (20.0, N_("a long-sleeved top or a light layer")),
+    (26.0, N_("light clothes")),
+)
+HOT = N_("light, breathable clothes, and shade at midday")
+
+
+def _celsius(value: Any, unit: Any) -> float | None:
+    if not isinstance(value, int | float):
+        return None
+    return (float(value) - 32) * 5 / 9 if unit == "Fahrenheit" else float(value)
+
+
+def _chance(writer: Writer, outputs: Sequence[Output]) -> float | None:
+    """The chance of precipitation on the day(s) shown: today's, or the highest of the
+    forecast days the answer lists."""
+    for out in outputs:
+        if out.error:
+            continue
+        if out.name == "get_rain_probability" and out.data.get("probability_percent") is not None:
+            return float(out.data["probability_percent"])
+        if out.name == "get_forecast":
+            chances = [
+                float(row["precipitation_probability_percent"])
+                for _, row in writer.selected_rows(out.data)
+                if isinstance(row.get("precipitation_probability_percent"), int | float)
+            ]
+            if chances:
+                return max(chances)
+    return None
+
+
+def _feel(outputs: Sequence[Output]) -> tuple[float | None, float | None, Any]:
+    """(feels-like or temperature in °C, wind in m/s, the unit shown) for clothing advice."""
+    for out in outputs:
+        if out.error:
+            continue
+        data = out.data
+        unit = data.get("unit")
+        if out.name == "get_current_conditions":
+            feels = data.get("feels_like")
+            value = _celsius(feels if feels is not None else data.get("temperature"), unit)
+            wind = data.get("wind_speed_ms")
+            return value, float(wind) if isinstance(wind, int | float) else None, unit
+        if out.name == "get_current_temperature":
+            return _celsius(data.get("temperature"), unit), None, unit
+        if out.name == "get_forecast":
+            rows = [r for r in data.get("days") or [] if isinstance(r, Mapping)]
+            highs = [r.get("high") for r in rows if r.get("high") is not None]
+            if highs:
+                return _celsius(highs[0], unit), None, unit
+    return None, None, None
+
+
+def _umbrella(writer: Writer, chance: float) -> str:
+    shown = writer.w.percent(chance)
+    if chance >= UMBRELLA_YES:
+        return writer._(N_("Umbrella: yes, take one ({chance} chance of rain)."), chance=shown)
+    if chance >= UMBRELLA_MAYBE:
+        return writer._(
+            N_("Umbrella: a small one, just in case ({chance} chance of rain)."), chance=shown
+        )
+    return writer._(N_("Umbrella: probably not needed ({chance} chance of rain)."), chance=shown)
+
+
+def _clothing(writer: Writer, feel: float, wind: float | None, chance: float | None) -> str:
+    layer = next((text for limit, text in CLOTHING if feel <= limit), HOT)
+    parts = [writer._(layer)]
+    if chance is not None and chance >= UMBRELLA_YES:
+        parts.append(writer._(N_("a raincoat or an umbrella")))
+    if wind is not None and wind >= WINDY_MS:
+        parts.append(writer._(N_("something windproof")))
+    return writer._(N_("What to wear: {advice}."), advice=writer.w.clause_sep.join(parts))
+
+
+def _compare(writer: Writer, per_place: Sequence[tuple[str, Sequence[Output]]]) -> list[str]:
+    lines: list[str] = []
+    temps = []
+    for location, outputs in per_place:
+        value, _, unit = _feel(
+            [o for o in outputs if o.name != "get_current_conditions"] or outputs
+        )
+        if value is None:
+            value, _, unit = _feel(outputs)
+        temps.append((location.split(",")[0], value, unit))
+    known = [(name, value, unit) for name, value, unit in temps if value is not None]
+    plan = writer.plan
+    if len(known) >= 2 and (plan.wants_temperature or plan.topics & {"warmer", "colder"}):
+        ordered = sorted(known, key=lambda item: item[1], reverse=True)
+        (warm, high, unit), (cold, low, _) = ordered[0], ordered[-1]
+        difference = high - low
+        if difference < SAME_TEMPERATURE_C:
+            lines.append(
+                writer._(N_("{a} and {b} are about as warm as each other."), a=warm, b=cold)
+            )
+        else:
+            shown = difference * 9 / 5 if unit == "Fahrenheit" else difference
+            by = writer.w.degrees(shown, unit)
+            if "colder" in plan.topics and "warmer" not in plan.topics:
+                lines.append(
+                    writer._(
+                        N_("{colder} is colder than {warmer}, by {difference}."),
+                        colder=cold,
+                        warmer=warm,
+                        difference=by,
+                    )
+                )
+            else:
+                lines.append(
+                    writer._(
+                        N_("{warmer} is warmer than {colder}, by {difference}."),
+                        warmer=warm,
+                        colder=cold,
+                        difference=by,
+                    )
+                )
+    chances = [(loc.split(",")[0], _chance(writer, outs)) for loc, outs in per_place]
+    rainy = [(name, c) for name, c in chances if c is not None]
+    if len(rainy) >= 2 and plan.topics & {"rain", "umbrella", "snow", "sleet"}:
+        ordered_rain = sorted(rainy, key=lambda item: item[1], reverse=True)
+        (wet, most), (dry, least) = ordered_rain[0], ordered_rain[-1]
+        if most - least < SAME_CHANCE:
+            lines.append(
+                writer._(N_("The chance of rain is about the same in {a} and {b}."), a=wet, b=dry)
+            )
+        else:
+            lines.append(
+                writer._(
+                    N_("Rain is likelier in {wetter} ({high}) than in {drier} ({low})."),
+                    wetter=wet,
+                    drier=dry,
+                    high=writer.w.percent(most),
+                    low=writer.w.percent(least),
+                )
+            )
+    return lines
+
+
+def lines(writer: Writer, per_place: Sequence[tuple[str, Sequence[Output]]]) -> list[str]:
+    """The comparison and advice paragraphs the question asked for (none if it did not)."""
+    plan = writer.plan
+    out: list[str] = []
+    if plan.compare or (len(per_place) > 1 and plan.topics & {"warmer", "colder"}):
+        out += _compare(writer, per_place)
+    advised: list[str] = []
+    for location, outputs in per_place:
+        prefix = f"**{location.split(',')[0]}**{writer.w.colon}" if len(per_place) > 1 else ""
+        chance = _chance(writer, outputs)
+        if "umbrella" in plan.topics and chance is not None:
+            advised.append(prefix + _umbrella(writer, chance))
+        if "clothing" in plan.topics:
+            feel, wind, _ = _feel(outputs)
+            if feel is not None:
+                advised.append(prefix + _clothing(writer, feel, wind, chance))
+    if advised:
+        advised.append("_" + writer._(N_("(Advice worked out from the figures above.)")) + "_")
+        out.append("\n".join(advised))
+    return out

@@ -1,0 +1,57 @@
+"""Which place of the index a name means: a clear winner, or narrowed by a qualifier."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from weatherbot.offline.gazetteer import Entry, Gazetteer
+from weatherbot.offline.matching import fold
+
+# A runner-up with this share of the leader's population makes a bare name ambiguous (the same
+# rule as the geocoder's): "Springfield" is left to the geocoder, which asks which one.
+AMBIGUITY_RATIO = 1 / 3
+
+
+def clear_winner(entries: Sequence[Entry]) -> Entry | None:
+    """The one place a name means, or None when another is nearly as big (ambiguous)."""
+    cities = [e for e in entries if e.kind == "city"]
+    if not cities:
+        return None
+    if any(e.abbreviation for e in cities):
+        return next(e for e in cities if e.abbreviation)
+    best = cities[0]
+    for other in cities[1:]:
+        if (other.admin1, other.country_code) == (best.admin1, best.country_code):
+            continue
+        if other.population >= best.population * AMBIGUITY_RATIO:
+            return None
+        break
+    return best
+
+
+def narrowed(entries: Sequence[Entry], qualifier: str, gazetteer: Gazetteer) -> list[Entry]:
+    """The entries a qualifier ("TX", "Texas", "France", "Frankreich") allows."""
+    country = gazetteer.country_code(qualifier)
+    if qualifier.upper() in ("UK", "USA", "US"):
+        country = {"UK": "GB", "USA": "US", "US": "US"}[qualifier.upper()]
+    if country is not None:
+        return [e for e in entries if e.country_code == country]
+    kept: list[Entry] = []
+    for entry in entries:
+        region = gazetteer.region(qualifier, entry.country_code)
+        if region is not None and region.admin1 is not None:
+            if entry.admin1 and fold(entry.admin1) == fold(region.admin1 or region.name):
+                kept.append(entry)
+        elif region is not None and entry.admin1 and fold(entry.admin1) == fold(region.name):
+            kept.append(entry)
+    return kept
+
+
+def is_qualifier(text: str, gazetteer: Gazetteer) -> bool:
+    if text.upper() in ("UK", "USA", "US"):
+        return True
+    if gazetteer.country_code(text) is not None:
+        return True
+    return gazetteer.region(text) is not None or (
+        text.isupper() and 2 <= len(text) <= 3 and gazetteer.region(text, "US") is not None
+    )

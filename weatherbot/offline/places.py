@@ -1,0 +1,397 @@
+"""Finding places in a question: the gazetteer's names, longest first, never capital letters.
+
+Latin-script text is read as words: at each word the longest run of words that names a place in
+the index wins ("Rio de Janeiro" before "Rio"), words the language data call never-places are
+skipped, and a single lower-case word counts only after a preposition ("weather in reading") or
+when it names a big city ("london and paris weather"). Text written without spaces (Chinese,
+Japanese) is read as characters, the same way. A qualifier after a comma ("Paris, TX",
+"Portland, Oregon") narrows the place instead of starting another; a name the index lacks
+after a preposition is kept as typed for the provider's geocoder.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from weatherbot.offline.choosing import clear_winner, is_qualifier, narrowed
+from weatherbot.offline.gazetteer import Entry, Gazetteer, load
+from weatherbot.offline.language import Language
+from weatherbot.offline.matching import CJK, WordList, fold
+from weatherbot.offline.typos import close_enough
+from weatherbot.providers.places import parse_coordinates
+
+# A lower-case single word not after a preposition names a place only if the place is this big:
+# "london weather" is London, "nice weather" is not Nice.
+BIG_CITY = 1_000_000
+
+_TOKEN = re.compile(
+    r"(?P<coord>[-+]?\d{1,3}\.\d+\s*,\s*[-+]?\d{1,3}(?:\.\d+)?"
+    r"|[-+]?\d{1,3}(?:\.\d+)?\s*,\s*[-+]?\d{1,3}\.\d+)"
+    r"|(?P<num>\d+(?:[.:,]\d+)?[^\W\d_]*)"
+    r"|(?P<word>[^\W\d_]+(?:['.\-][^\W\d_]+)*\.?)"
+    r"|(?P<sep>[,;&/+(（、，])"
+    r"|(?P<end>[?!.:)\]\"“”«»？！。：）]+)"
+)
+
+
+# French and Italian elisions before a name: d'Amiens, l'Aquila, jusqu'à.
+_ELIDED = re.compile(r"^((?:[dlnmtsjc]|qu|jusqu|lorsqu|puisqu)['’])(\w.*)$")
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    """A place the question names: the words as typed and, when the index knows it, where."""
+
+    text: str
+    entry: Entry | None = None
+    start: int = 0
+    # The entry is a guess from a misspelling ("Chicgo"): the answer says so.
+    guessed: bool = False
+
+    @property
+    def query(self) -> str:
+        """What the tools are asked for: the index's full name, or the words as typed."""
+        return self.entry.display_name if self.entry is not None else self.text
+
+    @property
+    def key(self) -> str:
+        """Two mentions of one place have the same key."""
+        if self.entry is not None:
+            return f"{self.entry.latitude:.3f},{self.entry.longitude:.3f}"
+        return fold(self.text)
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    folded: str
+    kind: str  # word | num | coord | sep | end
+    start: int
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "end"
+        value = match.group()
+        if kind == "word" and value.endswith(".") and value.count(".") == 1 and len(value) > 4:
+            value = value[:-1]  # "Berlin." ends a sentence; "St." and "D.C." keep the dot
+        if kind == "word" and value.casefold().endswith(("'s", "’s")) and len(value) > 3:
+            value = value[:-2]  # "London's weather"
+        elided = _ELIDED.match(value) if kind == "word" else None
+        if elided:
+            # "d'Amiens", "l'Aquila": the article or preposition, then the name.
+            tokens.append(_Token(elided.group(1), fold(elided.group(1)), "word", match.start()))
+            rest = elided.group(2)
+            tokens.append(_Token(rest, fold(rest), "word", match.start() + len(elided.group(1))))
+            continue
+        tokens.append(_Token(value, fold(value), kind, match.start()))
+    return tokens
+
+
+class _Vocabulary:
+    """The words of the active languages that are never (part of) a place name."""
+
+    def __init__(self, active: Sequence[Language], every: Iterable[Language]) -> None:
+        self.lists: list[WordList] = [w for lang in active for w in lang.vocabulary()]
+        self.lists += [lang.never for lang in every if lang not in active]
+        self.prepositions = [lang.prepositions for lang in active]
+        self.joiners = [lang.joiners for lang in active]
+
+    def blocked(self, word: str) -> bool:
+        return any(w.has_word(word) for w in self.lists)
+
+    def phrase_spans(self, text: str) -> list[tuple[int, int]]:
+        return [span for w in self.lists for span in w.find(text).spans]
+
+    def preposition(self, word: str) -> bool:
+        return any(w.has_word(word) for w in self.prepositions)
+
+    def joiner(self, word: str) -> bool:
+        return any(w.has_word(word) for w in self.joiners)
+
+
+class _Reader:
+    """One pass over a question's words."""
+
+    def __init__(self, text: str, vocabulary: _Vocabulary, gazetteer: Gazetteer) -> None:
+        self.text = text
+        self.tokens = _tokens(text)
+        self.vocabulary = vocabulary
+        self.gazetteer = gazetteer
+        self.last_place_end = 0  # the token after the last place read
+        joined, offsets = self._joined()
+        self.in_phrase = [False] * len(self.tokens)
+        for start, end in vocabulary.phrase_spans(joined):
+            for index, offset in enumerate(offsets):
+                if start <= offset < end and " " in joined[start:end]:
+                    self.in_phrase[index] = True
+        self.lower_case_question = not any(
+            t.capitalised
+            for t in self.tokens
+            if t.kind == "word" and not self.blocked_at(self.tokens.index(t))
+        )
+
+    def _joined(self) -> tuple[str, list[int]]:
+        parts: list[str] = []
+        offsets: list[int] = []
+        position = 0
+        for token in self.tokens:
+            offsets.append(position)
+            parts.append(token.folded)
+            position += len(token.folded) + 1
+        return " ".join(parts), offsets
+
+    def blocked_at(self, index: int) -> bool:
+        token = self.tokens[index]
+        if token.kind != "word":
+            return True
+        return self.in_phrase[index] or self.vocabulary.blocked(token.folded)
+
+    def after_preposition(self, index: int) -> bool:
+        """Whether a place name may start at `index`: after "in", or next in a list of
+        places ("in Alpha, Bravo and Charlie")."""
+        if index > 0 and self.vocabulary.preposition(self.tokens[index - 1].folded):
+            return True
+        if index > 0 and self.tokens[index - 1].text.endswith(("'", "’")):
+            return True  # d'Amiens
+        j = index - 1
+        while j >= self.last_place_end and j >= 0:
+            token = self.tokens[j]
+            if token.kind != "sep" and not self.vocabulary.joiner(token.folded):
+                return False
+            j -= 1
+        return 0 < self.last_place_end < index
+
+    def _word_run(self, index: int) -> int:
+        """How many word tokens follow from `index` (a name cannot cross punctuation)."""
+        count = 0
+        while index + count < len(self.tokens) and self.tokens[index + count].kind == "word":
+            count += 1
+        return count
+
+    def _match(self, index: int) -> tuple[int, list[Entry], str] | None:
+        """The longest run of words at `index` the index knows: (length, entries, text)."""
+        longest = min(self._word_run(index), max(self.gazetteer.max_words, 1))
+        for length in range(longest, 0, -1):
+            words = self.tokens[index : index + length]
+            # A name may start with an article ("La Rochelle", "Le Mans", "Los Angeles"),
+            # written as a name: capitalised, or in a question all in lower case.
+            first_ok = not self.blocked_at(index) or (
+                length > 1 and (words[0].capitalised or self.lower_case_question)
+            )
+            edge_blocked = not first_ok or self.blocked_at(index + length - 1)
+            if edge_blocked and not (length == 1 and self._abbreviation(words[0].text)):
+                continue
+            text = " ".join(t.text for t in words)
+            abbreviated = self.gazetteer.exact(text)
+            if any(e.abbreviation for e in abbreviated):
+                return length, [e for e in abbreviated if e.abbreviation], text
+            entries = [e for e in self.gazetteer.lookup(text) if not e.abbreviation]
+            if not entries:
+                continue
+            if length == 1 and not self._single_word_ok(index, entries):
+                continue
+            return length, entries, text
+        return None
+
+    def _abbreviation(self, text: str) -> bool:
+        return any(e.abbreviation for e in self.gazetteer.exact(text))
+
+    def _single_word_ok(self, index: int, entries: Sequence[Entry]) -> bool:
+        token = self.tokens[index]
+        if len(token.folded) < 3:
+            return False
+        if token.capitalised and not (token.text.isupper() and len(token.text) <= 3):
+            return index > 0 or len(self.tokens) == 1 or entries[0].population >= 50_000
+        if self.after_preposition(index):
+            return True
+        return entries[0].population >= BIG_CITY
+
+    def _qualifier(self, index: int) -> tuple[str, int] | None:
+        """A qualifier at `index` (after a comma, or a state code right after the name)."""
+        j = index
+        comma = j < len(self.tokens) and self.tokens[j].text in (",", "(", "（", "，")
+        if comma:
+            j += 1
+        run = self._word_run(j)
+        for length in range(min(run, 4), 0, -1):
+            text = " ".join(t.text for t in self.tokens[j : j + length])
+            bare = not comma and not (length == 1 and text.isupper())
+            if bare and self.gazetteer.country_code(text) is None:
+                continue
+            if is_qualifier(text, self.gazetteer):
+                end = j + length
+                if end < len(self.tokens) and self.tokens[end].text in (")", "）"):
+                    end += 1
+                return text, end
+        return None
+
+    def read(self) -> list[PlaceRef]:
+        """Every place in the question, in order."""
+        found: list[PlaceRef] = []
+        i = 0
+        while i < len(self.tokens):
+            token = self.tokens[i]
+            if token.kind == "coord":
+                value = re.sub(r"\s+", "", token.text)
+                if parse_coordinates(value) is not None:
+                    found.append(PlaceRef(value, None, token.start))
+                i += 1
+                continue
+            if token.kind != "word":
+                i += 1
+                continue
+            match = self._match(i)
+            if match is not None:
+                length, entries, text = match
+                i = self.last_place_end = self._place(found, i, length, entries, text)
+                continue
+            unknown = self._unknown(i)
+            if unknown is not None:
+                length, text, typo = unknown
+                i = self.last_place_end = self._place(
+                    found, i, length, [typo] if typo else [], text
+                )
+                if typo is not None and found and found[-1].entry is typo:
+                    found[-1] = replace(found[-1], guessed=True)
+                continue
+            i += 1
+        return found
+
+    def _place(
+        self, found: list[PlaceRef], index: int, length: int, entries: list[Entry], text: str
+    ) -> int:
+        after = index + length
+        kinds = {e.kind for e in entries}
+        qualifier = self._qualifier(after) if "city" in kinds or not entries else None
+        start = self.tokens[index].start
+        if qualifier is not None and not entries and self._list_goes_on(qualifier):
+            qualifier = None  # "in Alpha, Delta and Echo": Delta is the next place
+        if qualifier is not None:
+            words, after_qualifier = qualifier
+            kept = narrowed(entries, words, self.gazetteer) if entries else []
+            if kept or not entries:
+                winner = clear_winner(kept) if kept else None
+                found.append(PlaceRef(f"{text}, {words}", winner, start))
+                return after_qualifier
+        if entries and "city" not in kinds:
+            # A country or a region on its own: the geocoder knows what to do with it.
+            found.append(PlaceRef(text, None, start))
+            return after
+        found.append(PlaceRef(text, clear_winner(entries) if entries else None, start))
+        return after
+
+    def _list_goes_on(self, qualifier: tuple[str, int]) -> bool:
+        """Whether a region name after an unknown name is the next item of a list rather than
+        its qualifier (a state code or a country always qualifies)."""
+        words, end = qualifier
+        if (words.isupper() and len(words) <= 3) or self.gazetteer.country_code(words):
+            return False
+        return end < len(self.tokens) and (
+            self.tokens[end].kind == "sep" or self.vocabulary.joiner(self.tokens[end].folded)
+        )
+
+    def _unknown(self, index: int) -> tuple[int, str, Entry | None] | None:
+        """A name the index lacks, right after a preposition: kept as typed for the geocoder."""
+        if not self.after_preposition(index) or self.blocked_at(index):
+            return None
+        length = 0
+        while (
+            index + length < len(self.tokens)
+            and self.tokens[index + length].kind == "word"
+            and not self.blocked_at(index + length)
+            and (self.tokens[index + length].capitalised or self.lower_case_question)
+        ):
+            length += 1
+        if length == 0:
+            return None
+        text = " ".join(t.text for t in self.tokens[index : index + length])
+        return length, text, close_enough(fold(text), self.gazetteer)
+
+    def fallback(self) -> list[PlaceRef]:
+        """With nothing else found: a capitalised name the index lacks ("Atlantis weather")."""
+        for index, token in enumerate(self.tokens):
+            if token.kind != "word" or self.blocked_at(index) or not token.capitalised:
+                continue
+            if token.text.isupper() and len(token.text) <= 3:
+                continue
+            length = 0
+            while (
+                index + length < len(self.tokens)
+                and self.tokens[index + length].kind == "word"
+                and not self.blocked_at(index + length)
+                and self.tokens[index + length].capitalised
+            ):
+                length += 1
+            text = " ".join(t.text for t in self.tokens[index : index + length])
+            typo = close_enough(fold(text), self.gazetteer)
+            return [PlaceRef(text, typo, token.start, guessed=typo is not None)]
+        return []
+
+
+def _cjk_places(text: str, vocabulary: Sequence[WordList], gazetteer: Gazetteer) -> list[PlaceRef]:
+    """Places in text without spaces: the longest known name at each character, unless a
+    vocabulary word there is as long (明天 is a day even if some town is called so)."""
+    folded = fold(text)
+    found: list[PlaceRef] = []
+    longest = max(gazetteer.max_chars, 2)
+    i = 0
+    while i < len(folded):
+        if not CJK.match(folded[i]):
+            i += 1
+            continue
+        word = max((len(m) for w in vocabulary for m in _words_at(w, folded, i)), default=0)
+        hit: tuple[int, list[Entry]] | None = None
+        for length in range(min(longest, len(folded) - i), max(word, 1), -1):
+            piece = folded[i : i + length]
+            if not all(CJK.match(c) for c in piece):
+                continue
+            entries = gazetteer.lookup(piece)
+            if entries:
+                hit = (length, entries)
+                break
+        if hit is None:
+            i += max(word, 1)
+            continue
+        length, entries = hit
+        name = folded[i : i + length]
+        if "city" in {e.kind for e in entries}:
+            winner = clear_winner(entries)
+            found.append(PlaceRef(winner.name if winner else name, winner, i))
+        else:
+            found.append(PlaceRef(entries[0].name, None, i))
+        i += length
+    return found
+
+
+def _words_at(words: WordList, text: str, index: int) -> list[str]:
+    """The list's entries that occur in `text` starting at `index`."""
+    return [e for e in words.entries if "*" not in e and e and text.startswith(e, index)]
+
+
+def find_places(text: str, active: Sequence[Language], every: Iterable[Language]) -> list[PlaceRef]:
+    """The places a question names, in order, each once."""
+    gazetteer = load()
+    vocabulary = _Vocabulary(active, every)
+    latin_text = CJK.sub("、", text) if CJK.search(text) else text
+    reader = _Reader(latin_text, vocabulary, gazetteer)
+    found = reader.read()
+    if CJK.search(text):
+        cjk_lists = [w for lang in active if lang.unspaced for w in lang.vocabulary()]
+        found += _cjk_places(text, cjk_lists, gazetteer)
+    if not found:
+        found = reader.fallback()
+    seen: set[str] = set()
+    ordered: list[PlaceRef] = []
+    for place in sorted(found, key=lambda p: p.start):
+        if place.key not in seen:
+            seen.add(place.key)
+            ordered.append(place)
+    return ordered
