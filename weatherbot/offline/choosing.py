@@ -5,18 +5,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from weatherbot.offline.gazetteer import Entry, Gazetteer
+from weatherbot.offline.gazetteer import fold as name_fold
 from weatherbot.offline.matching import fold
 
 # A runner-up with this share of the leader's population makes a bare name ambiguous (the same
 # rule as the geocoder's): "Springfield" is left to the geocoder, which asks which one.
 AMBIGUITY_RATIO = 1 / 3
+# How much bigger a city known by another name must be to beat one called by the name typed.
+CALLED_ADVANTAGE = 10
 
 
-def clear_winner(entries: Sequence[Entry]) -> Entry | None:
-    """The one place a name means, or None when another is nearly as big (ambiguous)."""
+def clear_winner(entries: Sequence[Entry], typed: str = "") -> Entry | None:
+    """The one place a name means, or None when another is nearly as big (ambiguous).
+
+    A city called so beats one that merely lists the name among its alternates ("Porto" is
+    Porto, not a Chinese city with "Porto" among its spellings), unless that one is more than
+    CALLED_ADVANTAGE times bigger.
+    """
     cities = [e for e in entries if e.kind == "city"]
     if not cities:
         return None
+    called = [e for e in cities if typed and name_fold(e.name) == name_fold(typed)]
+    # ... unless the other is far bigger: "Pekín" is Beijing, not Pekin, Illinois.
+    if called and called[0].population * CALLED_ADVANTAGE >= cities[0].population:
+        cities = called
     if any(e.abbreviation for e in cities):
         return next(e for e in cities if e.abbreviation)
     best = cities[0]

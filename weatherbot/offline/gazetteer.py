@@ -55,7 +55,8 @@ class Entry:
         """The name for people: "Munich, Bavaria, Germany", without missing or repeated parts."""
         parts: list[str] = []
         for part in (self.name, self.admin1, self.country):
-            if part and part.casefold() not in (p.casefold() for p in parts):
+            # Folded, so "Zürich, Zurich" (city, region) is one part.
+            if part and fold(part) not in (fold(p) for p in parts):
                 parts.append(part)
         return ", ".join(parts)
 
@@ -164,13 +165,10 @@ class Gazetteer:
         return None
 
     def region(self, name: str, country_code: str | None = None) -> Entry | None:
-        """A first-level region by name, or by its postal code as written ("CA"; US only)."""
+        """A first-level region by name, or by postal code as written with its country
+        (region("CA", "US") is California; region("CA") alone only looks for a name)."""
         if country_code is not None and (country_code, name) in self._codes:
             return self._entry(self._codes[country_code, name])
-        if country_code is None:
-            coded = [entry for (_, code), entry in self._codes.items() if code == name]
-            if coded:
-                return self._entry(min(coded))
         for entry in self.lookup(name):
             if entry.kind == "region" and country_code in (None, entry.country_code):
                 return entry
@@ -297,4 +295,4 @@ def _read() -> bytes:
             return data
     from importlib.resources import files
 
-    return files(__package__ or __name__).joinpath(*_FILE).read_bytes()
+    return files(__package__ or __name__).joinpath("/".join(_FILE)).read_bytes()

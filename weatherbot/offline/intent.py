@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from weatherbot.offline.places import PlaceRef
+from weatherbot.offline.place_ref import PlaceRef
 from weatherbot.offline.when import Days
 
 Unit = Literal["Celsius", "Fahrenheit"]

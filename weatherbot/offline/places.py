@@ -16,9 +16,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from weatherbot.offline.choosing import clear_winner, is_qualifier, narrowed
+from weatherbot.offline.cjk import cjk_places
 from weatherbot.offline.gazetteer import Entry, Gazetteer, load
 from weatherbot.offline.language import Language
 from weatherbot.offline.matching import CJK, WordList, fold
+from weatherbot.offline.place_ref import PlaceRef
 from weatherbot.offline.typos import close_enough
 from weatherbot.providers.places import parse_coordinates
 
@@ -38,29 +40,6 @@ _TOKEN = re.compile(
 
 # French and Italian elisions before a name: d'Amiens, l'Aquila, jusqu'à.
 _ELIDED = re.compile(r"^((?:[dlnmtsjc]|qu|jusqu|lorsqu|puisqu)['’])(\w.*)$")
-
-
-@dataclass(frozen=True)
-class PlaceRef:
-    """A place the question names: the words as typed and, when the index knows it, where."""
-
-    text: str
-    entry: Entry | None = None
-    start: int = 0
-    # The entry is a guess from a misspelling ("Chicgo"): the answer says so.
-    guessed: bool = False
-
-    @property
-    def query(self) -> str:
-        """What the tools are asked for: the index's full name, or the words as typed."""
-        return self.entry.display_name if self.entry is not None else self.text
-
-    @property
-    def key(self) -> str:
-        """Two mentions of one place have the same key."""
-        if self.entry is not None:
-            return f"{self.entry.latitude:.3f},{self.entry.longitude:.3f}"
-        return fold(self.text)
 
 
 @dataclass(frozen=True)
@@ -186,7 +165,13 @@ class _Reader:
             first_ok = not self.blocked_at(index) or (
                 length > 1 and (words[0].capitalised or self.lower_case_question)
             )
-            edge_blocked = not first_ok or self.blocked_at(index + length - 1)
+            last = index + length - 1
+            # ... and end with a word that is also a weather word, written as a name:
+            # "Cabo Frio", "Bom Jesus".
+            last_ok = not self.blocked_at(last) or (
+                length > 1 and words[0].capitalised and words[-1].capitalised
+            )
+            edge_blocked = not first_ok or not last_ok
             if edge_blocked and not (length == 1 and self._abbreviation(words[0].text)):
                 continue
             text = " ".join(t.text for t in words)
@@ -278,14 +263,14 @@ class _Reader:
             words, after_qualifier = qualifier
             kept = narrowed(entries, words, self.gazetteer) if entries else []
             if kept or not entries:
-                winner = clear_winner(kept) if kept else None
+                winner = clear_winner(kept, text) if kept else None
                 found.append(PlaceRef(f"{text}, {words}", winner, start))
                 return after_qualifier
         if entries and "city" not in kinds:
             # A country or a region on its own: the geocoder knows what to do with it.
             found.append(PlaceRef(text, None, start))
             return after
-        found.append(PlaceRef(text, clear_winner(entries) if entries else None, start))
+        found.append(PlaceRef(text, clear_winner(entries, text) if entries else None, start))
         return after
 
     def _list_goes_on(self, qualifier: tuple[str, int]) -> bool:
@@ -336,46 +321,6 @@ class _Reader:
         return []
 
 
-def _cjk_places(text: str, vocabulary: Sequence[WordList], gazetteer: Gazetteer) -> list[PlaceRef]:
-    """Places in text without spaces: the longest known name at each character, unless a
-    vocabulary word there is as long (明天 is a day even if some town is called so)."""
-    folded = fold(text)
-    found: list[PlaceRef] = []
-    longest = max(gazetteer.max_chars, 2)
-    i = 0
-    while i < len(folded):
-        if not CJK.match(folded[i]):
-            i += 1
-            continue
-        word = max((len(m) for w in vocabulary for m in _words_at(w, folded, i)), default=0)
-        hit: tuple[int, list[Entry]] | None = None
-        for length in range(min(longest, len(folded) - i), max(word, 1), -1):
-            piece = folded[i : i + length]
-            if not all(CJK.match(c) for c in piece):
-                continue
-            entries = gazetteer.lookup(piece)
-            if entries:
-                hit = (length, entries)
-                break
-        if hit is None:
-            i += max(word, 1)
-            continue
-        length, entries = hit
-        name = folded[i : i + length]
-        if "city" in {e.kind for e in entries}:
-            winner = clear_winner(entries)
-            found.append(PlaceRef(winner.name if winner else name, winner, i))
-        else:
-            found.append(PlaceRef(entries[0].name, None, i))
-        i += length
-    return found
-
-
-def _words_at(words: WordList, text: str, index: int) -> list[str]:
-    """The list's entries that occur in `text` starting at `index`."""
-    return [e for e in words.entries if "*" not in e and e and text.startswith(e, index)]
-
-
 def find_places(text: str, active: Sequence[Language], every: Iterable[Language]) -> list[PlaceRef]:
     """The places a question names, in order, each once."""
     gazetteer = load()
@@ -385,7 +330,7 @@ def find_places(text: str, active: Sequence[Language], every: Iterable[Language]
     found = reader.read()
     if CJK.search(text):
         cjk_lists = [w for lang in active if lang.unspaced for w in lang.vocabulary()]
-        found += _cjk_places(text, cjk_lists, gazetteer)
+        found += cjk_places(text, cjk_lists, gazetteer)
     if not found:
         found = reader.fallback()
     seen: set[str] = set()

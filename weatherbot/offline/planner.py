@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from weatherbot.offline.gazetteer import load
 from weatherbot.offline.intent import Kind, Plan, Social, Unit
 from weatherbot.offline.language import (
     Language,
@@ -57,7 +58,8 @@ def _typo_topics(folded: str, language: Language) -> set[str]:
     """Topics from misspelled weather words ("temprature", "forcast")."""
     if language.unspaced:
         return set()
-    vocabulary = {w for lst in language.vocabulary() for w in lst.words}
+    lists = language.vocabulary()
+    gazetteer = load()
     by_word = {
         w: topic
         for topic, words in language.topics.items()
@@ -67,8 +69,8 @@ def _typo_topics(folded: str, language: Language) -> set[str]:
     }
     found: set[str] = set()
     for word in re.findall(r"[^\W\d_]{5,}", folded):
-        if word in vocabulary:
-            continue
+        if any(lst.has_word(word) for lst in lists) or gazetteer.lookup(word):
+            continue  # a word the language knows, or a place's name: not a slip
         near = nearest(word, by_word)
         if near is not None:
             found.add(by_word[near])

@@ -83,12 +83,14 @@ def _typo_days(text: str, language: Language) -> str:
         return text
     known = [w for words in language.times.values() for w in words.words]
     known += [w for day in language.weekdays for w in day.words]
-    vocabulary = {w for lst in language.vocabulary() for w in lst.words}
+    lists = language.vocabulary()
+    patterns = language.days_ahead + language.in_days + language.weeks_ahead + language.in_weeks
+    in_patterns = {t for pattern in patterns for t in pattern.tokens}
     words = text.split(" ")
     for index, word in enumerate(words):
-        bare = word.strip("?!.,;:")
-        if bare in vocabulary or len(bare) < 5:
-            continue
+        bare = word.strip("?!.,;:¿¡")
+        if len(bare) < 5 or bare in in_patterns or any(lst.has_word(bare) for lst in lists):
+            continue  # a word the language knows (or a pattern's, "semaines"), not a slip
         near = nearest(bare, (k for k in known if len(k) >= 5))
         if near is not None:
             words[index] = word.replace(bare, near)

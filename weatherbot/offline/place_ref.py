@@ -1,0 +1,31 @@
+"""A place a question names: the words as typed and, when the gazetteer knows it, where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from weatherbot.offline.gazetteer import Entry
+from weatherbot.offline.matching import fold
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    """A place the question names: the words as typed and, when the index knows it, where."""
+
+    text: str
+    entry: Entry | None = None
+    start: int = 0
+    # The entry is a guess from a misspelling ("Chicgo"): the answer says so.
+    guessed: bool = False
+
+    @property
+    def query(self) -> str:
+        """What the tools are asked for: the index's full name, or the words as typed."""
+        return self.entry.display_name if self.entry is not None else self.text
+
+    @property
+    def key(self) -> str:
+        """Two mentions of one place have the same key."""
+        if self.entry is not None:
+            return f"{self.entry.latitude:.3f},{self.entry.longitude:.3f}"
+        return fold(self.text)
