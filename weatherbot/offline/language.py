@@ -339,4 +339,17 @@ def detect(text: str) -> Language:
         (len(lang.markers.find(folded).spans), lang.script == preferred, -index, lang)
         for index, lang in enumerate(pool)
     ]
-    return max(scored, key=lambda item: item[:3])[3]
+    best = max(scored, key=lambda item: item[:3])
+    if best[0] == 0 and preferred == "latin":
+        # No marker at all ("clima en Cancún"): the language whose words it uses most.
+        return max(
+            ((_known_words(lang, folded), -index, lang) for index, lang in enumerate(pool)),
+            key=lambda item: item[:2],
+        )[2]
+    return best[3]
+
+
+def _known_words(language: Language, folded: str) -> int:
+    """How many of the text's words are weather, day or place words of `language`."""
+    lists = [*language.topics.values(), *language.times.values(), language.prepositions]
+    return sum(len(words.find(folded).spans) for words in lists)

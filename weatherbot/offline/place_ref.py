@@ -15,6 +15,7 @@ class PlaceRef:
     text: str
     entry: Entry | None = None
     start: int = 0
+    end: int = 0  # where the words end in the question (the day words in them do not count)
     # The entry is a guess from a misspelling ("Chicgo"): the answer says so.
     guessed: bool = False
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from weatherbot.offline.choosing import clear_winner, is_qualifier, narrowed
 from weatherbot.offline.cjk import cjk_places
 from weatherbot.offline.gazetteer import Entry, Gazetteer, load
+from weatherbot.offline.gazetteer import fold as fold_name
 from weatherbot.offline.language import Language
 from weatherbot.offline.matching import CJK, WordList, fold
 from weatherbot.offline.place_ref import PlaceRef
@@ -227,7 +228,7 @@ class _Reader:
             if token.kind == "coord":
                 value = re.sub(r"\s+", "", token.text)
                 if parse_coordinates(value) is not None:
-                    found.append(PlaceRef(value, None, token.start))
+                    found.append(PlaceRef(value, None, token.start, self._end(i + 1)))
                 i += 1
                 continue
             if token.kind != "word":
@@ -264,14 +265,24 @@ class _Reader:
             kept = narrowed(entries, words, self.gazetteer) if entries else []
             if kept or not entries:
                 winner = clear_winner(kept, text) if kept else None
-                found.append(PlaceRef(f"{text}, {words}", winner, start))
+                end = self._end(after_qualifier)
+                found.append(PlaceRef(f"{text}, {words}", winner, start, end))
                 return after_qualifier
-        if entries and "city" not in kinds:
-            # A country or a region on its own: the geocoder knows what to do with it.
-            found.append(PlaceRef(text, None, start))
+        end = self._end(after)
+        called = [e for e in entries if e.kind == "city" and fold_name(e.name) == fold_name(text)]
+        if entries and ("city" not in kinds or ("country" in kinds and not called)):
+            # A country or a region on its own ("Paraguay", not a city that also goes by that
+            # name): the geocoder knows what to do with it.
+            found.append(PlaceRef(text, None, start, end))
             return after
-        found.append(PlaceRef(text, clear_winner(entries, text) if entries else None, start))
+        winner = clear_winner(entries, text) if entries else None
+        found.append(PlaceRef(text, winner, start, end))
         return after
+
+    def _end(self, after: int) -> int:
+        """Where the token before `after` ends in the text."""
+        token = self.tokens[after - 1]
+        return token.start + len(token.text)
 
     def _list_goes_on(self, qualifier: tuple[str, int]) -> bool:
         """Whether a region name after an unknown name is the next item of a list rather than
@@ -317,7 +328,8 @@ class _Reader:
                 length += 1
             text = " ".join(t.text for t in self.tokens[index : index + length])
             typo = close_enough(fold(text), self.gazetteer)
-            return [PlaceRef(text, typo, token.start, guessed=typo is not None)]
+            end = self._end(index + length)
+            return [PlaceRef(text, typo, token.start, end, guessed=typo is not None)]
         return []
 
 

@@ -19,6 +19,7 @@ from weatherbot.offline.language import (
     languages,
 )
 from weatherbot.offline.matching import fold
+from weatherbot.offline.place_ref import PlaceRef
 from weatherbot.offline.places import find_places
 from weatherbot.offline.typos import nearest
 from weatherbot.offline.when import outermost, read_days, time_spans
@@ -92,6 +93,15 @@ def explicit_unit(text: str, active: list[Language] | None = None) -> Unit | Non
     return min(mentions)[1] if mentions else None
 
 
+def _without(text: str, places: list[PlaceRef]) -> str:
+    """The text with each place's words blanked out."""
+    chars = list(text)
+    for place in places:
+        if 0 <= place.start < place.end <= len(chars):
+            chars[place.start : place.end] = " " * (place.end - place.start)
+    return "".join(chars)
+
+
 def plan(question: str) -> Plan:
     """Read a weather question and plan what to look up; never raises."""
     text = _normalise(question)
@@ -100,10 +110,16 @@ def plan(question: str) -> Plan:
     active = [language]
     if language.code != "en":
         active.append(english_words_in_other_languages())
-    topics = _topics(folded, active) | _typo_topics(folded, language)
-    days = read_days(text, language, active)
     places = find_places(text, active, languages().values())
+    # The places' own words say nothing about the day or the weather: "Santo Domingo" is not
+    # Sunday, "Cabo Frio" not cold (its other "frio" still is).
+    rest = _without(text, places)
+    folded = fold(rest)
+    topics = _topics(folded, active) | _typo_topics(folded, language)
+    days = read_days(rest, language, active)
     weather_topics = topics - _SOCIAL_TOPICS - _UNIT_TOPICS - {"compare"}
+    if topics & _UNIT_TOPICS:
+        weather_topics.add("temperature")  # "多少华氏度", "in Fahrenheit?": degrees asked for
     kind: Kind = "weather"
     social: Social | None = None
     if not places:
