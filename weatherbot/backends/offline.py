@@ -135,7 +135,8 @@ class _OfflineTurn:
         """The answer written from the tool results."""
         queries = [place.query for place in self.places]
         guesses = [(p.text, p.query) for p in self.places if p.guessed]
-        answer = write_answer(self.plan, queries, results, self.owners, guesses)
+        typed = [p.text for p in self.places]
+        answer = write_answer(self.plan, queries, results, self.owners, guesses, typed)
         if len(self.plan.places) > self.limit:
             answer += "\n\n" + too_many_places(self.plan, self.limit)
         return (yield from _say(answer))

@@ -108,7 +108,7 @@ def _compare(writer: Writer, per_place: Sequence[tuple[str, Sequence[Output]]]) 
         )
         if value is None:
             value, _, unit = _feel(outputs)
-        temps.append((location.split(",")[0], value, unit))
+        temps.append((writer.short(location), value, unit))
     known = [(name, value, unit) for name, value, unit in temps if value is not None]
     plan = writer.plan
     if len(known) >= 2 and (plan.wants_temperature or plan.topics & {"warmer", "colder"}):
@@ -140,7 +140,7 @@ def _compare(writer: Writer, per_place: Sequence[tuple[str, Sequence[Output]]]) 
                         difference=by,
                     )
                 )
-    chances = [(loc.split(",")[0], _chance(writer, outs)) for loc, outs in per_place]
+    chances = [(writer.short(loc), _chance(writer, outs)) for loc, outs in per_place]
     rainy = [(name, c) for name, c in chances if c is not None]
     if len(rainy) >= 2 and plan.topics & {"rain", "umbrella", "snow", "sleet"}:
         ordered_rain = sorted(rainy, key=lambda item: item[1], reverse=True)
@@ -170,7 +170,7 @@ def lines(writer: Writer, per_place: Sequence[tuple[str, Sequence[Output]]]) -> 
         out += _compare(writer, per_place)
     advised: list[str] = []
     for location, outputs in per_place:
-        prefix = f"**{location.split(',')[0]}**{writer.w.colon}" if len(per_place) > 1 else ""
+        prefix = f"**{writer.short(location)}**{writer.w.colon}" if len(per_place) > 1 else ""
         chance = _chance(writer, outputs)
         if "umbrella" in plan.topics and chance is not None:
             advised.append(prefix + _umbrella(writer, chance))

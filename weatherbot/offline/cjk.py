@@ -38,7 +38,7 @@ def cjk_places(text: str, vocabulary: Sequence[WordList], gazetteer: Gazetteer) 
         name = folded[i : i + length]
         if "city" in {e.kind for e in entries}:
             winner = clear_winner(entries, name)
-            found.append(PlaceRef(winner.name if winner else name, winner, i, i + length))
+            found.append(PlaceRef(name, winner, i, i + length))
         else:
             found.append(PlaceRef(entries[0].name, None, i, i + length))
         i += length

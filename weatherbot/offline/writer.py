@@ -54,6 +54,12 @@ class Writer:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.w = Words(plan.language)
+        # Each place's name as the question wrote it, for comparisons ("Lisboa", not "Lisbon").
+        self.short_names: dict[str, str] = {}
+
+    def short(self, location: str) -> str:
+        """A place's short name: as the question wrote it, or the first part of its name."""
+        return self.short_names.get(location) or location.split(",")[0]
 
     def _(self, message: str, /, **values: object) -> str:
         """The message in the answer's language, with `values` filled in."""
@@ -356,10 +362,12 @@ def write_answer(
     results: Sequence[ToolResult],
     owners: Mapping[str, int],
     guesses: Sequence[tuple[str, str]] = (),
+    typed: Sequence[str] = (),
 ) -> str:
     """The answer from the tool results: one block per place, comparisons, advice, sources.
 
-    `guesses` are (what was typed, the place it was read as) for misspelled names.
+    `guesses` are (what was typed, the place it was read as) for misspelled names; `typed`
+    the places as the question wrote them ("Lisboa", "伦敦"), which comparisons use.
     """
     writer = Writer(turn)
     grouped: list[list[Output]] = [[] for _ in places]
@@ -376,6 +384,8 @@ def write_answer(
             continue
         location = next((str(o.data["location"]) for o in outputs if o.data.get("location")), query)
         per_place.append((location, outputs))
+        if len(typed) == len(places):
+            writer.short_names[location] = markdown_literal(typed[len(per_place) - 1])
         forecasts = [o for o in outputs if o.name == "get_forecast"]
         others = [o for o in outputs if o.name != "get_forecast"]
         if others:
