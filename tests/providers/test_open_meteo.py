@@ -102,7 +102,7 @@ def test_one_request_with_timezone_auto_and_metric(
         "daily": "temperature_2m_max,temperature_2m_min,precipitation_probability_max,"
         "precipitation_sum,weather_code",
         "timezone": "auto",
-        "forecast_days": "7",
+        "forecast_days": "16",
         "wind_speed_unit": "ms",
     }
     assert request.headers["user-agent"].startswith("weatherbot/")

@@ -15,12 +15,16 @@ AMBIGUITY_RATIO = 1 / 3
 CALLED_ADVANTAGE = 100
 
 
-def clear_winner(entries: Sequence[Entry], typed: str = "") -> Entry | None:
+def clear_winner(
+    entries: Sequence[Entry], typed: str = "", prefer: frozenset[str] = frozenset()
+) -> Entry | None:
     """The one place a name means, or None when another is nearly as big (ambiguous).
 
     A city called so beats one that merely lists the name among its alternates ("Porto" is
     Porto, not a Chinese city with "Porto" among its spellings), unless that one is more than
-    CALLED_ADVANTAGE times bigger.
+    CALLED_ADVANTAGE times bigger. A name shared by comparable cities is settled by the
+    countries of the question's language (`prefer`: "Valencia" asked in Spanish is Spain's),
+    and otherwise left to the geocoder, which asks which one.
     """
     cities = [e for e in entries if e.kind == "city"]
     if not cities:
@@ -31,6 +35,16 @@ def clear_winner(entries: Sequence[Entry], typed: str = "") -> Entry | None:
         cities = called
     if any(e.abbreviation for e in cities):
         return next(e for e in cities if e.abbreviation)
+    best = _unrivalled(cities)
+    if best is None and prefer:
+        best = _unrivalled([e for e in cities if e.country_code in prefer])
+    return best
+
+
+def _unrivalled(cities: Sequence[Entry]) -> Entry | None:
+    """The biggest city unless another elsewhere is nearly as big."""
+    if not cities:
+        return None
     best = cities[0]
     for other in cities[1:]:
         if (other.admin1, other.country_code) == (best.admin1, best.country_code):

@@ -103,6 +103,11 @@ class Language:
         return WordList(entries, self.unspaced, self._folded)
 
     @cached_property
+    def countries(self) -> frozenset[str]:
+        """Where the language is spoken (ISO codes): they settle a name shared by cities."""
+        return frozenset(str(c).upper() for c in self._data.get("countries", []))
+
+    @cached_property
     def markers(self) -> WordList:
         """Words that tell this language apart."""
         return self._list(self._data.get("markers", []))

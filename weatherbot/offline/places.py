@@ -82,6 +82,7 @@ class _Vocabulary:
         self.lists: list[WordList] = [w for lang in active for w in lang.vocabulary()]
         self.lists += [lang.never for lang in every if lang not in active]
         self.prepositions = [lang.prepositions for lang in active]
+        self.countries = active[0].countries if active else frozenset()
         self.joiners = [lang.joiners for lang in active]
 
     def blocked(self, word: str) -> bool:
@@ -106,6 +107,7 @@ class _Reader:
         self.vocabulary = vocabulary
         self.gazetteer = gazetteer
         self.last_place_end = 0  # the token after the last place read
+        self.prefer = vocabulary.countries
         joined, offsets = self._joined()
         self.in_phrase = [False] * len(self.tokens)
         for start, end in vocabulary.phrase_spans(joined):
@@ -264,7 +266,7 @@ class _Reader:
             words, after_qualifier = qualifier
             kept = narrowed(entries, words, self.gazetteer) if entries else []
             if kept or not entries:
-                winner = clear_winner(kept, text) if kept else None
+                winner = clear_winner(kept, text, self.prefer) if kept else None
                 end = self._end(after_qualifier)
                 found.append(PlaceRef(f"{text}, {words}", winner, start, end))
                 return after_qualifier
@@ -275,7 +277,7 @@ class _Reader:
             # name): the geocoder knows what to do with it.
             found.append(PlaceRef(text, None, start, end))
             return after
-        winner = clear_winner(entries, text) if entries else None
+        winner = clear_winner(entries, text, self.prefer) if entries else None
         found.append(PlaceRef(text, winner, start, end))
         return after
 

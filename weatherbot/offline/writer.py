@@ -305,10 +305,22 @@ class Writer:
             facts = self.day_facts(row, unit, rain_unit)
             heading = self._(N_("{place}, {day}"), place=f"**{location}**", day=label)
             return f"{heading}{self.w.colon}{facts}{self.w.full_stop}"
-        lines = [f"**{location}**{self.w.colon.strip()}"]
+        colon = self.w.colon.rstrip() if self.w.colon.strip() else self.w.colon
+        lines = [f"**{location}**{colon}"]
         for when, row in rows:
             label = self.day_label(when, data, relative=False)
             lines.append(f"- {label}{self.w.colon}{self.day_facts(row, unit, rain_unit)}")
+        covered = len(data.get("days") or [])
+        if covered < self.plan.days.days and self.plan.days.beyond is None:
+            # "The next 12 days" from a provider with a 7-day forecast: say so, not silently 7.
+            lines.append(
+                self._(
+                    N_("{source}'s forecast covers {covered} of the {asked} days asked for."),
+                    source=data.get("source"),
+                    covered=covered,
+                    asked=self.plan.days.days,
+                )
+            )
         return "\n".join(lines)
 
     def missing_days(self, data: Mapping[str, Any]) -> str:

@@ -106,6 +106,10 @@ def parse_forecast(data: Mapping[str, Any], place: Place, source: str) -> Foreca
     )
 
 
+# Open-Meteo's forecast reaches 16 days: ask for all of them, so "in 10 days" and "the next
+# 12 days" are answered rather than cut at a week (one request either way).
+HORIZON_DAYS = 16
+
 class OpenMeteoProvider:
     """The default provider: no key, global, local time zones; one request per place."""
 
@@ -118,14 +122,15 @@ class OpenMeteoProvider:
         self.url = base_url.rstrip("/") + FORECAST_PATH
 
     def params(self, place: Place) -> dict[str, str | int]:
-        """The query for current conditions + 7 local days (metric, wind in m/s)."""
+        """The query for current conditions + every local day Open-Meteo forecasts (metric,
+        wind in m/s)."""
         return {
             "latitude": f"{place.latitude:.4f}",
             "longitude": f"{place.longitude:.4f}",
             "current": CURRENT_VARS,
             "daily": DAILY_VARS,
             "timezone": "auto",
-            "forecast_days": 7,
+            "forecast_days": HORIZON_DAYS,
             "wind_speed_unit": "ms",
         }
 
