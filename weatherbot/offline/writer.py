@@ -311,14 +311,15 @@ class Writer:
             label = self.day_label(when, data, relative=False)
             lines.append(f"- {label}{self.w.colon}{self.day_facts(row, unit, rain_unit)}")
         covered = len(data.get("days") or [])
-        if covered < self.plan.days.days and self.plan.days.beyond is None:
+        days = self.plan.days
+        if covered < days.days and days.beyond is None and not days.weekdays:
             # "The next 12 days" from a provider with a 7-day forecast: say so, not silently 7.
             lines.append(
                 self._(
                     N_("{source}'s forecast covers {covered} of the {asked} days asked for."),
                     source=data.get("source"),
                     covered=covered,
-                    asked=self.plan.days.days,
+                    asked=days.days,
                 )
             )
         return "\n".join(lines)
