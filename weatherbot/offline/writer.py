@@ -221,7 +221,8 @@ class Writer:
         description = row.get("description")
         kind = precipitation_kind(description)
         if description and (self.plan.general or self.plan.wants_snow or "sky" in self.plan.topics):
-            facts.append(self.description(description).capitalize())
+            text = self.description(description)
+            facts.append(text[:1].upper() + text[1:])  # not capitalize(): German nouns keep theirs
         if self.plan.wants_temperature:
             low, high = row.get("low"), row.get("high")
             if low is not None and high is not None:
