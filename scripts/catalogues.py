@@ -17,9 +17,12 @@ from __future__ import annotations
 import argparse
 import sys
 import tomllib
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from weatherbot.offline.language import BUNDLE, bundle, data_files
@@ -28,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OFFLINE = ROOT / "weatherbot" / "offline"
 LOCALE = OFFLINE / "locale"
 POT = LOCALE / "weatherbot.pot"
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def catalogues() -> list[str]:
@@ -43,6 +47,17 @@ def catalogues() -> list[str]:
 def babel(*args: str) -> None:
     """Run one pybabel command."""
     CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+def compile_mo(po: Path, mo: Path) -> None:
+    """Compile one catalogue, byte for byte the same each time: pybabel stamps the current
+    time into the .mo's header, so a check in CI would fail a minute later."""
+    with po.open("rb") as source:
+        catalog = read_po(source, locale=po.parent.parent.name)
+    catalog.creation_date = catalog.revision_date = FIXED_DATE
+    catalog.fuzzy = False
+    with mo.open("wb") as target:
+        write_mo(target, catalog, use_fuzzy=True)
 
 
 def main() -> int:
@@ -75,7 +90,7 @@ def main() -> int:
             stale.append(str(po.relative_to(ROOT)))
         mo = po.with_suffix(".mo")
         old = mo.read_bytes() if mo.exists() else b""
-        babel("compile", "-D", "weatherbot", "-d", str(LOCALE), "-l", name, "--use-fuzzy")
+        compile_mo(po, mo)
         if mo.read_bytes() != old:
             stale.append(str(mo.relative_to(ROOT)))
     if check and stale:

@@ -18,16 +18,16 @@ from weatherbot.backends.driver import Step, TurnDriver
 from weatherbot.backends.local import LocalThreads
 from weatherbot.errors import WeatherbotError
 from weatherbot.events import Done, Event, Ids, Message, TextDelta
-from weatherbot.offline.calls import tool_names
-from weatherbot.offline.followup import plan_turn
-from weatherbot.offline.intent import Plan, Unit
-from weatherbot.offline.place_ref import PlaceRef
-from weatherbot.offline.writer import (
+from weatherbot.offline.answer import (
     no_place_answer,
     social_answer,
     too_many_places,
     write_answer,
 )
+from weatherbot.offline.calls import tool_names
+from weatherbot.offline.followup import plan_turn
+from weatherbot.offline.intent import Plan, Unit
+from weatherbot.offline.place_ref import PlaceRef
 from weatherbot.providers.models import Place
 from weatherbot.providers.service import WeatherService
 from weatherbot.tools.execute import MAX_CALLS_PER_STEP, ToolCall, ToolResult

@@ -110,6 +110,7 @@ def parse_forecast(data: Mapping[str, Any], place: Place, source: str) -> Foreca
 # 12 days" are answered rather than cut at a week (one request either way).
 HORIZON_DAYS = 16
 
+
 class OpenMeteoProvider:
     """The default provider: no key, global, local time zones; one request per place."""
 
