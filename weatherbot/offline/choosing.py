@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from weatherbot.offline.gazetteer import Entry, Gazetteer
@@ -29,7 +30,7 @@ def clear_winner(
     cities = [e for e in entries if e.kind == "city"]
     if not cities:
         return None
-    called = [e for e in cities if typed and name_fold(e.name) == name_fold(typed)]
+    called = [e for e in cities if typed and _called(e.name) == name_fold(typed)]
     # ... unless the other is far bigger: "Pekín" is Beijing, not Pekin, Illinois.
     if called and called[0].population * CALLED_ADVANTAGE >= cities[0].population:
         cities = called
@@ -39,6 +40,11 @@ def clear_winner(
     if best is None and prefer:
         best = _unrivalled([e for e in cities if e.country_code in prefer])
     return best
+
+
+def _called(name: str) -> str:
+    """A city's own name without its bracketed qualifier: "Halle (Saale)" is called Halle."""
+    return name_fold(re.sub(r"\s*\(.*?\)", "", name))
 
 
 def _unrivalled(cities: Sequence[Entry]) -> Entry | None:
