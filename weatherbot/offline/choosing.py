@@ -13,7 +13,7 @@ from weatherbot.offline.matching import fold
 # rule as the geocoder's): "Springfield" is left to the geocoder, which asks which one.
 AMBIGUITY_RATIO = 1 / 3
 # How much bigger a city known by another name must be to beat one called by the name typed.
-CALLED_ADVANTAGE = 100
+CALLED_ADVANTAGE = 10
 
 
 def clear_winner(
