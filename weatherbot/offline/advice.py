@@ -180,5 +180,5 @@ def lines(writer: Writer, per_place: Sequence[tuple[str, Sequence[Output]]]) -> 
                 advised.append(prefix + _clothing(writer, feel, wind, chance))
     if advised:
         advised.append("_" + writer._(N_("(Advice worked out from the figures above.)")) + "_")
-        out.append("\n".join(advised))
+        out.append("\n\n".join(advised))  # one paragraph each: Markdown joins single lines
     return out
