@@ -146,3 +146,50 @@ def test_plan_never_raises_on_any_text(text: str) -> None:
 @given(st.lists(st.sampled_from(WORDS), max_size=25), st.sampled_from([" ", ""]))
 def test_plan_never_raises_on_weather_like_text(words: list[str], joiner: str) -> None:
     _sane(plan(joiner.join(words)))
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Guten Morgen!", "social"),  # its "Morgen" is no day
+        ("¿Cuál es la capital de Francia?", "social"),  # a country, no weather asked
+        ("Qui a écrit Les Misérables ?", "social"),
+        ("Quem é o presidente do Brasil?", "social"),
+        ("Guten Morgen, wie ist das Wetter in Bremen?", "weather"),
+        ("weather in France", "weather"),
+        ("Paris?", "weather"),
+    ],
+)
+def test_questions_that_are_not_about_the_weather(question: str, kind: str) -> None:
+    assert plan(question).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "place", "country"),
+    [
+        ("Wetter in Frankfurt heute?", "Frankfurt am Main", "DE"),  # not Frankfurt (Oder)
+        ("Wie ist das Wetter in Halle?", "Halle (Saale)", "DE"),  # not the town of 21,000
+        ("Está a chover no Porto?", "Porto", "PT"),  # not a city with "Porto" as a spelling
+        ("temperatura en Pekín", "Beijing", "CN"),  # not Pekin, Illinois
+        ("tá frio em Cabo Frio?", "Cabo Frio", "BR"),  # a name ending in a weather word
+        ("Qué tal el finde en Cádiz?", "Cadiz", "ES"),  # asked in Spanish: Spain's
+    ],
+)
+def test_which_city_a_name_means(question: str, place: str, country: str) -> None:
+    (found,) = plan(question).places
+    assert found.entry is not None
+    assert (found.entry.name, found.entry.country_code) == (place, country)
+
+
+def test_a_place_name_is_no_day_word() -> None:
+    result = plan("¿Cómo está el tiempo en Santo Domingo?")
+    assert names(result) == ["Santo Domingo"]
+    assert result.days.weekdays == frozenset()  # "Domingo" is not Sunday here
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [("indice UV en Cancun", "es"), ("índice UV em Natal", "pt"), ("clima en Cancún", "es")],
+)
+def test_short_questions_of_shared_words(question: str, language: str) -> None:
+    assert plan(question).language == language

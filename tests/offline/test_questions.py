@@ -23,6 +23,7 @@ from weatherbot.backends.base import Profile, Runtime, TurnRequest
 from weatherbot.backends.offline import MAX_PLACES, OfflineBackend
 from weatherbot.errors import ProviderError
 from weatherbot.events import Done, ToolCallFinished, ToolCallStarted
+from weatherbot.offline.advice import CLOTHING
 from weatherbot.offline.calls import tool_names
 from weatherbot.offline.catalogue import Words
 from weatherbot.offline.gazetteer import fold
@@ -218,3 +219,15 @@ def test_answer(row: Row, tmp_path: Path) -> None:
             shown.append(words.number(output["wind_speed"]))
             assert any(s in text for s in shown), text
     assert len({o["location"] for o in outputs if not o.get("error")}) <= MAX_PLACES
+
+
+def test_tonight_is_dressed_for_the_low(tmp_path: Path) -> None:
+    text, outputs = answer("what should I wear in Oslo tonight?", tmp_path)
+    (forecast,) = outputs
+    day = forecast["days"][0]
+    to_c = (lambda f: (f - 32) * 5 / 9) if forecast["unit"] == "Fahrenheit" else (lambda c: c)
+    low, high = to_c(day["low"]), to_c(day["high"])
+    advice = [text for limit, text in CLOTHING if low <= limit]
+    assert advice and Words("en")._(advice[0]) in text, text
+    # ... which is not what the day's high would have said.
+    assert [t for limit, t in CLOTHING if high <= limit][:1] != advice[:1]

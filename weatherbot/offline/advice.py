@@ -56,7 +56,7 @@ def _chance(writer: Writer, outputs: Sequence[Output]) -> float | None:
     return None
 
 
-def _feel(outputs: Sequence[Output]) -> tuple[float | None, float | None, Any]:
+def _feel(writer: Writer, outputs: Sequence[Output]) -> tuple[float | None, float | None, Any]:
     """(feels-like or temperature in °C, wind in m/s, the unit shown) for clothing advice."""
     for out in outputs:
         if out.error:
@@ -72,9 +72,11 @@ def _feel(outputs: Sequence[Output]) -> tuple[float | None, float | None, Any]:
             return _celsius(data.get("temperature"), unit), None, unit
         if out.name == "get_forecast":
             rows = [r for r in data.get("days") or [] if isinstance(r, Mapping)]
-            highs = [r.get("high") for r in rows if r.get("high") is not None]
-            if highs:
-                return _celsius(highs[0], unit), None, unit
+            # Tonight is dressed for the low, a day for its high.
+            key = "low" if writer.plan.days.tonight else "high"
+            values = [r.get(key) for r in rows if r.get(key) is not None]
+            if values:
+                return _celsius(values[0], unit), None, unit
     return None, None, None
 
 
@@ -104,10 +106,10 @@ def _compare(writer: Writer, per_place: Sequence[tuple[str, Sequence[Output]]]) 
     temps = []
     for location, outputs in per_place:
         value, _, unit = _feel(
-            [o for o in outputs if o.name != "get_current_conditions"] or outputs
+            writer, [o for o in outputs if o.name != "get_current_conditions"] or outputs
         )
         if value is None:
-            value, _, unit = _feel(outputs)
+            value, _, unit = _feel(writer, outputs)
         temps.append((writer.short(location), value, unit))
     known = [(name, value, unit) for name, value, unit in temps if value is not None]
     plan = writer.plan
@@ -175,7 +177,7 @@ def lines(writer: Writer, per_place: Sequence[tuple[str, Sequence[Output]]]) -> 
         if "umbrella" in plan.topics and chance is not None:
             advised.append(prefix + _umbrella(writer, chance))
         if "clothing" in plan.topics:
-            feel, wind, _ = _feel(outputs)
+            feel, wind, _ = _feel(writer, outputs)
             if feel is not None:
                 advised.append(prefix + _clothing(writer, feel, wind, chance))
     if advised:

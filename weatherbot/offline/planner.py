@@ -93,6 +93,11 @@ def explicit_unit(text: str, active: list[Language] | None = None) -> Unit | Non
     return min(mentions)[1] if mentions else None
 
 
+def _no_city(places: list[PlaceRef]) -> bool:
+    """Whether no place the question names is a city the gazetteer knows."""
+    return all(place.entry is None for place in places)
+
+
 def _without(text: str, places: list[PlaceRef]) -> str:
     """The text with each place's words blanked out."""
     chars = list(text)
@@ -122,18 +127,16 @@ def plan(question: str) -> Plan:
         weather_topics.add("temperature")  # "多少华氏度", "in Fahrenheit?": degrees asked for
     kind: Kind = "weather"
     social: Social | None = None
-    if not places:
-        if weather_topics or days.said:
+    greeted = topics & _SOCIAL_TOPICS
+    if not places or (not weather_topics and _no_city(places) and not days.said):
+        # "Danke!", "Guten Morgen!" (its "Morgen" is no day then), "¿Cuál es la capital de
+        # Francia?", "Qui a écrit Les Misérables ?": no weather asked, no city named.
+        if (weather_topics or days.said) and not (greeted and not weather_topics):
             kind = "no_place"
         else:
             kind = "social"
-            social = (
-                "thanks"
-                if "thanks" in topics
-                else "greeting"
-                if "greeting" in topics
-                else ("other")
-            )
+            social = "thanks" if "thanks" in topics else "greeting" if greeted else "other"
+        places = []
     compare = len(places) > 1 and bool(topics & {"compare", "warmer", "colder"})
     return Plan(
         places=places,
