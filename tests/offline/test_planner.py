@@ -193,3 +193,27 @@ def test_a_place_name_is_no_day_word() -> None:
 )
 def test_short_questions_of_shared_words(question: str, language: str) -> None:
     assert plan(question).language == language
+
+
+@pytest.mark.parametrize(
+    ("question", "places"),
+    [
+        ("boston tomorrow", ["Boston"]),  # lower case, no "in": a big city is still a city
+        ("seattle weather", ["Seattle"]),
+        ("nice weather today", []),  # ... but an ordinary word is not ("only_as_names")
+        ("I want to split my trip between Rome and Milan, which is warmer?", ["Rome", "Milan"]),
+        ("weather in reading", ["Reading"]),  # all lower case, after "in": the town
+    ],
+)
+def test_lower_case_places(question: str, places: list[str]) -> None:
+    assert names(plan(question)) == places
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "first_day"),
+    [("Et à Marseille ?", "fr", 0), ("Que dois-je porter à Paris ?", "fr", 0),
+     ("Oslo in drei Tagen", "de", 3)],
+)  # fmt: skip
+def test_short_questions_find_their_language(question: str, language: str, first_day: int) -> None:
+    result = plan(question)
+    assert (result.language, result.days.first_day) == (language, first_day)

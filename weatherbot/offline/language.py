@@ -171,6 +171,11 @@ class Language:
         return self._list(self._places.get("joiners", []))
 
     @cached_property
+    def only_as_names(self) -> WordList:
+        """Ordinary words that are places only written as names or after a preposition."""
+        return self._list(self._places.get("only_as_names", []))
+
+    @cached_property
     def never(self) -> WordList:
         """Words that are never (part of) a place name."""
         return self._list(self._places.get("never", []))

@@ -25,9 +25,10 @@ from weatherbot.offline.place_ref import PlaceRef
 from weatherbot.offline.typos import close_enough
 from weatherbot.providers.places import parse_coordinates
 
-# A lower-case single word not after a preposition names a place only if the place is this big:
-# "london weather" is London, "nice weather" is not Nice.
-BIG_CITY = 1_000_000
+# A lower-case single word not after a preposition names a place only if the place is this big
+# ("boston tomorrow" is Boston) and the word is not also an ordinary word of some language
+# (`only_as_names` in the data: "nice weather" is not Nice, "split my trip" not Split).
+BIG_CITY = 250_000
 
 _TOKEN = re.compile(
     r"(?P<coord>[-+]?\d{1,3}\.\d+\s*,\s*[-+]?\d{1,3}(?:\.\d+)?"
@@ -79,10 +80,12 @@ class _Vocabulary:
     """The words of the active languages that are never (part of) a place name."""
 
     def __init__(self, active: Sequence[Language], every: Iterable[Language]) -> None:
+        every = list(every)
         self.lists: list[WordList] = [w for lang in active for w in lang.vocabulary()]
         self.lists += [lang.never for lang in every if lang not in active]
         self.prepositions = [lang.prepositions for lang in active]
         self.countries = active[0].countries if active else frozenset()
+        self.ordinary_words = [lang.only_as_names for lang in every]
         self.joiners = [lang.joiners for lang in active]
 
     def blocked(self, word: str) -> bool:
@@ -93,6 +96,10 @@ class _Vocabulary:
 
     def preposition(self, word: str) -> bool:
         return any(w.has_word(word) for w in self.prepositions)
+
+    def ordinary(self, word: str) -> bool:
+        """Whether a lower-case word is an ordinary word of a language before it is a city."""
+        return any(w.has_word(word) for w in self.ordinary_words)
 
     def joiner(self, word: str) -> bool:
         return any(w.has_word(word) for w in self.joiners)
@@ -198,6 +205,10 @@ class _Reader:
             return False
         if token.capitalised and not (token.text.isupper() and len(token.text) <= 3):
             return index > 0 or len(self.tokens) == 1 or entries[0].population >= 50_000
+        if self.vocabulary.ordinary(token.folded):
+            # "weather in reading" (all in lower case) is Reading; "I want to split my trip"
+            # has capitals elsewhere, so a lower-case "split" is the verb.
+            return self.after_preposition(index) and self.lower_case_question
         if self.after_preposition(index):
             return True
         return entries[0].population >= BIG_CITY
