@@ -231,3 +231,12 @@ def test_tonight_is_dressed_for_the_low(tmp_path: Path) -> None:
     assert advice and Words("en")._(advice[0]) in text, text
     # ... which is not what the day's high would have said.
     assert [t for limit, t in CLOTHING if high <= limit][:1] != advice[:1]
+
+
+def test_the_umbrella_says_what_falls(tmp_path: Path) -> None:
+    # Made-up Oslo is below freezing: tomorrow's forecast says snow, and so does the advice.
+    text, outputs = answer("Do I need an umbrella in Oslo tomorrow?", tmp_path)
+    (forecast,) = outputs
+    assert "slight snow" in str(forecast["days"][1]["description"])
+    assert "chance of snow" in text.split("Umbrella:")[1]
+    assert "chance of rain" not in text

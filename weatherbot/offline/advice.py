@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from weatherbot.offline.catalogue import N_
+from weatherbot.offline.outputs import precipitation_kind
+from weatherbot.offline.writer import CHANCE
 
 if TYPE_CHECKING:
     from weatherbot.offline.outputs import Output
@@ -80,15 +82,28 @@ def _feel(writer: Writer, outputs: Sequence[Output]) -> tuple[float | None, floa
     return None, None, None
 
 
-def _umbrella(writer: Writer, chance: float) -> str:
-    shown = writer.w.percent(chance)
+def _kind(writer: Writer, outputs: Sequence[Output]) -> str | None:
+    """What falls on the days shown: rain, snow or sleet (None: the provider does not say);
+    today's rain tool is about rain."""
+    for out in outputs:
+        if out.name == "get_forecast" and not out.error:
+            kinds = {
+                precipitation_kind(row.get("description"))
+                for _, row in writer.selected_rows(out.data)
+            }
+            kinds.discard(None)
+            return kinds.pop() if len(kinds) == 1 else None
+    return "rain"
+
+
+def _umbrella(writer: Writer, chance: float, kind: str | None) -> str:
+    # The odds as the forecast above says them: "51% chance of snow", not "of rain".
+    odds = writer._(CHANCE[kind], chance=writer.w.percent(chance))
     if chance >= UMBRELLA_YES:
-        return writer._(N_("Umbrella: yes, take one ({chance} chance of rain)."), chance=shown)
+        return writer._(N_("Umbrella: yes, take one ({odds})."), odds=odds)
     if chance >= UMBRELLA_MAYBE:
-        return writer._(
-            N_("Umbrella: a small one, just in case ({chance} chance of rain)."), chance=shown
-        )
-    return writer._(N_("Umbrella: probably not needed ({chance} chance of rain)."), chance=shown)
+        return writer._(N_("Umbrella: a small one, just in case ({odds})."), odds=odds)
+    return writer._(N_("Umbrella: probably not needed ({odds})."), odds=odds)
 
 
 def _clothing(writer: Writer, feel: float, wind: float | None, chance: float | None) -> str:
@@ -175,7 +190,7 @@ def lines(writer: Writer, per_place: Sequence[tuple[str, Sequence[Output]]]) -> 
         prefix = f"**{writer.short(location)}**{writer.w.colon}" if len(per_place) > 1 else ""
         chance = _chance(writer, outputs)
         if "umbrella" in plan.topics and chance is not None:
-            advised.append(prefix + _umbrella(writer, chance))
+            advised.append(prefix + _umbrella(writer, chance, _kind(writer, outputs)))
         if "clothing" in plan.topics:
             feel, wind, _ = _feel(writer, outputs)
             if feel is not None:

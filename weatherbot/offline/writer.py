@@ -28,7 +28,7 @@ DESCRIPTIONS = (
     N_("violent rain showers"), N_("slight snow showers"), N_("heavy snow showers"),
     N_("thunderstorm"), N_("thunderstorm with slight hail"), N_("thunderstorm with heavy hail"),
 )  # fmt: skip
-_CHANCE = {
+CHANCE: dict[str | None, str] = {
     "rain": N_("{chance} chance of rain"),
     "snow": N_("{chance} chance of snow"),
     "sleet": N_("{chance} chance of sleet or freezing rain"),
@@ -232,7 +232,7 @@ class Writer:
             if probability is None:
                 facts.append(self._(N_("no probability of precipitation given")))
             else:
-                facts.append(self._(_CHANCE[kind], chance=self.w.percent(probability)))
+                facts.append(self._(CHANCE[kind], chance=self.w.percent(probability)))
             if amount is not None:
                 symbol = "in" if rain_unit == "inch" else "mm"
                 facts.append(f"{self.w.amount(float(amount))} {symbol}")
