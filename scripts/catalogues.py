@@ -56,8 +56,10 @@ def compile_mo(po: Path, mo: Path) -> None:
         catalog = read_po(source, locale=po.parent.parent.name)
     catalog.creation_date = catalog.revision_date = FIXED_DATE
     catalog.fuzzy = False
-    with mo.open("wb") as target:
+    partial = mo.with_suffix(".mo.partial")
+    with partial.open("wb") as target:
         write_mo(target, catalog, use_fuzzy=True)
+    partial.replace(mo)  # atomic: a weatherbot running meanwhile never reads half a file
 
 
 def main() -> int:

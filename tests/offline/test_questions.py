@@ -240,3 +240,15 @@ def test_the_umbrella_says_what_falls(tmp_path: Path) -> None:
     assert "slight snow" in str(forecast["days"][1]["description"])
     assert "chance of snow" in text.split("Umbrella:")[1]
     assert "chance of rain" not in text
+
+
+@pytest.mark.parametrize(
+    "question", ["UV index in Brisbane tomorrow", "windy in Chicago tomorrow?"]
+)
+def test_a_forecast_question_about_conditions_gets_the_whole_day(
+    question: str, tmp_path: Path
+) -> None:
+    # The daily forecast has no wind or UV: the answer was "…, tomorrow (2026-12-09): ."
+    text, _ = answer(question, tmp_path)
+    first = text.split("\n")[0]
+    assert ": ." not in first and "°" in first and "chance of" in first, text

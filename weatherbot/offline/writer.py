@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from weatherbot.offline.catalogue import N_, Words
-from weatherbot.offline.intent import Plan
+from weatherbot.offline.intent import CONDITION_TOPICS, Plan
 from weatherbot.offline.outputs import Output, parse_date, parse_moment, precipitation_kind
 from weatherbot.offline.when import HORIZON, WEEK
 
@@ -42,6 +42,7 @@ class Writer:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.w = Words(plan.language)
+        self.source = ""  # the provider of the forecast being written
         # Each place's name as the question wrote it, for comparisons ("Lisboa", not "Lisbon").
         self.short_names: dict[str, str] = {}
 
@@ -204,10 +205,12 @@ class Writer:
         facts: list[str] = []
         description = row.get("description")
         kind = precipitation_kind(description)
-        if description and (self.plan.general or self.plan.wants_snow or "sky" in self.plan.topics):
+        # Wind, humidity, UV... are not in the daily forecast: such a question gets the whole day.
+        whole_day = self.plan.general or bool(self.plan.topics & CONDITION_TOPICS)
+        if description and (whole_day or self.plan.wants_snow or "sky" in self.plan.topics):
             text = self.description(description)
             facts.append(text[:1].upper() + text[1:])  # not capitalize(): German nouns keep theirs
-        if self.plan.wants_temperature:
+        if self.plan.wants_temperature or whole_day:
             low, high = row.get("low"), row.get("high")
             if low is not None and high is not None:
                 facts.append(
@@ -225,7 +228,7 @@ class Writer:
                 facts.append(self._(N_("low {temperature}"), temperature=self.w.degrees(low, unit)))
             else:
                 facts.append(self._(N_("no temperatures given")))
-        if self.plan.wants_rain:
+        if self.plan.wants_rain or whole_day:
             probability = row.get("precipitation_probability_percent")
             # The tool already converted the amount to the user's precipitation unit.
             amount = row.get("precipitation", row.get("precipitation_mm"))
@@ -236,6 +239,8 @@ class Writer:
             if amount is not None:
                 symbol = "in" if rain_unit == "inch" else "mm"
                 facts.append(f"{self.w.amount(float(amount))} {symbol}")
+        if "uv" in self.plan.topics:
+            facts.append(self._(N_("no UV index from {source} yet"), source=self.source))
         return self.w.formats.list_sep.join(facts)
 
     def selected_rows(self, data: Mapping[str, Any]) -> list[tuple[date, Mapping[str, Any]]]:
@@ -280,6 +285,7 @@ class Writer:
         if out.error:
             return self.heading(location, [str(data.get("message") or out.error)])
         rows = self.selected_rows(data)
+        self.source = str(data.get("source") or "")
         if not rows:
             return self.heading(location, [self.missing_days(data)])
         unit = data.get("unit")
