@@ -139,24 +139,12 @@ def _compare(writer: Writer, per_place: Sequence[tuple[str, Sequence[Output]]]) 
         else:
             shown = difference * 9 / 5 if unit == "Fahrenheit" else difference
             by = writer.w.degrees(shown, unit)
-            if "colder" in plan.topics and "warmer" not in plan.topics:
-                lines.append(
-                    writer._(
-                        N_("{colder} is colder than {warmer}, by {difference}."),
-                        colder=cold,
-                        warmer=warm,
-                        difference=by,
-                    )
-                )
-            else:
-                lines.append(
-                    writer._(
-                        N_("{warmer} is warmer than {colder}, by {difference}."),
-                        warmer=warm,
-                        colder=cold,
-                        difference=by,
-                    )
-                )
+            verdict = (
+                N_("{colder} is colder than {warmer}, by {difference}.")
+                if "colder" in plan.topics and "warmer" not in plan.topics
+                else N_("{warmer} is warmer than {colder}, by {difference}.")
+            )
+            lines.append(writer._(verdict, colder=cold, warmer=warm, difference=by))
     chances = [(writer.short(loc), _chance(writer, outs)) for loc, outs in per_place]
     rainy = [(name, c) for name, c in chances if c is not None]
     if len(rainy) >= 2 and plan.topics & {"rain", "umbrella", "snow", "sleet"}:
