@@ -49,10 +49,8 @@ def test_the_issue_examples(
 
 
 def test_capitalised_words_are_not_places() -> None:
-    result = plan("Wie ist das Wetter in Berlin morgen?")
-    assert [p.query for p in result.places] == ["Berlin, Berlin, Germany"] or names(result) == [
-        "Berlin"
-    ]
+    # "Wie" and "Wetter" are capitalised, and Wetter is even a town: neither is read as a place.
+    assert names(plan("Wie ist das Wetter in Berlin morgen?")) == ["Berlin"]
     assert plan("What's the UV index in Sydney?").places[0].entry is not None
 
 

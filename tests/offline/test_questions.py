@@ -20,7 +20,7 @@ import pytest
 
 from weatherbot.backends import catalogue
 from weatherbot.backends.base import Profile, Runtime, TurnRequest
-from weatherbot.backends.offline import MAX_PLACES, OfflineBackend
+from weatherbot.backends.offline import OfflineBackend, places_per_step
 from weatherbot.errors import ProviderError
 from weatherbot.events import Done, ToolCallFinished, ToolCallStarted
 from weatherbot.offline.advice import CLOTHING
@@ -218,7 +218,9 @@ def test_answer(row: Row, tmp_path: Path) -> None:
             shown.append(words.percent(output["humidity_percent"]))
             shown.append(words.number(output["wind_speed"]))
             assert any(s in text for s in shown), text
-    assert len({o["location"] for o in outputs if not o.get("error")}) <= MAX_PLACES
+    assert len({o["location"] for o in outputs if not o.get("error")}) <= places_per_step(
+        plan(row.ask)
+    )
 
 
 def test_tonight_is_dressed_for_the_low(tmp_path: Path) -> None:

@@ -33,9 +33,7 @@ from weatherbot.providers.service import WeatherService
 from weatherbot.tools.execute import MAX_CALLS_PER_STEP, ToolCall, ToolResult
 from weatherbot.tools.weather import unit_for
 
-__all__ = ["MAX_PLACES", "OfflineBackend"]
-
-MAX_PLACES = MAX_CALLS_PER_STEP // 2  # today's two seed tools per place fit in one step
+__all__ = ["OfflineBackend", "places_per_step"]
 
 
 def places_per_step(turn: Plan) -> int:
@@ -122,11 +120,11 @@ class _OfflineTurn:
         if not self.places:
             return (yield from _say(no_place_answer(self.plan)))
         weather = self.request.tool_context.weather
+        # getattr: tests and plugins may hand in a service-like object without it.
+        remember = getattr(weather, "remember", None)
         for place in self.places:
-            if place.entry is not None:
-                remember = getattr(weather, "remember", None)
-                if remember is not None:
-                    remember(place.query, _place(place))
+            if place.entry is not None and remember is not None:
+                remember(place.query, _place(place))
         queries = [place.query for place in self.places]
         calls, self.owners = self.backend.plan_calls(self.plan, queries, weather)
         return Step(calls=calls)

@@ -21,7 +21,6 @@ from weatherbot.offline.matching import (
     KANA,
     CountPattern,
     WordList,
-    cjk_number,
     fold,
 )
 
@@ -202,13 +201,6 @@ class Language:
     def _patterns(self, entries: Sequence[str]) -> list[CountPattern]:
         patterns = [CountPattern(e, self.unspaced, self.numbers) for e in entries if "{n}" in e]
         return sorted(patterns, key=lambda p: len(p.before) + len(p.after), reverse=True)
-
-    def number(self, text: str) -> int | None:
-        """A number written in digits or as one of this language's number words."""
-        text = fold(text)
-        if text.isdigit():
-            return int(text)
-        return self.numbers.get(text) or cjk_number(text, self.numbers)
 
     def vocabulary(self) -> list[WordList]:
         """Every list whose words are never part of a place name."""

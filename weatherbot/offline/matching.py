@@ -80,6 +80,13 @@ class WordList:
                     self._phrases.setdefault(words[0].rstrip("*"), []).append(words)
             for phrases in self._phrases.values():
                 phrases.sort(key=len, reverse=True)
+        # Phrases whose first word is a stem ("pour* down"): found by prefix, not by key.
+        self._stem_phrases = [
+            (key, phrase)
+            for key, phrases in self._phrases.items()
+            for phrase in phrases
+            if phrase[0].endswith("*")
+        ]
         self._substrings = sorted((e for e in self.entries if "*" not in e), key=len, reverse=True)
 
     def find(self, text: str) -> Matches:
@@ -101,20 +108,13 @@ class WordList:
 
     def _longest_at(self, words: tuple[tuple[str, int, int], ...], i: int) -> int:
         word = words[i][0]
-        for phrase in [*self._phrases.get(word, []), *self._stem_phrases(word)]:
+        stems = [phrase for key, phrase in self._stem_phrases if word.startswith(key)]
+        for phrase in sorted([*self._phrases.get(word, []), *stems], key=len, reverse=True):
             if i + len(phrase) <= len(words) and all(
                 _word_matches(p, words[i + k][0]) for k, p in enumerate(phrase)
             ):
                 return len(phrase)
         return 1 if self.has_word(word) else 0
-
-    def _stem_phrases(self, word: str) -> list[tuple[str, ...]]:
-        return [
-            phrase
-            for key, phrases in self._phrases.items()
-            if phrases[0][0].endswith("*") and word.startswith(key)
-            for phrase in phrases
-        ]
 
     def _unspaced(self, text: str) -> tuple[tuple[int, int], ...]:
         found: list[tuple[int, int]] = []

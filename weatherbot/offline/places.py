@@ -123,8 +123,8 @@ class _Reader:
                     self.in_phrase[index] = True
         self.lower_case_question = not any(
             t.capitalised
-            for t in self.tokens
-            if t.kind == "word" and not self.blocked_at(self.tokens.index(t))
+            for index, t in enumerate(self.tokens)
+            if t.kind == "word" and not self.blocked_at(index)
         )
 
     def _joined(self) -> tuple[str, list[int]]:

@@ -23,14 +23,13 @@ WEEK = 7
 class Days:
     """The days asked about: `first_day` .. `days - 1` from the place's today (0 = today).
 
-    `weekdays` (Monday = 0) keeps only those days, the first of each; `now` asks for the
-    current reading; `beyond` is a number of days asked for past the horizon.
+    `weekdays` (Monday = 0) keeps only those days, the first of each; `beyond` is a number of
+    days asked for past the horizon.
     """
 
     first_day: int = 0
     days: int = 1
     weekdays: frozenset[int] = frozenset()
-    now: bool = False
     tonight: bool = False
     said: bool = False
     beyond: int | None = None
@@ -153,7 +152,7 @@ def read_days(question: str, language: Language, also: Sequence[Language]) -> Da
     if "tonight" in spans:
         return Days(0, 1, tonight=True, said=True)
     if "now" in spans:
-        return Days(0, 1, now=True, said=True)
+        return Days(0, 1, said=True)
     if "today" in spans:
         return Days(0, 1, said=True)
     return Days()

@@ -42,7 +42,6 @@ class Writer:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.w = Words(plan.language)
-        self.source = ""  # the provider of the forecast being written
         # Each place's name as the question wrote it, for comparisons ("Lisboa", not "Lisbon").
         self.short_names: dict[str, str] = {}
 
@@ -200,8 +199,11 @@ class Writer:
 
     # -- forecast --------------------------------------------------------------------------
 
-    def day_facts(self, row: Mapping[str, Any], unit: Any, rain_unit: Any = "mm") -> str:
-        """High/low and/or precipitation for one forecast row."""
+    def day_facts(self, row: Mapping[str, Any], data: Mapping[str, Any]) -> str:
+        """High/low and/or precipitation for one row of the forecast output `data`."""
+        unit = data.get("unit")
+        rain_unit = data.get("precipitation_unit") or "mm"
+        source = data.get("source")
         facts: list[str] = []
         description = row.get("description")
         kind = precipitation_kind(description)
@@ -240,7 +242,7 @@ class Writer:
                 symbol = "in" if rain_unit == "inch" else "mm"
                 facts.append(f"{self.w.amount(float(amount))} {symbol}")
         if "uv" in self.plan.topics:
-            facts.append(self._(N_("no UV index from {source} yet"), source=self.source))
+            facts.append(self._(N_("no UV index from {source} yet"), source=source))
         return self.w.formats.list_sep.join(facts)
 
     def selected_rows(self, data: Mapping[str, Any]) -> list[tuple[date, Mapping[str, Any]]]:
@@ -285,22 +287,19 @@ class Writer:
         if out.error:
             return self.heading(location, [str(data.get("message") or out.error)])
         rows = self.selected_rows(data)
-        self.source = str(data.get("source") or "")
         if not rows:
             return self.heading(location, [self.missing_days(data)])
-        unit = data.get("unit")
-        rain_unit = data.get("precipitation_unit") or "mm"
         if len(rows) == 1:
             when, row = rows[0]
             label = self.day_label(when, data)
-            facts = self.day_facts(row, unit, rain_unit)
+            facts = self.day_facts(row, data)
             heading = self._(N_("{place}, {day}"), place=f"**{location}**", day=label)
             return f"{heading}{self.w.colon}{facts}{self.w.full_stop}"
         colon = self.w.colon.rstrip() if self.w.colon.strip() else self.w.colon
         lines = [f"**{location}**{colon}"]
         for when, row in rows:
             label = self.day_label(when, data, relative=False)
-            lines.append(f"- {label}{self.w.colon}{self.day_facts(row, unit, rain_unit)}")
+            lines.append(f"- {label}{self.w.colon}{self.day_facts(row, data)}")
         covered = len(data.get("days") or [])
         days = self.plan.days
         if covered < days.days and days.beyond is None and not days.weekdays:
