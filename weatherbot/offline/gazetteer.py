@@ -117,7 +117,7 @@ class Gazetteer:
         self._entries_at = span("entries")[0]
         self._cache: dict[int, Entry] = {}
         self._countries: dict[str, str] | None = None
-        self._big: dict[int, list[str]] = {}
+        self._big: dict[tuple[int, str], list[str]] = {}
         # The curated abbreviations are few: plain dictionaries, by exact text and folded.
         self._abbreviations: dict[str, tuple[int, ...]] = {}
         self._folded_abbreviations: dict[str, tuple[int, ...]] = {}
@@ -174,13 +174,18 @@ class Gazetteer:
                 return entry
         return None
 
-    def big_names(self, population: int) -> list[str]:
-        """Every folded Latin-script name of a city of at least `population` (for typo
-        guesses: read once, only when a name was not found as typed)."""
-        cached = self._big.get(population)
+    def big_names(self, population: int, initial: str = "") -> list[str]:
+        """Every folded Latin-script name of a city of at least `population`, only those
+        starting with `initial` if given (for typo guesses: read once, only when a name was not
+        found as typed; the names are sorted, so one initial is one stretch of the section)."""
+        cached = self._big.get((population, initial))
         if cached is not None:
             return cached
         start, end = self._names
+        if initial:
+            first = initial.encode()
+            start = self._bisect(first)
+            end = self._bisect(first[:-1] + bytes([first[-1] + 1])) if first[-1] < 255 else end
         names: list[str] = []
         for line in self._data[start:end].split(b"\n"):
             name, _, ids = line.partition(b"\t")
@@ -190,7 +195,7 @@ class Gazetteer:
             fields = self._data[at : self._data.index(b"\n", at)].split(b"\t")
             if fields[0] == b"c" and int(fields[5]) >= population:
                 names.append(name.decode())
-        self._big[population] = names
+        self._big[population, initial] = names
         return names
 
     def _bisect(self, key: bytes) -> int:

@@ -50,8 +50,8 @@ def closest(word: str, candidates: Iterable[str]) -> list[str]:
     best: list[str] = []
     best_distance = limit + 1
     for candidate in candidates:
-        if candidate[:1] != word[:1] and limit < 2:
-            continue  # a wrong first letter is rare in a one-letter slip, and checking is slow
+        if candidate[:1] != word[:1]:
+            continue  # a wrong first letter is a rare slip, and checking every name is slow
         d = distance(word, candidate, min(limit, best_distance))
         if d < best_distance:
             best, best_distance = [candidate], d
@@ -72,7 +72,10 @@ def close_enough(folded: str, gazetteer: Gazetteer) -> Entry | None:
     limit = allowed_edits(folded)
     if limit == 0:
         return None
-    names = gazetteer.big_names(TYPO_POPULATION)
+    # A slip is taken to spare the first letter (closest() skips the others), so only the
+    # names that start like this one are read: a twentieth of the index.
+    initial = folded[:1] if folded[:1].isascii() else ""
+    names = gazetteer.big_names(TYPO_POPULATION, initial)
     near = closest(folded, (n for n in names if abs(len(n) - len(folded)) <= limit))
     # Two spellings of one city ("marseille", "marsele") are one candidate, not a tie; a
     # city's own name beats another city's rare alternate spelling ("lyonn" is Lyon).
