@@ -99,8 +99,11 @@ def test_one_request_with_timezone_auto_and_metric(
         "longitude": "-0.1257",
         "current": "temperature_2m,apparent_temperature,relative_humidity_2m,weather_code,"
         "wind_speed_10m",
+        "hourly": "temperature_2m,apparent_temperature,precipitation_probability,precipitation,"
+        "rain,showers,snowfall,weather_code,wind_speed_10m,uv_index,is_day",
         "daily": "temperature_2m_max,temperature_2m_min,precipitation_probability_max,"
-        "precipitation_sum,weather_code",
+        "precipitation_sum,rain_sum,showers_sum,snowfall_sum,weather_code,sunrise,sunset,"
+        "daylight_duration,uv_index_max",
         "timezone": "auto",
         "forecast_days": "16",
         "wind_speed_unit": "ms",

@@ -14,12 +14,12 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from weatherbot.errors import ProviderError
 from weatherbot.providers.checks import STEP_FIELDS, checked_all, validated, within
-from weatherbot.providers.models import Alert, Current, Day, Forecast, Place
+from weatherbot.providers.models import Alert, Current, Day, Forecast, Hour, Place
 from weatherbot.providers.weather_codes import describe
 from weatherbot.text_safety import ZONE_MAX, plain_text
 
@@ -76,6 +76,14 @@ def to_mm(value: Any, unit: str | None) -> float | None:
     return amount * 25.4 if unit == "inch" else amount
 
 
+def to_cm(value: Any, unit: str | None) -> float | None:
+    """A snowfall depth in cm or "inch" as cm; None for null (Open-Meteo's default is cm)."""
+    amount = number(value)
+    if amount is None:
+        return None
+    return amount * 2.54 if unit == "inch" else amount
+
+
 @dataclass(frozen=True)
 class LocalZone:
     """The place's time zone as the forecast names it, and the tzinfo its times are shown in.
@@ -126,6 +134,9 @@ def local_zone(name: str, offset_s: Any = None, *, keep_offsets: bool = False) -
     return LocalZone("UTC", UTC)
 
 
+R = TypeVar("R", Day, Hour)
+
+
 @dataclass(frozen=True)
 class Step:
     """One forecast time step; it counts for the local date it starts on.
@@ -143,6 +154,9 @@ class Step:
     precipitation_mm: float | None = None
     description: str | None = None
     description_rank: float = 0.0
+    snowfall_cm: float | None = None
+    precipitation_kinds: tuple[str, ...] = ()
+    uv_index: float | None = None
 
 
 def _known(values: Iterable[float | None]) -> list[float]:
@@ -157,6 +171,8 @@ def _day(when: date, steps: Sequence[Step]) -> Day:
     amounts = _known(s.precipitation_mm for s in steps)
     described = [s for s in steps if s.description]
     best = min(described, key=lambda s: s.description_rank) if described else None
+    snow = _known(s.snowfall_cm for s in steps)
+    uv = _known(s.uv_index for s in steps)
     return Day(
         date=when,
         temperature_max_c=max(highs) if highs else None,
@@ -164,6 +180,14 @@ def _day(when: date, steps: Sequence[Step]) -> Day:
         precipitation_probability_pct=max(chances) if chances else None,
         precipitation_mm=round(sum(amounts), 1) if amounts else None,
         description=best.description if best else None,
+        snowfall_cm=round(sum(snow), 1) if snow else None,
+        # The most significant step's kinds first (it gave the day its description).
+        precipitation_kinds=tuple(
+            dict.fromkeys(
+                k for s in ([best] if best else []) + list(steps) for k in s.precipitation_kinds
+            )
+        ),
+        uv_index_max=max(uv) if uv else None,
     )
 
 
@@ -182,10 +206,11 @@ def _current(now: Current | None, zone: LocalZone) -> Current | None:
     return replace(now, time=zone.local(now.time), description=description)
 
 
-def _described(day: Day) -> Day:
-    if day.description is not None or day.weather_code is None:
-        return day
-    return replace(day, description=describe(day.weather_code))
+def _described(record: R) -> R:
+    """A Day or Hour with the description of its WMO code when the provider sent none."""
+    if record.description is not None or record.weather_code is None:
+        return record
+    return replace(record, description=describe(record.weather_code))
 
 
 def assemble(
@@ -196,8 +221,10 @@ def assemble(
     now: Current | None = None,
     days: Iterable[Day] = (),
     steps: Iterable[Step] = (),
+    hours: Iterable[Hour] = (),
     today: date | None = None,
     alerts: tuple[Alert, ...] | None = None,
+    horizon_days: int | None = None,
 ) -> Forecast:
     """The Forecast from parsed records; ProviderError("bad_data") if there is nothing in it.
 
@@ -225,7 +252,9 @@ def assemble(
         fetched_at=datetime.now(UTC),
         current=current,
         daily=daily,
+        hourly=tuple(_described(replace(h, time=zone.local(h.time))) for h in hours),
         alerts=alerts,
+        horizon_days=horizon_days,
     )
     return validated(forecast, problems)
 

@@ -16,7 +16,15 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, TypeVar
 
-from weatherbot.providers.models import Alert, Current, Day, Forecast, Place
+from weatherbot.providers.models import (
+    PRECIPITATION_KINDS,
+    Alert,
+    Current,
+    Day,
+    Forecast,
+    Hour,
+    Place,
+)
 from weatherbot.text_safety import (
     CODE_MAX,
     DESCRIPTION_MAX,
@@ -41,6 +49,12 @@ PRECIPITATION_MM = (0.0, 2000.0)
 # Wind speed cannot be negative; the fastest gust measured is 113 m/s (Barrow Island, 1996)
 # and radar tornado winds reach ~135 m/s (Bridge Creek, 1999).
 WIND_MS = (0.0, 150.0)
+# Snow as it lies: the deepest one-day fall measured is 193 cm (Silver Lake, Colorado, 1921).
+SNOWFALL_CM = (0.0, 500.0)
+# The UV index: 43 is the highest ever measured (Licancabur, 2003); a noon in the tropics is ~12.
+UV_INDEX = (0.0, 50.0)
+# Daylight is part of one day (a day of 25 hours at a DST change still has at most 24 of sun).
+DAYLIGHT_S = (0.0, 86_400.0)
 # Coordinates: a geocoder's place outside these is no place at all.
 LATITUDE = (-90.0, 90.0)
 LONGITUDE = (-180.0, 180.0)
@@ -60,6 +74,22 @@ DAY_FIELDS: Fields = {
     "temperature_min_c": ("the low", TEMPERATURE_C),
     "precipitation_probability_pct": ("the chance of precipitation", PERCENT),
     "precipitation_mm": ("the precipitation amount", PRECIPITATION_MM),
+    "rain_mm": ("the rain amount", PRECIPITATION_MM),
+    "showers_mm": ("the showers amount", PRECIPITATION_MM),
+    "snowfall_cm": ("the snowfall", SNOWFALL_CM),
+    "daylight_s": ("the daylight duration", DAYLIGHT_S),
+    "uv_index_max": ("the UV index", UV_INDEX),
+}
+HOUR_FIELDS: Fields = {
+    "temperature_c": ("an hourly temperature", TEMPERATURE_C),
+    "apparent_temperature_c": ("an hourly feels-like temperature", TEMPERATURE_C),
+    "precipitation_probability_pct": ("an hourly chance of precipitation", PERCENT),
+    "precipitation_mm": ("an hourly precipitation amount", PRECIPITATION_MM),
+    "rain_mm": ("an hourly rain amount", PRECIPITATION_MM),
+    "showers_mm": ("an hourly showers amount", PRECIPITATION_MM),
+    "snowfall_cm": ("an hourly snowfall", SNOWFALL_CM),
+    "wind_speed_ms": ("an hourly wind speed", WIND_MS),
+    "uv_index": ("an hourly UV index", UV_INDEX),
 }
 # `assembly.Step`: the values a day is aggregated from, checked before they are.
 STEP_FIELDS: Fields = {
@@ -68,6 +98,8 @@ STEP_FIELDS: Fields = {
     "low_c": ("the low", TEMPERATURE_C),
     "precipitation_probability_pct": ("the chance of precipitation", PERCENT),
     "precipitation_mm": ("the precipitation amount", PRECIPITATION_MM),
+    "snowfall_cm": ("the snowfall", SNOWFALL_CM),
+    "uv_index": ("the UV index", UV_INDEX),
 }
 
 R = TypeVar("R")
@@ -128,9 +160,29 @@ def _current(now: Current | None) -> tuple[Current | None, list[Problem]]:
     return replace(good, description=optional_text(good.description, DESCRIPTION_MAX)), problems
 
 
+def _kinds(found: Iterable[str]) -> tuple[str, ...]:
+    # A plug-in's own words would reach the model and the answer: only the known kinds pass.
+    return tuple(k for k in dict.fromkeys(found) if k in PRECIPITATION_KINDS)
+
+
 def _day(day: Day) -> tuple[Day, list[Problem]]:
     good, problems = checked(day, DAY_FIELDS, day.date)
-    return replace(good, description=optional_text(good.description, DESCRIPTION_MAX)), problems
+    if (good.daylight_s is not None) and good.daylight_s == 0:
+        good = replace(good, sunrise=None, sunset=None)  # polar night: no times to show
+    return replace(
+        good,
+        description=optional_text(good.description, DESCRIPTION_MAX),
+        precipitation_kinds=_kinds(good.precipitation_kinds),
+    ), problems
+
+
+def _hour(hour: Hour) -> tuple[Hour, list[Problem]]:
+    good, problems = checked(hour, HOUR_FIELDS, hour.time.date())
+    return replace(
+        good,
+        description=optional_text(good.description, DESCRIPTION_MAX),
+        precipitation_kinds=_kinds(good.precipitation_kinds),
+    ), problems
 
 
 def clean_alert(alert: Alert) -> Alert:
@@ -204,6 +256,11 @@ def validated(forecast: Forecast, problems: Sequence[Problem] = ()) -> Forecast:
         good, more = _day(day)
         daily.append(good)
         found += more
+    hourly: list[Hour] = []
+    for hour in forecast.hourly:
+        good_hour, more = _hour(hour)
+        hourly.append(good_hour)
+        found += more
     source = plain_text(str(forecast.source), DESCRIPTION_MAX) or "the weather provider"
     notes = [plain_text(str(note), MESSAGE_MAX) for note in forecast.notes]
     notes += [n for n in notes_for(source, [*problems, *found]) if n not in notes]
@@ -214,6 +271,7 @@ def validated(forecast: Forecast, problems: Sequence[Problem] = ()) -> Forecast:
         timezone=plain_text(str(forecast.timezone), ZONE_MAX) or "UTC",
         current=current,
         daily=tuple(daily),
+        hourly=tuple(hourly),
         alerts=None if forecast.alerts is None else tuple(map(clean_alert, forecast.alerts)),
         notes=tuple(n for n in notes if n),
     )

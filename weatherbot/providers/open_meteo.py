@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import date
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from weatherbot.providers.assembly import (
@@ -13,22 +13,31 @@ from weatherbot.providers.assembly import (
     local_zone,
     number,
     to_celsius,
+    to_cm,
     to_mm,
     to_ms,
     whole,
 )
 from weatherbot.providers.cache import FORECAST_TTL_S, DiskCache, cached, request_key
 from weatherbot.providers.http import HttpClient
-from weatherbot.providers.models import Current, Day, Forecast, Place
+from weatherbot.providers.models import Current, Day, Forecast, Hour, Place
+from weatherbot.providers.precipitation import hourly_kinds, kinds
 
 FORECAST_PATH = "/v1/forecast"
-# Ten variables in all: more would count as several calls against the free quota.
+# One request per place answers every tool (current, each hour, each day, 16 days): Open-Meteo
+# counts a request of more than 10 variables or 2 weeks as a few calls of its free quota
+# (about 3 here), which the 30-minute cache repays; a request per tool would cost more.
 CURRENT_VARS = (
     "temperature_2m,apparent_temperature,relative_humidity_2m,weather_code,wind_speed_10m"
 )
+HOURLY_VARS = (
+    "temperature_2m,apparent_temperature,precipitation_probability,precipitation,rain,showers,"
+    "snowfall,weather_code,wind_speed_10m,uv_index,is_day"
+)
 DAILY_VARS = (
     "temperature_2m_max,temperature_2m_min,precipitation_probability_max,precipitation_sum,"
-    "weather_code"
+    "rain_sum,showers_sum,snowfall_sum,weather_code,sunrise,sunset,daylight_duration,"
+    "uv_index_max"
 )
 
 
@@ -56,19 +65,41 @@ def _now(block: Any, units: Mapping[str, Any], zone: LocalZone) -> Current | Non
     )
 
 
-def _days(block: Any, units: Mapping[str, Any]) -> list[Day]:
-    # Parallel arrays, one entry per local date (`timezone=auto`); any entry may be null.
-    if not isinstance(block, Mapping):
+def _columns(block: Any) -> list[tuple[str, Callable[[str], Any]]]:
+    """Each time stamp of a block of parallel arrays, with a reader of its row's values."""
+    if not isinstance(block, Mapping) or not isinstance(block.get("time"), list):
         return []
-    days: list[Day] = []
-    for i, stamp in enumerate(block.get("time") or []):
+    rows: list[tuple[str, Callable[[str], Any]]] = []
+    for i, stamp in enumerate(block["time"]):
 
         def column(name: str, i: int = i) -> Any:
             return _at(block.get(name), i)
 
+        rows.append((str(stamp), column))
+    return rows
+
+
+def _clock(value: Any, zone: LocalZone) -> datetime | None:
+    # A day without sunrise (polar night) has null or a missing entry, never a fake time.
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return zone.wall_clock(value)
+    except ValueError:
+        return None
+
+
+def _days(block: Any, units: Mapping[str, Any], zone: LocalZone) -> list[Day]:
+    # Parallel arrays, one entry per local date (`timezone=auto`); any entry may be null.
+    days: list[Day] = []
+    for stamp, column in _columns(block):
+        rain = to_mm(column("rain_sum"), units.get("rain_sum"))
+        showers = to_mm(column("showers_sum"), units.get("showers_sum"))
+        snow = to_cm(column("snowfall_sum"), units.get("snowfall_sum"))
+        code = whole(column("weather_code"))
         days.append(
             Day(
-                date=date.fromisoformat(str(stamp)[:10]),
+                date=date.fromisoformat(stamp[:10]),
                 temperature_max_c=to_celsius(
                     column("temperature_2m_max"), units.get("temperature_2m_max")
                 ),
@@ -77,10 +108,52 @@ def _days(block: Any, units: Mapping[str, Any]) -> list[Day]:
                 ),
                 precipitation_probability_pct=number(column("precipitation_probability_max")),
                 precipitation_mm=to_mm(column("precipitation_sum"), units.get("precipitation_sum")),
-                weather_code=whole(column("weather_code")),
+                weather_code=code,
+                rain_mm=rain,
+                showers_mm=showers,
+                snowfall_cm=snow,
+                precipitation_kinds=kinds(
+                    rain_mm=rain, showers_mm=showers, snowfall_cm=snow, code=code
+                ),
+                sunrise=_clock(column("sunrise"), zone),
+                sunset=_clock(column("sunset"), zone),
+                daylight_s=number(column("daylight_duration")),
+                uv_index_max=number(column("uv_index_max")),
             )
         )
     return days
+
+
+def _hours(block: Any, units: Mapping[str, Any], zone: LocalZone) -> list[Hour]:
+    hours: list[Hour] = []
+    for stamp, column in _columns(block):
+        rain = to_mm(column("rain"), units.get("rain"))
+        showers = to_mm(column("showers"), units.get("showers"))
+        snow = to_cm(column("snowfall"), units.get("snowfall"))
+        code = whole(column("weather_code"))
+        day_flag = whole(column("is_day"))
+        hours.append(
+            Hour(
+                time=zone.wall_clock(stamp),
+                temperature_c=to_celsius(column("temperature_2m"), units.get("temperature_2m")),
+                apparent_temperature_c=to_celsius(
+                    column("apparent_temperature"), units.get("apparent_temperature")
+                ),
+                precipitation_probability_pct=number(column("precipitation_probability")),
+                precipitation_mm=to_mm(column("precipitation"), units.get("precipitation")),
+                rain_mm=rain,
+                showers_mm=showers,
+                snowfall_cm=snow,
+                precipitation_kinds=hourly_kinds(
+                    rain_mm=rain, showers_mm=showers, snowfall_cm=snow, code=code
+                ),
+                wind_speed_ms=to_ms(column("wind_speed_10m"), units.get("wind_speed_10m")),
+                uv_index=number(column("uv_index")),
+                weather_code=code,
+                is_day=None if day_flag is None else day_flag == 1,
+            )
+        )
+    return hours
 
 
 def _units(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
@@ -102,7 +175,9 @@ def parse_forecast(data: Mapping[str, Any], place: Place, source: str) -> Foreca
         source,
         zone,
         now=_now(data.get("current"), _units(data, "current_units"), zone),
-        days=_days(data.get("daily"), _units(data, "daily_units")),
+        days=_days(data.get("daily"), _units(data, "daily_units"), zone),
+        hours=_hours(data.get("hourly"), _units(data, "hourly_units"), zone),
+        horizon_days=HORIZON_DAYS,
     )
 
 
@@ -129,6 +204,7 @@ class OpenMeteoProvider:
             "latitude": f"{place.latitude:.4f}",
             "longitude": f"{place.longitude:.4f}",
             "current": CURRENT_VARS,
+            "hourly": HOURLY_VARS,
             "daily": DAILY_VARS,
             "timezone": "auto",
             "forecast_days": HORIZON_DAYS,
