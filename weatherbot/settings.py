@@ -17,6 +17,7 @@ DEFAULT_MODEL = "gpt-5.4-mini"
 DEFAULT_PROVIDER = "open-meteo"
 DEFAULT_OPEN_METEO_URL = "https://api.open-meteo.com"
 DEFAULT_OPEN_METEO_GEOCODING_URL = "https://geocoding-api.open-meteo.com"
+DEFAULT_OPEN_METEO_AIR_QUALITY_URL = "https://air-quality-api.open-meteo.com"
 UNIT_SYSTEMS = ("auto", "metric", "imperial")
 # "auto": km/h and mm alongside Celsius, mph and inch alongside Fahrenheit.
 WIND_UNITS = ("auto", "m/s", "km/h", "mph")
@@ -38,6 +39,7 @@ _CONFIG_KEYS = {
     "base_url": "OPENAI_BASE_URL",
     "open_meteo_url": "WEATHERBOT_OPEN_METEO_URL",
     "open_meteo_geocoding_url": "WEATHERBOT_OPEN_METEO_GEOCODING_URL",
+    "open_meteo_air_quality_url": "WEATHERBOT_OPEN_METEO_AIR_QUALITY_URL",
     "contact": "WEATHERBOT_CONTACT",
     "stream": "WEATHERBOT_STREAM",
     "api_timeout": "WEATHERBOT_API_TIMEOUT",
@@ -93,6 +95,7 @@ class Settings:
     base_url: str | None = None
     open_meteo_url: str = DEFAULT_OPEN_METEO_URL
     open_meteo_geocoding_url: str = DEFAULT_OPEN_METEO_GEOCODING_URL
+    open_meteo_air_quality_url: str = DEFAULT_OPEN_METEO_AIR_QUALITY_URL
     contact: str | None = None
     stream: bool = False
     # Seconds to wait for the model API to answer one request (slow local models want more).
@@ -268,6 +271,8 @@ def load_settings(
         open_meteo_url=get("WEATHERBOT_OPEN_METEO_URL") or DEFAULT_OPEN_METEO_URL,
         open_meteo_geocoding_url=get("WEATHERBOT_OPEN_METEO_GEOCODING_URL")
         or DEFAULT_OPEN_METEO_GEOCODING_URL,
+        open_meteo_air_quality_url=get("WEATHERBOT_OPEN_METEO_AIR_QUALITY_URL")
+        or DEFAULT_OPEN_METEO_AIR_QUALITY_URL,
         contact=get("WEATHERBOT_CONTACT"),
         stream=bool(stream_flag)
         if stream_flag is not None

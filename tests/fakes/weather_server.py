@@ -15,6 +15,12 @@ with clearly fake TEST VALUES: timezone America/Los_Angeles, current 14.0 °C, a
 precipitation_probability_max [20, 35, 60, 10, 0, 5, 15]. Unknown coordinates get HTTP 400
 with an Open-Meteo style `reason`.
 
+London also has the recorded hourly block of the same evening (24 hours from 23:00, °F).
+Paris, Oslo, Sydney, Tokyo and Delhi forecasts, and every air-quality answer
+(`/v1/air-quality`), are TEST VALUES in the recorded shapes (tests/fakes/weather_synthetic.py).
+Like the real server, a request naming a variable Open-Meteo does not have gets HTTP 400
+("Cannot initialize WeatherVariable from invalid String value ...").
+
 Faults: `fail("/v1/forecast", 503, times=2)`, `fail(..., 429, retry_after=2)`,
 `malformed("/v1/forecast")`; they are served before the normal route, in order.
 Counters: `searches()`, `forecasts()`; every request is in `server.requests`.
@@ -30,6 +36,7 @@ from typing import Any
 
 import pytest
 
+from tests.fakes import weather_synthetic as synthetic
 from tests.fakes.server import FakeServer, Request, Response
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "weather"
@@ -41,10 +48,17 @@ def load(name: str) -> Any:
 
 
 def london_forecast() -> dict[str, Any]:
-    """London 2026-05-11 (°F): the recorded current block merged with the recorded daily block."""
+    """London 2026-05-11 (°F): the recorded current, daily and hourly blocks merged."""
     current = load("forecast_current_plus_daily_london_fahrenheit_2026-05-11.json")
     daily = load("forecast_daily_precipitation_probability_max_london_fahrenheit_2026-05-11.json")
-    return {**current, "daily": daily["daily"], "daily_units": daily["daily_units"]}
+    hourly = load("forecast_hourly_precipitation_probability_london_fahrenheit_2026-05-11.json")
+    return {
+        **current,
+        "daily": daily["daily"],
+        "daily_units": daily["daily_units"],
+        "hourly": hourly["hourly"],
+        "hourly_units": hourly["hourly_units"],
+    }
 
 
 def nyc_forecast() -> dict[str, Any]:
@@ -119,6 +133,102 @@ HAND_WRITTEN_SEARCHES: dict[str, list[dict[str, object]]] = {
 }  # fmt: skip
 
 
+# GeoNames values in the recorded result shape for the synthetic cities (not server answers).
+for _name, _admin1, _country, _code, _population in (
+    ("Oslo", "Oslo", "Norway", "NO", 1082575),
+    ("Sydney", "New South Wales", "Australia", "AU", 5638830),
+    ("Delhi", "NCT", "India", "IN", 11034555),
+):
+    _city = synthetic.CITIES[_name.casefold()]
+    HAND_WRITTEN_SEARCHES[_name.casefold()] = [
+        {"id": _population, "name": _name, "latitude": _city.latitude,
+         "longitude": _city.longitude, "feature_code": "PPLC", "country_code": _code,
+         "timezone": _city.timezone, "population": _population, "country": _country,
+         "admin1": _admin1}
+    ]  # fmt: skip
+
+# Variables Open-Meteo's forecast and air-quality APIs have (their docs); any other is a 400.
+FORECAST_VARIABLES = frozenset(
+    [
+        "temperature_2m",
+        "relative_humidity_2m",
+        "dew_point_2m",
+        "apparent_temperature",
+        "precipitation_probability",
+        "precipitation",
+        "rain",
+        "showers",
+        "snowfall",
+        "snow_depth",
+        "weather_code",
+        "pressure_msl",
+        "surface_pressure",
+        "cloud_cover",
+        "visibility",
+        "wind_speed_10m",
+        "wind_direction_10m",
+        "wind_gusts_10m",
+        "uv_index",
+        "uv_index_clear_sky",
+        "is_day",
+        "sunshine_duration",
+        "freezing_level_height",
+        "temperature_2m_max",
+        "temperature_2m_min",
+        "apparent_temperature_max",
+        "apparent_temperature_min",
+        "precipitation_sum",
+        "rain_sum",
+        "showers_sum",
+        "snowfall_sum",
+        "precipitation_hours",
+        "precipitation_probability_max",
+        "precipitation_probability_min",
+        "precipitation_probability_mean",
+        "sunrise",
+        "sunset",
+        "daylight_duration",
+        "uv_index_max",
+        "uv_index_clear_sky_max",
+        "wind_speed_10m_max",
+        "wind_gusts_10m_max",
+        "wind_direction_10m_dominant",
+    ]
+)
+AIR_QUALITY_VARIABLES = frozenset(
+    [
+        "pm10",
+        "pm2_5",
+        "carbon_monoxide",
+        "nitrogen_dioxide",
+        "sulphur_dioxide",
+        "ozone",
+        "dust",
+        "uv_index",
+        "us_aqi",
+        "european_aqi",
+        "alder_pollen",
+        "birch_pollen",
+        "grass_pollen",
+        "mugwort_pollen",
+        "olive_pollen",
+        "ragweed_pollen",
+    ]
+)
+
+
+def _unknown_variable(request: Request, known: frozenset[str]) -> Response | None:
+    for block in ("current", "hourly", "daily"):
+        for name in filter(None, request.query.get(block, "").split(",")):
+            if name not in known:
+                reason = (
+                    f"Cannot initialize WeatherVariable from invalid String value {name} "
+                    f"for key {block}"
+                )
+                return Response(400, {"error": True, "reason": reason})
+    return None
+
+
 class FakeWeather:
     """The fake server plus its request counters."""
 
@@ -126,6 +236,7 @@ class FakeWeather:
         self.server = FakeServer()
         self.server.route("GET", "/v1/search")(self._search)
         self.server.route("GET", "/v1/forecast")(self._forecast)
+        self.server.route("GET", "/v1/air-quality")(self._air_quality)
 
     def _search(self, request: Request) -> Response:
         name = request.query.get("name", "").casefold()
@@ -137,11 +248,25 @@ class FakeWeather:
         return Response(body=load(file))
 
     def _forecast(self, request: Request) -> Response:
+        refused = _unknown_variable(request, FORECAST_VARIABLES)
+        if refused is not None:
+            return refused
         key = f"{float(request.query['latitude']):.4f},{float(request.query['longitude']):.4f}"
         builder = FORECASTS.get(key)
-        if builder is None:
-            return Response(400, {"error": True, "reason": f"no recording for {key}"})
-        return Response(body=builder())
+        if builder is not None:
+            return Response(body=builder())
+        if key in synthetic.FORECASTS:
+            return Response(body=synthetic.forecast(synthetic.CITIES[synthetic.FORECASTS[key]]))
+        return Response(400, {"error": True, "reason": f"no recording for {key}"})
+
+    def _air_quality(self, request: Request) -> Response:
+        refused = _unknown_variable(request, AIR_QUALITY_VARIABLES)
+        if refused is not None:
+            return refused
+        key = f"{float(request.query['latitude']):.4f},{float(request.query['longitude']):.4f}"
+        if key not in synthetic.AIR_QUALITY:
+            return Response(400, {"error": True, "reason": f"no air quality for {key}"})
+        return Response(body=synthetic.air_quality(synthetic.AIR_QUALITY[key]))
 
     def fail(
         self,
@@ -171,6 +296,10 @@ class FakeWeather:
         """How many geocoding requests arrived."""
         return self.server.count("GET", "/v1/search")
 
+    def air_qualities(self) -> int:
+        """How many air-quality requests arrived."""
+        return self.server.count("GET", "/v1/air-quality")
+
     def forecasts(self) -> int:
         """How many forecast requests arrived."""
         return self.server.count("GET", "/v1/forecast")
@@ -191,6 +320,7 @@ def fake_weather(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeWeather]:
     fake = FakeWeather().start()
     monkeypatch.setenv("WEATHERBOT_OPEN_METEO_URL", fake.base_url)
     monkeypatch.setenv("WEATHERBOT_OPEN_METEO_GEOCODING_URL", fake.base_url)
+    monkeypatch.setenv("WEATHERBOT_OPEN_METEO_AIR_QUALITY_URL", fake.base_url)
     try:
         yield fake
     finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from weatherbot.providers.models import Forecast, Place
+from weatherbot.providers.models import AirQuality, Forecast, Place
 
 
 class Geocoder(Protocol):
@@ -23,4 +23,14 @@ class Provider(Protocol):
 
     def forecast(self, place: Place) -> Forecast:
         """Current conditions and daily forecast for a place; ProviderError on failure."""
+        ...
+
+
+class AirQualitySource(Protocol):
+    """Air quality for resolved places (Open-Meteo's air-quality API)."""
+
+    title: str
+
+    def air_quality(self, place: Place) -> AirQuality:
+        """Readings now and the hours ahead; ProviderError on failure."""
         ...

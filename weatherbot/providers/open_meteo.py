@@ -26,7 +26,7 @@ from weatherbot.providers.precipitation import hourly_kinds, kinds
 FORECAST_PATH = "/v1/forecast"
 # One request per place answers every tool (current, each hour, each day, 16 days): Open-Meteo
 # counts a request of more than 10 variables or 2 weeks as a few calls of its free quota
-# (about 3 here), which the 30-minute cache repays; a request per tool would cost more.
+# (about 3 here), which the 10-minute cache repays; a request per tool would cost more.
 CURRENT_VARS = (
     "temperature_2m,apparent_temperature,relative_humidity_2m,weather_code,wind_speed_10m"
 )

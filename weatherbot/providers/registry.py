@@ -139,7 +139,11 @@ def build_service(
         from weatherbot.providers.sample import SampleGeocoder, SampleProvider
 
         return WeatherService(
-            SampleGeocoder(), [SampleProvider()], choices=choices, **_display_units(settings)
+            SampleGeocoder(),
+            [SampleProvider()],
+            choices=choices,
+            wind_unit=settings.wind_unit,
+            precipitation_unit=settings.precipitation_unit,
         )
     names = list(dict.fromkeys([settings.provider, *settings.fallback_providers]))
     plugins = {} if all(n in PROVIDERS for n in names) else _plugins()
@@ -147,18 +151,18 @@ def build_service(
     cache = DiskCache(settings.cache_dir, clock, refresh=settings.refresh)
     http_factory = HttpFactory(cache, settings.contact, sleep)
 
+    from weatherbot.providers.air_quality import TITLE, OpenMeteoAirQuality
     from weatherbot.providers.geocoding import OpenMeteoGeocoder
 
     geocoder = OpenMeteoGeocoder(
         http_factory("Open-Meteo geocoding"), cache, settings.open_meteo_geocoding_url
     )
+    air = OpenMeteoAirQuality(http_factory(TITLE), cache, settings.open_meteo_air_quality_url)
     return WeatherService(
         geocoder,
         [factory(settings, http_factory) for factory in factories],
         choices=choices,
-        **_display_units(settings),
+        air=air,
+        wind_unit=settings.wind_unit,
+        precipitation_unit=settings.precipitation_unit,
     )
-
-
-def _display_units(settings: Settings) -> dict[str, str]:
-    return {"wind_unit": settings.wind_unit, "precipitation_unit": settings.precipitation_unit}

@@ -8,9 +8,9 @@ from concurrent.futures import Future
 from typing import TypeVar
 
 from weatherbot.errors import ProviderError
-from weatherbot.providers.base import Geocoder, Provider
+from weatherbot.providers.base import AirQualitySource, Geocoder, Provider
 from weatherbot.providers.checks import validated
-from weatherbot.providers.models import Forecast, Place
+from weatherbot.providers.models import AirQuality, Forecast, Place
 
 T = TypeVar("T")
 
@@ -94,6 +94,7 @@ class WeatherService:
         wind_unit: str = "auto",
         precipitation_unit: str = "auto",
         choices: PlaceChoices | None = None,
+        air: AirQualitySource | None = None,
     ) -> None:
         if not providers:
             raise ValueError("at least one provider is needed")
@@ -105,6 +106,9 @@ class WeatherService:
         self.choices = choices or PlaceChoices()
         self._places = _SingleFlight()
         self._forecasts = _SingleFlight()
+        # None: no air-quality data at all (the offline sample); the tool says so.
+        self.air = air
+        self._air = _SingleFlight()
         self.notes: list[str] = []
 
     @property
@@ -132,6 +136,17 @@ class WeatherService:
     def forecast(self, place: Place) -> Forecast:
         """The forecast for a place from the first provider that answers."""
         return self._forecasts.do(place.key, lambda: self._forecast_with_failover(place))
+
+    def air_quality(self, place: Place) -> AirQuality:
+        """The air quality at a place; ProviderError("unavailable") without a source."""
+        source = self.air
+        if source is None:
+            raise ProviderError(
+                "unavailable",
+                f"air quality is not available from {self.primary.title}",
+                hint="drop --offline to use Open-Meteo's air-quality data",
+            )
+        return self._air.do(place.key, lambda: source.air_quality(place))
 
     def _forecast_with_failover(self, place: Place) -> Forecast:
         failures: list[str] = []

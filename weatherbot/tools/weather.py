@@ -2,122 +2,52 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import timedelta
-from typing import Annotated, Literal, cast
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Annotated, cast
 
-from weatherbot.providers.models import Forecast, Place
-from weatherbot.providers.places import uses_fahrenheit
-from weatherbot.providers.service import WeatherService
+from weatherbot.providers.models import Day
+from weatherbot.tools.air import get_air_quality
+from weatherbot.tools.context import (
+    LOCATION_DOC,
+    WIND_FROM_MS,
+    ToolContext,
+    Unit,
+    c_to_f,
+    in_unit,
+    lookup,
+    place_output,
+    precipitation_in,
+    snowfall_in,
+    unit_for,
+    wind_in,
+)
+from weatherbot.tools.hourly import get_hourly_forecast
 from weatherbot.tools.outputs import (
     AlertsOutput,
     ConditionsOutput,
     ForecastDay,
     ForecastOutput,
-    PlaceOutput,
     RainOutput,
     TemperatureOutput,
 )
 from weatherbot.tools.registry import ToolRegistry, ToolSpec, tool
+from weatherbot.tools.sky import daylight_hours, moon_phase, uv_category
 
-Unit = Literal["Celsius", "Fahrenheit"]
-LOCATION_DOC = (
-    "City and optional region or country, e.g. 'San Francisco, CA' or 'Paris, France'; or 'lat,lon'"
-)
-
-
-@dataclass
-class ToolContext:
-    """What a tool call may use: the question's weather service.
-
-    `wind_unit` / `precipitation_unit` override the service's preferences (None: use them).
-    """
-
-    weather: WeatherService
-    wind_unit: str | None = None
-    precipitation_unit: str | None = None
-
-    def units_for(self, temperature_unit: str) -> tuple[str, str]:
-        """(wind unit, precipitation unit) to show next to a temperature unit."""
-        # getattr: tests and plugins may hand in a service-like object without preferences.
-        wind = str(self.wind_unit or getattr(self.weather, "wind_unit", "auto"))
-        rain = str(self.precipitation_unit or getattr(self.weather, "precipitation_unit", "auto"))
-        imperial = temperature_unit == "Fahrenheit"
-        if wind == "auto":
-            wind = "mph" if imperial else "km/h"
-        if rain == "auto":
-            rain = "inch" if imperial else "mm"
-        return wind, rain
-
-
-def unit_for(units: str, weather: WeatherService, location: str) -> Unit:
-    """The temperature unit for a unit system: metric, imperial, or `auto` (the place's own).
-
-    For `auto` the place is resolved (the service caches it, so the tool call's own lookup is
-    free); a place that cannot be resolved gets Celsius, and the tool call reports the failure.
-    """
-    if units == "metric":
-        return "Celsius"
-    if units == "imperial":
-        return "Fahrenheit"
-    try:
-        place = weather.resolve(location)
-    except Exception:
-        return "Celsius"
-    return "Fahrenheit" if uses_fahrenheit(place.country_code) else "Celsius"
-
-
-def c_to_f(celsius: float) -> float:
-    """Degrees Celsius to Fahrenheit."""
-    return celsius * 9 / 5 + 32
-
-
-def in_unit(celsius: float | None, unit: str) -> float | None:
-    """A Celsius value in the requested unit, rounded to one decimal."""
-    if celsius is None:
-        return None
-    return round(c_to_f(celsius) if unit == "Fahrenheit" else celsius, 1)
-
-
-# 1 m/s in each display unit; mph is exactly 0.44704 m/s.
-WIND_FROM_MS = {"m/s": 1.0, "km/h": 3.6, "mph": 1 / 0.44704}
-
-
-def wind_in(speed_ms: float | None, unit: str) -> float | None:
-    """A wind speed in m/s shown in `unit` (m/s, km/h or mph), one decimal."""
-    if speed_ms is None:
-        return None
-    return round(speed_ms * WIND_FROM_MS.get(unit, 1.0), 1)
-
-
-def precipitation_in(amount_mm: float | None, unit: str) -> float | None:
-    """A precipitation amount in mm shown in `unit` (mm: one decimal, inch: two)."""
-    if amount_mm is None:
-        return None
-    return round(amount_mm / 25.4, 2) if unit == "inch" else round(amount_mm, 1)
-
-
-def _base(place: Place, forecast: Forecast) -> PlaceOutput:
-    out: PlaceOutput = {
-        "location": place.display_name,
-        "latitude": place.latitude,
-        "longitude": place.longitude,
-        "timezone": forecast.timezone or place.timezone,
-        "source": forecast.source,
-    }
-    if forecast.sample_date:
-        out["sample_date"] = forecast.sample_date
-        out["note"] = f"recorded sample data from {forecast.sample_date}, not live"
-    if forecast.cache_age_s is not None:
-        out["cache_age_s"] = round(forecast.cache_age_s)
-    if forecast.notes:
-        out["notes"] = list(forecast.notes)
-    return out
-
-
-def _lookup(ctx: ToolContext, location: str) -> tuple[Place, Forecast]:
-    place = ctx.weather.resolve(location)
-    return place, ctx.weather.forecast(place)
+# Re-exported: callers import the context and conversions from here, with the tools.
+__all__ = [
+    "LOCATION_DOC",
+    "WIND_FROM_MS",
+    "ToolContext",
+    "Unit",
+    "c_to_f",
+    "default_registry",
+    "default_tools",
+    "in_unit",
+    "precipitation_in",
+    "unit_for",
+    "wind_in",
+]
 
 
 def get_current_temperature(
@@ -129,9 +59,9 @@ def get_current_temperature(
 
     Infer the unit from the user's location: Fahrenheit in the United States, Celsius elsewhere.
     """
-    place, forecast = _lookup(ctx, location)
+    place, forecast = lookup(ctx, location)
     # Every key beyond the place's is optional in TemperatureOutput, so the base is one already.
-    out = cast(TemperatureOutput, _base(place, forecast))
+    out = cast(TemperatureOutput, place_output(place, forecast))
     if forecast.current is None:
         out["error"] = "unavailable"
         out["message"] = f"{forecast.source} has no current conditions"
@@ -146,14 +76,19 @@ def get_rain_probability(
     ctx: ToolContext,
     location: Annotated[str, LOCATION_DOC],
 ) -> RainOutput:
-    """Get today's probability of rain (0-100, maximum over the location's local day)."""
-    place, forecast = _lookup(ctx, location)
+    """Get today's probability of rain (0-100, maximum over the location's local day).
+
+    The probability is of any precipitation: precipitation_types says what is forecast to
+    fall (say "chance of snow" when it is snow).
+    """
+    place, forecast = lookup(ctx, location)
     # Every key beyond the place's is optional in RainOutput, so the base is one already.
-    out = cast(RainOutput, _base(place, forecast))
+    out = cast(RainOutput, place_output(place, forecast))
     today = forecast.day(forecast.today)
     out["date"] = forecast.today.isoformat()
     probability = today.precipitation_probability_pct if today else None
     out["probability_percent"] = None if probability is None else round(probability)
+    out["precipitation_types"] = list(today.precipitation_kinds) if today else []
     if probability is None:
         out["message"] = f"{forecast.source} gives no probability of precipitation for this day"
     return out
@@ -165,9 +100,9 @@ def get_current_conditions(
     unit: Annotated[Unit, "Temperature unit; infer it from the user's location"] = "Celsius",
 ) -> ConditionsOutput:
     """Get current conditions: temperature, feels-like, humidity, wind and a description."""
-    place, forecast = _lookup(ctx, location)
+    place, forecast = lookup(ctx, location)
     # Every key beyond the place's is optional in ConditionsOutput, so the base is one already.
-    out = cast(ConditionsOutput, _base(place, forecast))
+    out = cast(ConditionsOutput, place_output(place, forecast))
     current = forecast.current
     if current is None:
         out["error"] = "unavailable"
@@ -188,45 +123,78 @@ def get_current_conditions(
     return out
 
 
+# No weather service forecasts further ahead than this (Open-Meteo's 16 days is the longest).
+MAX_FORECAST_DAYS = 16
+
+
+def _clock(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat(timespec="minutes")
+
+
+def forecast_day(day: Day, unit: str, rain_unit: str) -> ForecastDay:
+    """One day of get_forecast in the requested units."""
+    phase, lit = moon_phase(day.date)
+    return {
+        "date": day.date.isoformat(),
+        "high": in_unit(day.temperature_max_c, unit),
+        "low": in_unit(day.temperature_min_c, unit),
+        "precipitation_probability_percent": None
+        if day.precipitation_probability_pct is None
+        else round(day.precipitation_probability_pct),
+        "precipitation": precipitation_in(day.precipitation_mm, rain_unit),
+        "precipitation_mm": day.precipitation_mm,
+        "precipitation_types": list(day.precipitation_kinds),
+        "rain": precipitation_in(
+            None
+            if day.rain_mm is None and day.showers_mm is None
+            else (day.rain_mm or 0.0) + (day.showers_mm or 0.0),
+            rain_unit,
+        ),
+        "snowfall": snowfall_in(day.snowfall_cm, rain_unit),
+        "description": day.description,
+        "sunrise": _clock(day.sunrise),
+        "sunset": _clock(day.sunset),
+        "daylight_hours": daylight_hours(day.daylight_s),
+        "uv_index_max": None if day.uv_index_max is None else round(day.uv_index_max, 1),
+        "uv_category": uv_category(day.uv_index_max),
+        "moon_phase": phase,
+        "moon_illumination_percent": lit,
+    }
+
+
 def get_forecast(
     ctx: ToolContext,
     location: Annotated[str, LOCATION_DOC],
-    days: Annotated[int, "How many local days from today (1 = today only, 2 = also tomorrow)"] = 3,
+    days: Annotated[
+        int, "How many local days from today (1 = today only, 2 = also tomorrow; at most 16)"
+    ] = 3,
     unit: Annotated[Unit, "Temperature unit; infer it from the user's location"] = "Celsius",
 ) -> ForecastOutput:
-    """Get the daily forecast (high, low, chance and amount of precipitation) by local date.
+    """Get the daily forecast by local date: high, low, chance, amount and type of
+    precipitation (rain, snow...), sunrise, sunset, daylight, UV index and moon phase.
 
-    Day 0 is today in the location's own time zone, day 1 is tomorrow there.
+    Day 0 is today in the location's own time zone, day 1 is tomorrow there. "In 12 days" is
+    days=13, its last row. Nobody forecasts beyond 16 days; a provider that covers fewer says so.
     """
-    place, forecast = _lookup(ctx, location)
+    place, forecast = lookup(ctx, location)
     # Every key beyond the place's is optional in ForecastOutput, so the base is one already.
-    out = cast(ForecastOutput, _base(place, forecast))
-    days = max(1, min(days, 16))
+    out = cast(ForecastOutput, place_output(place, forecast))
+    asked = max(1, days)
+    days = min(asked, MAX_FORECAST_DAYS)
     wanted = [forecast.today + timedelta(days=i) for i in range(days)]
     _, rain_unit = ctx.units_for(unit)
-    rows: list[ForecastDay] = []
-    for when in wanted:
-        day = forecast.day(when)
-        if day is None:
-            continue
-        rows.append(
-            {
-                "date": when.isoformat(),
-                "high": in_unit(day.temperature_max_c, unit),
-                "low": in_unit(day.temperature_min_c, unit),
-                "precipitation_probability_percent": None
-                if day.precipitation_probability_pct is None
-                else round(day.precipitation_probability_pct),
-                "precipitation": precipitation_in(day.precipitation_mm, rain_unit),
-                "precipitation_mm": day.precipitation_mm,
-                "description": day.description,
-            }
-        )
+    rows = [forecast_day(day, unit, rain_unit) for when in wanted if (day := forecast.day(when))]
     out["today"] = forecast.today.isoformat()
     out["unit"] = unit
     out["precipitation_unit"] = rain_unit
+    out["snowfall_unit"] = "inch" if rain_unit == "inch" else "cm"
+    out["horizon_days"] = forecast.horizon_days
     out["days"] = rows
-    if len(rows) < days:
+    if asked > MAX_FORECAST_DAYS:
+        out["message"] = (
+            f"no forecast reaches {asked} days ahead: {forecast.source} covers {len(rows)} days"
+        )
+    elif len(rows) < days:
         out["message"] = f"{forecast.source} covers {len(rows)} of the {days} days asked for"
     return out
 
@@ -240,9 +208,9 @@ def get_weather_alerts(
     `alerts_available` false means the provider has no alert data: say alerts are not
     available from it, never that there are no alerts.
     """
-    place, forecast = _lookup(ctx, location)
+    place, forecast = lookup(ctx, location)
     # Every key beyond the place's is optional in AlertsOutput, so the base is one already.
-    out = cast(AlertsOutput, _base(place, forecast))
+    out = cast(AlertsOutput, place_output(place, forecast))
     if forecast.alerts is None:
         out["alerts_available"] = False
         out["alerts"] = None
@@ -286,7 +254,9 @@ def default_tools() -> list[ToolSpec]:
         tool(get_rain_probability),
         tool(get_current_conditions),
         tool(get_forecast),
+        tool(get_hourly_forecast),
         tool(get_weather_alerts),
+        tool(get_air_quality),
     ]
     return [replace(spec, description=f"{spec.description}\n{DATA_NOTE}") for spec in specs]
 
