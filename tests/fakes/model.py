@@ -20,7 +20,12 @@ KNOWN_PLACES: dict[str, tuple[str, str]] = {
     "london": ("London", "Celsius"),
     "paris": ("Paris, France", "Celsius"),
     "narnia": ("Narnia", "Celsius"),
+    "oslo": ("Oslo, Norway", "Celsius"),
+    "sydney": ("Sydney, Australia", "Celsius"),
+    "tokyo": ("Tokyo", "Celsius"),
+    "delhi": ("Delhi, India", "Celsius"),
 }
+DAY_PARTS = ("morning", "afternoon", "evening", "tonight")
 
 
 @dataclass
@@ -55,6 +60,39 @@ def places_in(text: str) -> list[tuple[str, str]]:
     return [v for _, v in sorted(found)]
 
 
+def _clock(stamp: str | None) -> str:
+    return "-" if not stamp else stamp[11:16]
+
+
+def _forecast_lines(out: dict[str, Any]) -> list[str]:
+    lines = []
+    for day in out["days"]:
+        kinds = " or ".join(day["precipitation_types"]) or "precipitation"
+        snow = f", {day['snowfall']} {out['snowfall_unit']} of snow" if day["snowfall"] else ""
+        lines.append(
+            f"{out['location']} on {day['date']}: {day['high']}/{day['low']}, "
+            f"{day['precipitation_probability_percent']}% chance of {kinds}{snow}, "
+            f"UV {day['uv_index_max']} ({day['uv_category']}), "
+            f"sunrise {_clock(day['sunrise'])}, sunset {_clock(day['sunset'])}."
+        )
+    return lines
+
+
+def _hourly_line(out: dict[str, Any]) -> str:
+    summary = out["summary"]
+    kinds = " or ".join(summary["precipitation_types"]) or "precipitation"
+    line = (
+        f"In {out['location']} from {_clock(out['start'])} to {_clock(out['end'])}, the chance "
+        f"of {kinds} is at most {summary['precipitation_probability_max_percent']}% "
+        f"(at {_clock(summary['most_likely_at'])})."
+    )
+    if summary["wet_at_start"]:
+        line += f" It stops at {_clock(summary['stops_at'])}."
+    elif summary["starts_at"]:
+        line += f" It starts at {_clock(summary['starts_at'])}."
+    return line
+
+
 def summarise(outputs: list[dict[str, Any]]) -> str:
     """The answer a model writes from tool outputs: facts only, one line per output."""
     lines = []
@@ -64,6 +102,15 @@ def summarise(outputs: list[dict[str, Any]]) -> str:
         elif "temperature" in out:
             unit = "°F" if out.get("unit") == "Fahrenheit" else "°C"
             lines.append(f"It is {out['temperature']}{unit} in {out['location']}.")
+        elif "summary" in out:
+            lines.append(_hourly_line(out))
+        elif "days" in out and "us_aqi" in out:
+            lines.append(
+                f"The air in {out['location']}: US AQI {out['us_aqi']} ({out['us_aqi_category']})"
+                f", PM2.5 {out['pm2_5']} {out['concentration_unit']}."
+            )
+        elif "days" in out:
+            lines += _forecast_lines(out)
         elif "probability_percent" in out:
             lines.append(
                 f"The chance of rain in {out['location']} on {out['date']} is "
@@ -110,6 +157,9 @@ class ScriptedModel:
                     break
         if not places:
             return Reply(text="Which place would you like the weather for?")
+        special = _special_calls(question, places)
+        if special:
+            return Reply(tool_calls=special)
         calls = []
         for location, unit in places:
             calls.append(
@@ -125,3 +175,32 @@ class ScriptedModel:
                 )
             )
         return Reply(tool_calls=calls)
+
+
+def _special_calls(question: str, places: list[tuple[str, str]]) -> list[ToolCallSpec]:
+    """The one tool a model picks for an hour, snow, UV, sun, air or far-ahead question."""
+    lower = question.lower()
+    location, unit = places[0]
+    days_ahead = next(
+        (int(w) for w, nxt in zip(lower.split(), lower.split()[1:], strict=False)
+         if w.isdigit() and nxt.startswith("day")),
+        None,
+    )  # fmt: skip
+    name, args = "", {}
+    if "air" in lower or "aqi" in lower or "pollution" in lower:
+        name, args = "get_air_quality", {}
+    elif "stop raining" in lower or "start raining" in lower:
+        name, args = "get_hourly_forecast", {"part": "now", "hours": 24, "unit": unit}
+    elif part := next((p for p in DAY_PARTS if p in lower), None):
+        name, args = "get_hourly_forecast", {"part": part, "unit": unit}
+    elif "snow" in lower:
+        name, args = "get_forecast", {"days": 7, "unit": unit}
+    elif "uv" in lower:
+        name, args = "get_forecast", {"days": 2, "unit": unit}
+    elif "sunset" in lower or "sunrise" in lower:
+        name, args = "get_forecast", {"days": 1, "unit": unit}
+    elif days_ahead is not None:
+        name, args = "get_forecast", {"days": days_ahead + 1, "unit": unit}
+    if not name:
+        return []
+    return [ToolCallSpec(new_call_id(), name, json.dumps({"location": location, **args}))]
