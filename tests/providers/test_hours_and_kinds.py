@@ -52,7 +52,7 @@ def test_london_hours_in_fahrenheit_and_inches_become_metric() -> None:
     day = forecast.day(date(2026, 5, 12))
     assert day is not None and day.uv_index_max == 4.65 and day.snowfall_cm == 0.0
     # snowfall_sum in inches, as recorded with precipitation_unit=inch: 1 inch is 2.54 cm.
-    data["daily"]["snowfall_sum"] = [1.0] + data["daily"]["snowfall_sum"][1:]
+    data["daily"]["snowfall_sum"] = [1.0, *data["daily"]["snowfall_sum"][1:]]
     snowy = parse_forecast(data, LONDON, "Open-Meteo").day(date(2026, 5, 11))
     assert snowy is not None and snowy.snowfall_cm == 2.54
 
