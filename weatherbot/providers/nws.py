@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -33,6 +34,40 @@ ALERTS_TTL_S = 60
 HEADERS = {"Accept": "application/geo+json"}
 NOT_COVERED = "the US National Weather Service only covers the United States"
 NOT_COVERED_HINT = "use --provider open-meteo"
+# The 12-hour product has 14 periods: today (or tonight) and 6 more days.
+HORIZON_DAYS = 7
+# No hourly forecast: NWS serves it from a second URL (`forecastHourly`, ~156 periods, a body
+# several times the 12-hour one's) that every question would then fetch, though only an
+# hourly question needs it; a forecast is fetched whole for every tool. There is also no
+# recording of it to test against. The hourly tool says the provider has none.
+
+# What falls, from the words of a period's `shortForecast` ("Chance Rain Showers then Mostly
+# Sunny", "Rain And Snow", "Slight Chance Light Snow"), longest phrase first. "Rain And Snow"
+# over 12 hours names both, never "sleet": to an NWS reader sleet means ice pellets, which is
+# what NWS's own "Sleet" is (and "Wintry Mix" a mix with them). Thunderstorms are rain, as
+# WMO's thunderstorm codes are read (precipitation.code_kinds); "Blowing Snow" is snow lifted
+# off the ground, nothing falling.
+_WORDS = {
+    "freezing rain": "freezing_rain",
+    "freezing drizzle": "freezing_rain",
+    "blowing snow": None,
+    "snow showers": "snow",
+    "rain showers": "showers",
+    "showers": "showers",
+    "wintry mix": "sleet",
+    "ice pellets": "sleet",
+    "sleet": "sleet",
+    "drizzle": "drizzle",
+    "sprinkles": "rain",
+    "thunderstorms": "rain",
+    "t-storms": "rain",
+    "rain": "rain",
+    "snow": "snow",
+    "flurries": "snow",
+    "blizzard": "snow",
+    "hail": "hail",
+}
+_PHRASE = re.compile(r"\b(" + "|".join(re.escape(w) for w in _WORDS) + r")\b")
 
 
 def _not_covered(response: httpx2.Response) -> ProviderError | None:
@@ -56,6 +91,15 @@ def _time(text: Any) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def forecast_kinds(text: object) -> tuple[str, ...]:
+    """The kinds a `shortForecast` names, in its order: "Rain And Snow" -> rain, snow."""
+    if not isinstance(text, str):
+        return ()
+    # "Rain/Snow" is two words; the alternation tries the longest phrases first.
+    found = (_WORDS[m] for m in _PHRASE.findall(text.casefold().replace("/", " ")))
+    return tuple(dict.fromkeys(k for k in found if k is not None))
+
+
 def _step(period: Mapping[str, Any]) -> Step:
     start = _time(period["startTime"])
     temperature = _celsius(period.get("temperature"), period.get("temperatureUnit"))
@@ -76,6 +120,9 @@ def _step(period: Mapping[str, Any]) -> Step:
         description=text if isinstance(text, str) else None,
         # The day's own words; the night's only when the day has none.
         description_rank=0 if daytime else 1,
+        # No amounts: `detailedForecast` gives snow as prose ranges ("1 to 3 inches"), not
+        # a number to report. No UV, sunrise or sunset in this product either.
+        precipitation_kinds=forecast_kinds(text),
     )
 
 
@@ -94,7 +141,7 @@ def parse_forecast(
     # Period times carry their local offset: with an unknown zone name they are kept as sent.
     local = local_zone(zone, keep_offsets=True)
     steps = [_step(period) for period in periods if isinstance(period, Mapping)]
-    return assemble(place, source, local, steps=steps)
+    return assemble(place, source, local, steps=steps, horizon_days=HORIZON_DAYS)
 
 
 def _string(value: Any) -> str | None:
