@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from weatherbot.errors import ProviderError
 from weatherbot.providers import keyed
-from weatherbot.providers.assembly import LocalZone, assemble, local_zone, number
+from weatherbot.providers.assembly import LocalZone, assemble, local_zone, number, whole
 from weatherbot.providers.checks import PERCENT, within
-from weatherbot.providers.models import Alert, Current, Day, Forecast, Place
+from weatherbot.providers.models import Alert, Current, Day, Forecast, Hour, Place
+from weatherbot.providers.precipitation import hourly_kinds, kinds
 from weatherbot.settings import Secret
 from weatherbot.text_safety import CODE_MAX, MESSAGE_MAX, plain_text
 
@@ -22,6 +23,20 @@ KEY_ENV = "WEATHERBOT_WEATHERAPI_API_KEY"
 # The free plan's horizon; paid plans go to 14, but asking beyond the plan is refused.
 DAYS = 3
 KEY_CODES = frozenset({1002, 2006, 2008, 2009})
+
+# What WeatherAPI's condition codes (its own, not WMO) say falls, from its conditions list.
+# Its "sleet" is rain and snow mixed, as ours; ice pellets (1237, 1261, 1264) are counted as
+# sleet too (no closer word). 1087 "Thundery outbreaks possible" and 1114 "Blowing snow" name
+# nothing falling; 1000-1030, 1135, 1147 are sky, mist and fog.
+_CONDITION_KINDS: dict[int, tuple[str, ...]] = {
+    **dict.fromkeys((1063, 1180, 1183, 1186, 1189, 1192, 1195, 1273, 1276), ("rain",)),
+    **dict.fromkeys((1066, 1117, 1210, 1213, 1216, 1219, 1222, 1225, 1255, 1258), ("snow",)),
+    **dict.fromkeys((1279, 1282), ("snow",)),
+    **dict.fromkeys((1069, 1204, 1207, 1237, 1249, 1252, 1261, 1264), ("sleet",)),
+    **dict.fromkeys((1072, 1168, 1171, 1198, 1201), ("freezing_rain",)),
+    **dict.fromkeys((1150, 1153), ("drizzle",)),
+    **dict.fromkeys((1240, 1243, 1246), ("showers",)),
+}
 
 
 def require_key(key: Secret | None) -> Secret:
@@ -59,11 +74,11 @@ def _text(block: Mapping[str, Any]) -> str | None:
     return text.strip() if isinstance(text, str) else None
 
 
-def _chance(day: Mapping[str, Any]) -> float | None:
+def _chance(block: Mapping[str, Any], prefix: str = "daily_") -> float | None:
     # Two integer percentages (rain, snow); the chance of precipitation is the larger.
     known: list[float] = []
-    for key in ("daily_chance_of_rain", "daily_chance_of_snow"):
-        raw = day.get(key)
+    for key in (f"{prefix}chance_of_rain", f"{prefix}chance_of_snow"):
+        raw = block.get(key)
         value = number(raw)
         if raw is not None and (value is None or not within(value, PERCENT)):
             # One impossible chance spoils the pair: the larger of a broken rain chance and
@@ -113,23 +128,94 @@ def _now(block: Any, zone: LocalZone) -> Current | None:
     )
 
 
-def _days(forecast: Mapping[str, Any]) -> list[Day]:
+def _said_kinds(block: Mapping[str, Any], prefix: str = "daily_") -> list[str]:
+    """The condition's kinds (the main weather) first, then WeatherAPI's own yes/no flags."""
+    condition = block.get("condition")
+    code = whole(condition.get("code")) if isinstance(condition, Mapping) else None
+    said = list(_CONDITION_KINDS.get(code, ())) if code is not None else []
+    # `will_it_rain`/`will_it_snow` are 1 or 0: WeatherAPI's own verdict for the period.
+    return said + [k for k in ("rain", "snow") if block.get(f"{prefix}will_it_{k}") == 1]
+
+
+def _clock(when: date, text: Any, zone: LocalZone) -> datetime | None:
+    """An astro time ("07:12 AM", local) on `when`; None for "No sunrise" or anything else."""
+    if not isinstance(text, str):
+        return None
+    try:
+        clock = datetime.strptime(text.strip(), "%I:%M %p").time()
+    except ValueError:
+        return None  # polar day or night: "No sunrise", "No sunset"
+    return datetime.combine(when, time(clock.hour, clock.minute), zone.tz or UTC)
+
+
+def _day(entry: Mapping[str, Any], day: Mapping[str, Any], zone: LocalZone) -> Day:
+    when = date.fromisoformat(str(entry["date"]))
+    astro = _mapping(entry.get("astro"))
+    sunrise = _clock(when, astro.get("sunrise"), zone)
+    sunset = _clock(when, astro.get("sunset"), zone)
+    snow = number(day.get("totalsnow_cm"))
+    return Day(
+        date=when,
+        temperature_max_c=number(day.get("maxtemp_c")),
+        temperature_min_c=number(day.get("mintemp_c")),
+        precipitation_probability_pct=_chance(day),
+        # All that falls, as water; there is no rain-only amount to split it by.
+        precipitation_mm=number(day.get("totalprecip_mm")),
+        description=_text(day),
+        # Snow as it lies, in cm: what `snowfall_cm` is.
+        snowfall_cm=snow,
+        precipitation_kinds=kinds(snowfall_cm=snow, given=_said_kinds(day)),
+        sunrise=sunrise,
+        sunset=sunset,
+        # Instants, not wall clocks: across a DST change the two differ by an hour.
+        daylight_s=sunset.timestamp() - sunrise.timestamp() if sunrise and sunset else None,
+        # `day.uv` is the day's UV index (WeatherAPI gives one per day).
+        uv_index_max=number(day.get("uv")),
+    )
+
+
+def _hour(block: Mapping[str, Any], zone: LocalZone) -> Hour | None:
+    epoch = number(block.get("time_epoch"))
+    try:
+        moment = zone.from_epoch(epoch) if epoch is not None else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        return None  # an hour we cannot place is left out, not the whole forecast
+    snow = number(block.get("snow_cm"))
+    wind_kph = number(block.get("wind_kph"))
+    day_flag = whole(block.get("is_day"))
+    return Hour(
+        time=moment,
+        temperature_c=number(block.get("temp_c")),
+        apparent_temperature_c=number(block.get("feelslike_c")),
+        precipitation_probability_pct=_chance(block, prefix=""),
+        precipitation_mm=number(block.get("precip_mm")),
+        snowfall_cm=snow,
+        precipitation_kinds=hourly_kinds(snowfall_cm=snow, given=_said_kinds(block, prefix="")),
+        wind_speed_ms=None if wind_kph is None else round(wind_kph / 3.6, 2),
+        uv_index=number(block.get("uv")),
+        # `condition.code` is WeatherAPI's own code, not a WMO one: no weather_code.
+        description=_text(block),
+        is_day=None if day_flag not in (0, 1) else day_flag == 1,
+    )
+
+
+def _days(forecast: Mapping[str, Any], zone: LocalZone) -> tuple[list[Day], list[Hour]]:
     days: list[Day] = []
+    hours: list[Hour] = []
     for entry in forecast.get("forecastday") or []:
         day = entry.get("day") if isinstance(entry, Mapping) else None
         if not isinstance(day, Mapping):
             continue
-        days.append(
-            Day(
-                date=date.fromisoformat(str(entry["date"])),
-                temperature_max_c=number(day.get("maxtemp_c")),
-                temperature_min_c=number(day.get("mintemp_c")),
-                precipitation_probability_pct=_chance(day),
-                precipitation_mm=number(day.get("totalprecip_mm")),
-                description=_text(day),
-            )
-        )
-    return days
+        days.append(_day(entry, day, zone))
+        # Every hour of each day, from local midnight (today's past hours included).
+        found = entry.get("hour")
+        for block in found if isinstance(found, list) else []:
+            hour = _hour(block, zone) if isinstance(block, Mapping) else None
+            if hour is not None:
+                hours.append(hour)
+    return days, hours
 
 
 def parse_forecast(data: Mapping[str, Any], place: Place, source: str = TITLE) -> Forecast:
@@ -141,15 +227,19 @@ def parse_forecast(data: Mapping[str, Any], place: Place, source: str = TITLE) -
     location = _mapping(data.get("location"))
     zone = local_zone(str(location.get("tz_id") or place.timezone or "UTC"))
     epoch = location.get("localtime_epoch")
+    days, hours = _days(_mapping(data.get("forecast")), zone)
     return assemble(
         place,
         source,
         zone,
         now=_now(data.get("current"), zone),
-        days=_days(_mapping(data.get("forecast"))),
+        days=days,
+        hours=hours,
         # The place's "now" as WeatherAPI sees it; without it, the current reading's date.
         today=zone.from_epoch(epoch).date() if isinstance(epoch, int) else None,
         alerts=_alerts(data),
+        # As many days as we ask for (DAYS); the plan may allow more, but they are not asked.
+        horizon_days=DAYS,
     )
 
 
