@@ -78,3 +78,25 @@ def test_other_places_are_not_covered(service: WeatherService, query: str) -> No
     assert info.value.code == "not_covered"
     assert info.value.message == "the offline sample only covers London, New York and Oslo"
     assert info.value.hint == "drop --offline to use live data"
+
+
+def test_hours_and_sun_times_come_through_where_recorded(service: WeatherService) -> None:
+    new_york = service.forecast(service.resolve("New York"))
+    assert len(new_york.hourly) == 48 and new_york.horizon_days == 8
+    assert new_york.hourly[3].precipitation_kinds == ("snow",)
+    sunrise = new_york.daily[0].sunrise
+    assert sunrise is not None and sunrise.isoformat() == "2026-02-06T07:00:57-05:00"
+    oslo = service.forecast(service.resolve("Oslo"))
+    assert len(oslo.hourly) == 51 and oslo.hourly[0].precipitation_kinds == ("snow",)
+    assert oslo.daily[0].sunrise is None  # MET's Sunrise API is not part of the recording
+    london = service.forecast(service.resolve("London"))
+    # The current-conditions recording has today's sun times and UV; the week's has UV only.
+    today, tomorrow = london.daily[0], london.daily[1]
+    assert today.sunrise is not None and today.sunset is not None
+    assert (today.sunrise.isoformat(), today.sunset.isoformat()) == (
+        "2026-05-11T05:14:00+01:00", "2026-05-11T20:39:00+01:00",
+    )  # fmt: skip
+    assert today.uv_index_max == 2.15 and tomorrow.uv_index_max == 4.65
+    assert tomorrow.sunrise is None and tomorrow.sunset is None
+    # Neither London recording has hourly rows: no hours, not invented ones.
+    assert london.hourly == () and london.horizon_days == 16

@@ -69,11 +69,27 @@ class SampleGeocoder:
         raise ProviderError("not_covered", NOT_COVERED, hint=NOT_COVERED_HINT)
 
 
+def _with_columns(daily: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """`daily` (parallel arrays by date) with the columns only `extra` has, aligned by date;
+    null on the dates `extra` does not cover."""
+    where = {stamp: i for i, stamp in enumerate(extra.get("time") or [])}
+    merged = dict(daily)
+    for name, values in extra.items():
+        if name not in daily:
+            merged[name] = [values[where[t]] if t in where else None for t in daily["time"]]
+    return merged
+
+
 def _london() -> Forecast:
-    # Two recorded responses of the same minute: current conditions, and the daily block.
+    # Two recorded responses of the same minute: current conditions with today's sunrise and
+    # sunset, and the 7-day block; today's sun times are kept on the week's first day.
     current = _load("forecast_current_plus_daily_london_fahrenheit_2026-05-11.json")
-    daily = _load("forecast_daily_precipitation_probability_max_london_fahrenheit_2026-05-11.json")
-    merged = {**current, "daily": daily["daily"], "daily_units": daily["daily_units"]}
+    week = _load("forecast_daily_precipitation_probability_max_london_fahrenheit_2026-05-11.json")
+    merged = {
+        **current,
+        "daily": _with_columns(week["daily"], current["daily"]),
+        "daily_units": {**current["daily_units"], **week["daily_units"]},
+    }
     return parse_forecast(merged, LONDON, "Open-Meteo")
 
 
