@@ -92,6 +92,14 @@ class OfflineBackend(LocalThreads):
                     arguments["unit"] = unit
                 elif name == "get_forecast":
                     arguments |= {"days": turn.days.days, "unit": unit}
+                elif name == "get_hourly_forecast" and turn.hours is not None:
+                    hours = turn.hours
+                    arguments |= {"part": hours.part, "day": hours.day_word}
+                    if hours.start_time is not None:
+                        arguments["start_time"] = hours.start_time
+                    if hours.hours is not None:
+                        arguments["hours"] = hours.hours
+                    arguments["unit"] = unit
                 add(index, name, arguments)
         return calls, owners
 

@@ -10,7 +10,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from weatherbot.offline.catalogue import N_
-from weatherbot.offline.outputs import precipitation_kind
+from weatherbot.offline.outputs import falls_kind
+from weatherbot.offline.sky_answer import protection
 from weatherbot.offline.writer import CHANCE
 
 if TYPE_CHECKING:
@@ -47,6 +48,10 @@ def _chance(writer: Writer, outputs: Sequence[Output]) -> float | None:
             continue
         if out.name == "get_rain_probability" and out.data.get("probability_percent") is not None:
             return float(out.data["probability_percent"])
+        summary = out.data.get("summary") or {}
+        if out.name == "get_hourly_forecast":
+            chance = summary.get("precipitation_probability_max_percent")
+            return float(chance) if isinstance(chance, int | float) else None
         if out.name == "get_forecast":
             chances = [
                 float(row["precipitation_probability_percent"])
@@ -72,6 +77,11 @@ def _feel(writer: Writer, outputs: Sequence[Output]) -> tuple[float | None, floa
             return value, float(wind) if isinstance(wind, int | float) else None, unit
         if out.name == "get_current_temperature":
             return _celsius(data.get("temperature"), unit), None, unit
+        if out.name == "get_hourly_forecast":
+            # The night is dressed for its low, the hours of a day for their high.
+            summary = data.get("summary") or {}
+            key = "temperature_min" if data.get("part") == "tonight" else "temperature_max"
+            return _celsius(summary.get(key), unit), None, unit
         if out.name == "get_forecast":
             rows = [r for r in data.get("days") or [] if isinstance(r, Mapping)]
             # Tonight is dressed for the low, a day for its high.
@@ -86,9 +96,11 @@ def _kind(writer: Writer, outputs: Sequence[Output]) -> str | None:
     """What falls on the days shown: rain, snow or sleet (None: the provider does not say);
     today's rain tool is about rain."""
     for out in outputs:
+        if out.name == "get_hourly_forecast" and not out.error:
+            return falls_kind((out.data.get("summary") or {}).get("precipitation_types"))
         if out.name == "get_forecast" and not out.error:
             kinds = {
-                precipitation_kind(row.get("description"))
+                falls_kind(row.get("precipitation_types"), row.get("description"))
                 for _, row in writer.selected_rows(out.data)
             }
             kinds.discard(None)
@@ -183,6 +195,9 @@ def lines(writer: Writer, per_place: Sequence[tuple[str, Sequence[Output]]]) -> 
             feel, wind, _ = _feel(writer, outputs)
             if feel is not None:
                 advised.append(prefix + _clothing(writer, feel, wind, chance))
+        sun = protection(writer, list(outputs))
+        if sun:
+            advised.append(prefix + sun)
     if advised:
         advised.append("_" + writer._(N_("(Advice worked out from the figures above.)")) + "_")
         out.append("\n\n".join(advised))  # one paragraph each: Markdown joins single lines

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from weatherbot.offline import advice
 from weatherbot.offline.catalogue import N_
+from weatherbot.offline.hours_answer import hours_block
 from weatherbot.offline.intent import Plan
 from weatherbot.offline.outputs import Output, parse
 from weatherbot.offline.provenance import provenance as provenance_lines
@@ -63,7 +64,10 @@ def write_answer(
     several = len(places) > 1
     queries = [markdown_literal(place) for place in places]  # the user's words, shown as typed
     for query, outputs in zip(queries, grouped, strict=True):
-        failure = writer.failure(query, outputs, several)
+        # The air tool's "unavailable" is an answer ("not available"), not a failed lookup.
+        answered = {("get_air_quality", "unavailable"), ("get_hourly_forecast", "out_of_range")}
+        lookups = [o for o in outputs if (o.name, o.error) not in answered]
+        failure = writer.failure(query, lookups, several) if lookups else None
         if failure is not None:
             blocks.append(failure)
             continue
@@ -71,11 +75,15 @@ def write_answer(
         per_place.append((location, outputs))
         if len(typed) == len(places):
             writer.short_names[location] = markdown_literal(typed[len(per_place) - 1])
-        forecasts = [o for o in outputs if o.name == "get_forecast"]
-        others = [o for o in outputs if o.name != "get_forecast"]
+        own_blocks = ("get_forecast", "get_hourly_forecast")
+        others = [o for o in outputs if o.name not in own_blocks]
         if others:
             blocks.append(writer.today(location, others))
-        blocks.extend(writer.forecast(location, o) for o in forecasts)
+        for out in outputs:
+            if out.name == "get_forecast":
+                blocks.append(writer.forecast(location, out))
+            elif out.name == "get_hourly_forecast":
+                blocks.append(hours_block(writer, location, out))
     for typed, place in guesses:
         blocks.append(
             writer._(

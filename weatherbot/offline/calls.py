@@ -1,15 +1,20 @@
 """Which tools answer a plan: the calls a model would make for the same question.
 
-Today's temperature and rain are the two seed tools; wind, humidity, sky, feels-like, UV and
-clothing need the current conditions; any other day, snow and "tonight" need the daily
-forecast (its descriptions tell snow from rain); alerts are their own tool.
+Today's temperature and rain are the two seed tools; wind, humidity, sky, feels-like and
+clothing need the current conditions; a part of today or tomorrow, a clock time, "tonight" and
+when rain starts or stops need the hourly forecast; any other day, snow, and the sun, UV and
+moon need the daily forecast (it tells what falls and has the sun's times); alerts and the air
+are their own tools.
 """
 
 from __future__ import annotations
 
-from weatherbot.offline.intent import Plan
+from weatherbot.offline.intent import AIR_TOPICS, CONDITION_TOPICS, SUN_TOPICS, Plan
 
 GENERAL = frozenset({"general", "compare", "warmer", "colder"})
+# Asked with a part of the day, these are answered from the conditions or the daily forecast
+# ("foggy this morning?"): the hourly answer tells rain, snow and temperatures.
+NOT_HOURLY = SUN_TOPICS | (CONDITION_TOPICS - {"clothing"})
 
 
 def tool_names(plan: Plan) -> list[str]:
@@ -20,8 +25,14 @@ def tool_names(plan: Plan) -> list[str]:
         names.append("get_weather_alerts")
         if not topics - GENERAL - {"alerts"} and not plan.days.said:
             return names  # "any weather warnings in Miami?" asks for nothing else
+    if topics & AIR_TOPICS:
+        names.append("get_air_quality")
+        if not topics - AIR_TOPICS - {"alerts", "compare", "sky"}:
+            return names  # "how is the air in Delhi?" (smog is a sky word too)
     days = plan.days
-    if not days.today_only or days.tonight or plan.wants_snow:
+    if plan.hours is not None and not topics & NOT_HOURLY:
+        return [*names, "get_hourly_forecast"]
+    if not days.today_only or days.tonight or plan.wants_snow or topics & SUN_TOPICS:
         return [*names, "get_forecast"]
     if plan.wants_conditions:
         names.append("get_current_conditions")

@@ -84,6 +84,12 @@ class Words:
         """A local time with its date: "2026-11-24 14:30" in English."""
         return f"{self.date(moment.date())} {moment:%H:%M}"
 
+    def clock(self, moment: dt.datetime) -> str:
+        """A local time of day in the locale's way: "16:28", "16 h 28", "16時28分"."""
+        return self.formats.clock.format(
+            hh=f"{moment.hour:02d}", h=moment.hour, mm=f"{moment.minute:02d}"
+        )
+
     def join(self, items: list[str]) -> str:
         """ "A, B and C" in the locale's way."""
         if len(items) <= 1:

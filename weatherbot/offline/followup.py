@@ -24,7 +24,7 @@ def follow_up(current: Plan, previous: Plan | None) -> Plan:
             merged, topics=previous.topics, asks_what=previous.asks_what, compare=previous.compare
         )
     if not current.days.said:
-        merged = replace(merged, days=previous.days)
+        merged = replace(merged, days=previous.days, hours=previous.hours)
     return merged
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from weatherbot.offline.hours import Hours
 from weatherbot.offline.place_ref import PlaceRef
 from weatherbot.offline.when import Days
 
@@ -15,7 +16,11 @@ Kind = Literal["weather", "no_place", "social"]
 Social = Literal["greeting", "thanks", "other"]
 
 # What a question can ask about, beyond the plain temperature and rain of the seed question.
-CONDITION_TOPICS = frozenset({"wind", "humidity", "sky", "feels_like", "uv", "clothing"})
+CONDITION_TOPICS = frozenset({"wind", "humidity", "sky", "feels_like", "clothing"})
+# What the daily forecast's sun, UV and moon fields answer.
+SUN_TOPICS = frozenset({"uv", "sunrise", "sunset", "daylight", "moon"})
+# What get_air_quality answers.
+AIR_TOPICS = frozenset({"air", "pollen"})
 PRECIPITATION_TOPICS = frozenset({"rain", "umbrella", "snow", "sleet"})
 
 
@@ -38,6 +43,9 @@ class Plan:
     # Whether the question itself said what it asks about and when; a follow-up such as
     # "and in Lyon?" says neither and inherits them from the previous question.
     asks_what: bool = False
+    # The hours asked about (a part of today or tomorrow, a clock time, the next hours), or
+    # None for whole days.
+    hours: Hours | None = None
 
     @property
     def general(self) -> bool:

@@ -45,6 +45,16 @@ TOPICS = (
     "thanks",
     "fahrenheit",
     "celsius",
+    # Sun, moon and air (get_forecast's sun fields, get_air_quality) and when rain starts or
+    # stops (get_hourly_forecast's summary).
+    "sunrise",
+    "sunset",
+    "daylight",
+    "moon",
+    "air",
+    "pollen",
+    "starts",
+    "stops",
 )
 TIMES = (
     "now",
@@ -57,6 +67,11 @@ TIMES = (
     "next_week",
     "next",
 )
+# Parts of a day ([parts]): get_hourly_forecast's windows; next_hours is its "now".
+PARTS = ("morning", "afternoon", "evening", "tonight", "next_hours")
+# Clock times ([parts]): "{n} pm" adds 12 hours, "{n} am" and "{n} Uhr" are as written;
+# hours_ahead is "the next {n} hours".
+CLOCKS = ("pm", "am", "clock", "hours_ahead")
 # Scripts written without spaces: their words are found anywhere in the text.
 UNSPACED = frozenset({"han", "kana"})
 
@@ -77,6 +92,7 @@ class Formats:
     colon: str  # after a heading: ": ", " : " (French), "："
     clause_sep: str  # between the parts of one line: "; ", "；"
     full_stop: str
+    clock: str  # a local time: "{hh}:{mm}" (16:28), "{h} h {mm}", "{h}時{mm}分"
 
 
 class Language:
@@ -97,6 +113,7 @@ class Language:
         self._words: Mapping[str, Any] = data.get("words", {})
         self._time: Mapping[str, Any] = data.get("time", {})
         self._places: Mapping[str, Any] = data.get("places", {})
+        self._parts: Mapping[str, Any] = data.get("parts", {})
 
     def _list(self, entries: Iterable[str]) -> WordList:
         return WordList(entries, self.unspaced, self._folded)
@@ -160,6 +177,16 @@ class Language:
         return self._patterns(self._time.get("in_weeks", []))
 
     @cached_property
+    def parts(self) -> dict[str, WordList]:
+        """The words for each part of a day (this afternoon, heute Abend, 今晚...)."""
+        return {p: self._list(self._parts.get(p, [])) for p in PARTS}
+
+    @cached_property
+    def clocks(self) -> dict[str, list[CountPattern]]:
+        """Clock-time patterns by kind: pm ("{n} pm"), am, clock (24-hour: "um {n} Uhr")."""
+        return {c: self._patterns(self._parts.get(c, [])) for c in CLOCKS}
+
+    @cached_property
     def prepositions(self) -> WordList:
         """Words after which a place name follows."""
         return self._list(self._places.get("prepositions", []))
@@ -196,6 +223,7 @@ class Language:
             colon=str(fmt.get("colon", "：" if self.unspaced else ": ")),
             clause_sep=str(fmt.get("clause_sep", "；" if self.unspaced else "; ")),
             full_stop=str(fmt.get("full_stop", "。" if self.unspaced else ".")),
+            clock=str(fmt.get("clock", "{hh}:{mm}")),
         )
 
     def _patterns(self, entries: Sequence[str]) -> list[CountPattern]:
@@ -204,7 +232,13 @@ class Language:
 
     def vocabulary(self) -> list[WordList]:
         """Every list whose words are never part of a place name."""
-        return [*self.topics.values(), *self.times.values(), *self.weekdays, self.never]
+        return [
+            *self.topics.values(),
+            *self.times.values(),
+            *self.parts.values(),
+            *self.weekdays,
+            self.never,
+        ]
 
 
 LANGUAGES_DIR = Path(__file__).parent / "languages"
@@ -254,7 +288,7 @@ def _folded_lists(value: Any) -> Any:
 def _prepared(data: dict[str, Any]) -> dict[str, Any]:
     """A data file as the bundle keeps it: every matched word folded in advance."""
     out = dict(data)
-    for key in ("markers", "words", "time", "places"):
+    for key in ("markers", "words", "time", "places", "parts"):
         if key in out:
             out[key] = _folded_lists(out[key])
     out["folded"] = True
@@ -311,7 +345,7 @@ def english_words_in_other_languages() -> Language:
     """English as a second language of a question in another one: people mix in English
     words ("weather", "forecast", "sunscreen"), but its short words mean other things."""
     data = dict(english()._data)
-    for key in ("words", "time"):
+    for key in ("words", "time", "parts"):
         data[key] = _distinct(data.get(key, {}))
     data["places"] = {"never": data.get("places", {}).get("never", [])}
     return Language(data)

@@ -71,3 +71,20 @@ def precipitation_kind(description: Any) -> str | None:
     if any(w in text for w in ("rain", "drizzle", "shower", "thunder")):
         return "rain"
     return None
+
+
+_SLEET = frozenset({"sleet", "freezing_rain", "hail"})
+_RAIN = frozenset({"rain", "drizzle", "showers"})
+
+
+def falls_kind(types: Any, description: Any = None) -> str | None:
+    """rain, snow, sleet or mixed (rain and snow) from a tool's precipitation_types; the
+    description decides where the tool lists none."""
+    kinds = {str(t) for t in types or []}
+    if kinds & _SLEET:
+        return "sleet"
+    if "snow" in kinds:
+        return "mixed" if kinds & _RAIN else "snow"
+    if kinds & _RAIN:
+        return "rain"
+    return precipitation_kind(description)

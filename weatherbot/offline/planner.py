@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from weatherbot.offline.gazetteer import load
+from weatherbot.offline.hours import read_hours
 from weatherbot.offline.intent import Kind, Plan, Social, Unit
 from weatherbot.offline.language import (
     Language,
@@ -125,6 +126,7 @@ def plan(question: str) -> Plan:
     weather_topics = topics - _SOCIAL_TOPICS - _UNIT_TOPICS - {"compare"}
     if topics & _UNIT_TOPICS:
         weather_topics.add("temperature")  # "多少华氏度", "in Fahrenheit?": degrees asked for
+    hours, days = read_hours(rest, active, days, weather_topics)
     kind: Kind = "weather"
     social: Social | None = None
     greeted = topics & _SOCIAL_TOPICS
@@ -148,4 +150,5 @@ def plan(question: str) -> Plan:
         social=social,
         compare=compare,
         asks_what=bool(weather_topics),
+        hours=hours,
     )

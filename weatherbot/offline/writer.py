@@ -12,9 +12,11 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from weatherbot.offline.air_answer import air_parts
 from weatherbot.offline.catalogue import N_, Words
 from weatherbot.offline.intent import CONDITION_TOPICS, Plan
-from weatherbot.offline.outputs import Output, parse_date, parse_moment, precipitation_kind
+from weatherbot.offline.outputs import Output, falls_kind, parse_date, parse_moment
+from weatherbot.offline.sky_answer import sun_facts
 from weatherbot.offline.when import HORIZON, WEEK
 
 # The providers' weather descriptions (WMO codes), so answers can say them in any language.
@@ -32,6 +34,7 @@ CHANCE: dict[str | None, str] = {
     "rain": N_("{chance} chance of rain"),
     "snow": N_("{chance} chance of snow"),
     "sleet": N_("{chance} chance of sleet or freezing rain"),
+    "mixed": N_("{chance} chance of rain or snow"),
     None: N_("{chance} chance of precipitation"),
 }
 
@@ -147,8 +150,6 @@ class Writer:
             parts.append(self._(N_("wind {speed}"), speed=speed))
         if data.get("description") and topics & {"sky", "uv", "wind", "humidity", "clothing"}:
             parts.append(self.description(data.get("description")))
-        if "uv" in topics:
-            parts.append(self._(N_("no UV index from {source} yet"), source=data.get("source")))
         if not parts and data.get("description"):
             parts.append(self.description(data.get("description")))
         return parts
@@ -195,6 +196,8 @@ class Writer:
                 parts.extend(self.conditions_parts(out))
             elif out.name == "get_weather_alerts":
                 parts.extend(self.alerts_parts(out))
+            elif out.name == "get_air_quality":
+                parts.extend(air_parts(self, out))
         return self.heading(location, parts)
 
     # -- forecast --------------------------------------------------------------------------
@@ -203,11 +206,11 @@ class Writer:
         """High/low and/or precipitation for one row of the forecast output `data`."""
         unit = data.get("unit")
         rain_unit = data.get("precipitation_unit") or "mm"
-        source = data.get("source")
         facts: list[str] = []
         description = row.get("description")
-        kind = precipitation_kind(description)
-        # Wind, humidity, UV... are not in the daily forecast: such a question gets the whole day.
+        # What falls, from the tool's types ("chance of snow" when snow is what falls).
+        kind = falls_kind(row.get("precipitation_types"), description)
+        # Wind, humidity... are not in the daily forecast: such a question gets the whole day.
         whole_day = self.plan.general or bool(self.plan.topics & CONDITION_TOPICS)
         if description and (whole_day or self.plan.wants_snow or "sky" in self.plan.topics):
             text = self.description(description)
@@ -241,8 +244,11 @@ class Writer:
             if amount is not None:
                 symbol = "in" if rain_unit == "inch" else "mm"
                 facts.append(f"{self.w.amount(float(amount))} {symbol}")
-        if "uv" in self.plan.topics:
-            facts.append(self._(N_("no UV index from {source} yet"), source=source))
+            snow = row.get("snowfall")
+            if isinstance(snow, int | float) and snow > 0:
+                shown = f"{self.w.amount(float(snow))} {data.get('snowfall_unit') or 'cm'}"
+                facts.append(self._(N_("{amount} of snow"), amount=shown))
+        facts += sun_facts(self, row)
         return self.w.formats.list_sep.join(facts)
 
     def selected_rows(self, data: Mapping[str, Any]) -> list[tuple[date, Mapping[str, Any]]]:
@@ -300,6 +306,8 @@ class Writer:
         for when, row in rows:
             label = self.day_label(when, data, relative=False)
             lines.append(f"- {label}{self.w.colon}{self.day_facts(row, data)}")
+        if self.plan.wants_snow:
+            lines.append(self.snow_days(rows, data))
         covered = len(data.get("days") or [])
         days = self.plan.days
         if covered < days.days and days.beyond is None and not days.weekdays:
@@ -313,6 +321,18 @@ class Writer:
                 )
             )
         return "\n".join(lines)
+
+    def snow_days(self, rows: Sequence[tuple[date, Mapping[str, Any]]], data: Any) -> str:
+        """Which of the days listed have snow, and how much."""
+        unit = data.get("snowfall_unit") or "cm"
+        snowy = [
+            f"{self.w.day(when)} ({self.w.amount(float(row['snowfall']))} {unit})"
+            for when, row in rows
+            if isinstance(row.get("snowfall"), int | float) and row["snowfall"] > 0
+        ]
+        if not snowy:
+            return self._(N_("No snow forecast on these days."))
+        return self._(N_("Snow on {days}."), days=self.w.join(snowy))
 
     def missing_days(self, data: Mapping[str, Any]) -> str:
         """Say plainly that the provider's forecast does not reach the days asked about."""

@@ -1,0 +1,166 @@
+"""The answer for a window of hours (get_hourly_forecast): which hours, the highest chance and
+its hour, what falls, and when rain starts or stops."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from weatherbot.offline.catalogue import N_
+from weatherbot.offline.outputs import Output, falls_kind, parse_date, parse_moment
+
+if TYPE_CHECKING:
+    from weatherbot.offline.writer import Writer
+
+TODAY_PARTS = {
+    "morning": N_("this morning"),
+    "afternoon": N_("this afternoon"),
+    "evening": N_("this evening"),
+    "tonight": N_("tonight"),
+    "whole_day": N_("today"),
+}
+TOMORROW_PARTS = {
+    "morning": N_("tomorrow morning"),
+    "afternoon": N_("tomorrow afternoon"),
+    "evening": N_("tomorrow evening"),
+    "tonight": N_("tomorrow night"),
+    "whole_day": N_("tomorrow"),
+}
+# What falls, as a noun ("rain stops around 16:00").
+NOUNS: dict[str | None, str] = {
+    "rain": N_("rain"),
+    "snow": N_("snow"),
+    "sleet": N_("sleet or freezing rain"),
+    "mixed": N_("rain or snow"),
+    None: N_("rain or snow"),
+}
+# The tool's precipitation_types, in words.
+TYPES = {
+    "rain": N_("rain"),
+    "drizzle": N_("drizzle"),
+    "showers": N_("showers"),
+    "snow": N_("snow"),
+    "sleet": N_("sleet"),
+    "freezing_rain": N_("freezing rain"),
+    "hail": N_("hail"),
+}
+
+OUT_OF_RANGE = N_(
+    "the hourly forecast does not cover those hours (they may be over there already, or too "
+    "far ahead)"
+)
+
+
+def _clock(writer: Writer, value: Any) -> str:
+    moment = parse_moment(value)
+    return writer.w.clock(moment) if moment is not None else str(value)
+
+
+def window(writer: Writer, data: Mapping[str, Any]) -> str:
+    """ "this afternoon", "tomorrow afternoon", "from 18:00", "the next 24 hours"."""
+    part = str(data.get("part") or "now")
+    start, end = parse_moment(data.get("start")), parse_moment(data.get("end"))
+    now = parse_moment(data.get("local_time"))
+    day = parse_date(data.get("date"))
+    tomorrow = bool(now and day and day > now.date())
+    if part.startswith("from ") and start is not None:
+        label = writer._(N_("from {time}"), time=writer.w.clock(start))
+        return f"{label} ({writer.w.date(start.date())})" if tomorrow else label
+    if part == "now" and start is not None and end is not None:
+        count = round((end - start) / timedelta(hours=1))
+        return writer._(N_("the next {hours} hours"), hours=count)
+    labels = TOMORROW_PARTS if tomorrow else TODAY_PARTS
+    return writer._(labels.get(part, labels["whole_day"]))
+
+
+def _moved(writer: Writer, data: Mapping[str, Any]) -> str | None:
+    """The note when today's part is already over there, so the hours are tomorrow's."""
+    if not data.get("window_note"):
+        return None
+    now = parse_moment(data.get("local_time"))
+    part = str(data.get("part") or "")
+    return writer._(
+        N_("{today} is already over there (local time {time}), so these are {tomorrow}'s hours"),
+        today=writer._(TODAY_PARTS.get(part, TODAY_PARTS["whole_day"])),
+        time=writer.w.clock(now) if now else "",
+        tomorrow=writer._(TOMORROW_PARTS.get(part, TOMORROW_PARTS["whole_day"])),
+    )
+
+
+def _starts_stops(writer: Writer, summary: Mapping[str, Any], end: str) -> str:
+    """Whether it is raining now and when that stops, or when it starts."""
+    what = writer._(NOUNS[falls_kind(summary.get("precipitation_types"))])
+    if summary.get("wet_at_start"):
+        if summary.get("stops_at"):
+            time = _clock(writer, summary["stops_at"])
+            return writer._(N_("{what} now, stopping around {time}"), what=what, time=time)
+        return writer._(N_("{what} now, not forecast to stop before {time}"), what=what, time=end)
+    if summary.get("starts_at"):
+        time = _clock(writer, summary["starts_at"])
+        return writer._(N_("dry now; {what} from around {time}"), what=what, time=time)
+    return writer._(N_("dry now, and no rain or snow forecast before {time}"), time=end)
+
+
+def _falls(writer: Writer, summary: Mapping[str, Any], data: Mapping[str, Any]) -> list[str]:
+    """The highest chance and its hour, what falls and how much."""
+    from weatherbot.offline.writer import CHANCE
+
+    parts: list[str] = []
+    chance = summary.get("precipitation_probability_max_percent")
+    kind = falls_kind(summary.get("precipitation_types"))
+    if chance is not None:
+        odds = writer._(CHANCE[kind], chance=writer.w.percent(chance))
+        at = summary.get("most_likely_at")
+        if at and chance > 0:
+            odds = writer._(N_("{odds} at most, around {time}"), odds=odds, time=_clock(writer, at))
+        parts.append(odds)
+    types = [writer._(TYPES[t]) for t in summary.get("precipitation_types") or [] if t in TYPES]
+    if types:
+        parts.append(writer._(N_("expected: {what}"), what=writer.w.join(types)))
+    elif summary.get("wet_hours") == 0:
+        parts.append(writer._(N_("no rain or snow expected")))
+    total = summary.get("precipitation_total")
+    if isinstance(total, int | float) and total > 0:
+        symbol = "in" if data.get("precipitation_unit") == "inch" else "mm"
+        parts.append(writer._(N_("{amount} in all"), amount=f"{writer.w.amount(total)} {symbol}"))
+    snow = summary.get("snowfall_total")
+    if isinstance(snow, int | float) and snow > 0:
+        unit = data.get("snowfall_unit") or "cm"
+        parts.append(writer._(N_("{amount} of snow"), amount=f"{writer.w.amount(snow)} {unit}"))
+    return parts
+
+
+def hours_block(writer: Writer, location: str, out: Output) -> str:
+    """ "**Paris, France**, the next 24 hours: rain now, stopping around 16:00; ..." """
+    data = out.data
+    if out.error == "out_of_range":
+        # A clock time today that is already over there (the hours start at "now").
+        return writer.heading(location, [writer._(OUT_OF_RANGE)])
+    if out.error:
+        return writer.heading(location, [str(data.get("message") or out.error)])
+    summary: Mapping[str, Any] = data.get("summary") or {}
+    plan = writer.plan
+    label = window(writer, data)
+    parts: list[str] = []
+    moved = _moved(writer, data)
+    if moved:
+        parts.append(moved)
+    end = parse_moment(data.get("end"))
+    end_text = writer.w.clock(end) if isinstance(end, datetime) else ""
+    if plan.topics & {"starts", "stops"}:
+        parts.append(_starts_stops(writer, summary, end_text))
+    if plan.wants_rain or plan.topics & {"starts", "stops"} or not plan.wants_temperature:
+        parts.append(writer.w.formats.list_sep.join(_falls(writer, summary, data)))
+    low, high = summary.get("temperature_min"), summary.get("temperature_max")
+    if (plan.wants_temperature or plan.general) and low is not None and high is not None:
+        parts.append(
+            writer._(
+                N_("{low} to {high}"),
+                low=writer.w.number(float(low)),
+                high=writer.w.degrees(float(high), data.get("unit")),
+            )
+        )
+    heading = writer._(N_("{place}, {day}"), place=f"**{location}**", day=label)
+    body = writer.w.clause_sep.join(p for p in parts if p)
+    return f"{heading}{writer.w.colon}{body}{writer.w.full_stop}"
