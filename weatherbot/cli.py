@@ -298,7 +298,8 @@ def weather(
     place: Annotated[
         list[str], typer.Argument(help="A place, e.g. 'Paris, France' or '48.85,2.35'.")
     ],
-    days: Annotated[int, typer.Option("--days", "-d", min=1, max=16, help="How many days.")] = 5,
+    # No max: past the provider's horizon the table shows what exists and says so (exit 0).
+    days: Annotated[int, typer.Option("--days", "-d", min=1, help="Days, today first (≤16).")] = 5,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     provider: ProviderOpt = None,
     offline: OfflineOpt = False,

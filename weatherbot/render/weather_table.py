@@ -2,20 +2,139 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from weatherbot.render import day_cells as cells
+from weatherbot.render.day_cells import num as _num
 from weatherbot.render.sanitize import clean
 
+Cell = Callable[[Mapping[str, Any], "Units"], "str | Text"]
 
-def _num(value: Any, suffix: str = "") -> str:
-    if value is None:
-        return "–"
-    return f"{value}{suffix}"
+
+@dataclass(frozen=True)
+class Units:
+    """The units a forecast's numbers are in, as the cells print them."""
+
+    temperature: str
+    rain: str
+    snow: str
+    dates: str
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the daily table: its heading, how a day fills it, which side it hugs."""
+
+    header: str
+    cell: Cell
+    right: bool = False
+
+
+COLUMNS: dict[str, Column] = {
+    "date": Column("date", lambda d, u: cells.day_label(d.get("date"), u.dates)),
+    "high": Column("high", lambda d, u: _num(d.get("high"), u.temperature), right=True),
+    "low": Column("low", lambda d, u: _num(d.get("low"), u.temperature), right=True),
+    "chance": Column("chance", lambda d, u: _chance(d), right=True),
+    "falls": Column("falls", lambda d, u: cells.falls(d, u.rain, u.snow)),
+    "weather": Column("weather", lambda d, u: cells.weather_words(d, u.rain, u.snow)),
+    "uv": Column("UV", lambda d, u: cells.uv(d)),
+    "sun": Column("sunrise–set", lambda d, u: cells.sun(d)),
+    "sunrise": Column("sunrise", lambda d, u: cells.clock(d.get("sunrise"))),
+    "sunset": Column("sunset", lambda d, u: cells.clock(d.get("sunset"))),
+    "daylight": Column("daylight", lambda d, u: _num(d.get("daylight_hours"), " h"), right=True),
+    "moon": Column("moon", lambda d, u: clean(str(d.get("moon_phase") or cells.MISSING))),
+    "conditions": Column("conditions", lambda d, u: clean(str(d.get("description") or ""))),
+}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which columns a table has and how it writes dates (`iso`, `long`, `short`)."""
+
+    dates: str
+    columns: tuple[str, ...]
+
+
+# A terminal gets the first layout that fits its width. At 80 columns the sky ("partly cloudy")
+# and what falls ("snow 4.8 cm") share one column when both do not fit: a dry day has nothing
+# in "falls", a wet day's description only repeats it ("slight snow"). Sunrise-sunset and UV
+# never drop out; a wide terminal adds daylight and the moon.
+TERMINAL = (
+    Layout(
+        "long",
+        ("date", "high", "low", "chance", "falls", "uv", "sun", "daylight", "moon", "conditions"),
+    ),
+    Layout("long", ("date", "high", "low", "chance", "falls", "uv", "sun", "conditions")),
+    Layout("short", ("date", "high", "low", "chance", "falls", "uv", "sun", "conditions")),
+    Layout("short", ("date", "high", "low", "chance", "weather", "uv", "sun")),
+)
+# A pipe gets the same choice against the width Rich gives it (COLUMNS, else 80), so `| cat`
+# and `| less` read as the terminal does; ISO dates first on every row for `grep 2026-12-19`,
+# and a row is never folded onto a second line (grep would miss half of it). The widest has
+# every field, sunrise and sunset apart; `--json` is the stable form for scripts.
+PIPE = (
+    Layout(
+        "iso",
+        ("date", "high", "low", "chance", "falls", "uv", "sunrise", "sunset", "daylight", "moon",
+         "conditions"),
+    ),
+    Layout("iso", ("date", "high", "low", "chance", "falls", "uv", "sun", "conditions")),
+    Layout("iso", ("date", "high", "low", "chance", "weather", "uv", "sun")),
+)  # fmt: skip
+
+
+def _chance(day: Mapping[str, Any]) -> str:
+    chance = day.get("precipitation_probability_percent")
+    return "n/a" if chance is None else f"{chance}%"
+
+
+def units_of(forecast: Mapping[str, Any], temperature: str, dates: str) -> Units:
+    """The units of a get_forecast output (its rows carry numbers only)."""
+    inch = forecast.get("precipitation_unit") == "inch"
+    snow = forecast.get("snowfall_unit") or ("inch" if inch else "cm")
+    return Units(temperature, "in" if inch else "mm", "in" if snow == "inch" else "cm", dates)
+
+
+def day_table(days: Sequence[Mapping[str, Any]], layout: Layout, units: Units) -> Table:
+    """The daily table in one layout."""
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    chosen = [COLUMNS[key] for key in layout.columns]
+    for column in chosen:
+        table.add_column(column.header, justify="right" if column.right else "left")
+    for day in days:
+        table.add_row(*(column.cell(day, units) for column in chosen))
+    return table
+
+
+def natural_width(console: Console, table: Table) -> int:
+    """How wide `table` is with no row wrapped (Rich clamps a measure to the console's width)."""
+    return Measurement.get(console, console.options.update(width=10_000), table).maximum
+
+
+def print_days(forecast: Mapping[str, Any], unit: str, out: Console) -> None:
+    """The forecast's days as the widest table that fits `out`, one line a day."""
+    days = [day for day in forecast.get("days") or () if isinstance(day, Mapping)]
+    piped = not out.is_terminal
+    for layout in PIPE if piped else TERMINAL:
+        table = day_table(days, layout, units_of(forecast, unit, layout.dates))
+        width = natural_width(out, table)
+        if width <= out.width:
+            break
+    if not piped:
+        # The narrowest layout still too wide (a phone-sized terminal): Rich folds its cells.
+        out.print(table)
+        return
+    # Rendered at its own width, even past the pipe's, so no row is folded; no trailing pads.
+    options = out.options.update(width=max(width, 1))
+    for line in out.render_lines(table, options, pad=False):
+        out.print(Text("".join(s.text for s in line).rstrip()), soft_wrap=True)
 
 
 def render_weather(report: Mapping[str, Any], out: Console, err: Console) -> None:
@@ -38,31 +157,18 @@ def render_weather(report: Mapping[str, Any], out: Console, err: Console) -> Non
         out.print(", ".join(parts))
     elif now.get("message"):
         out.print(Text(f"now: {clean(str(now['message']))}", style="dim"))
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("date", "high", "low", "rain chance", "rain", "conditions"):
-        table.add_column(column, justify="right" if column in {"high", "low", "rain"} else "left")
     forecast = report.get("forecast") or {}
-    rain_unit = " in" if forecast.get("precipitation_unit") == "inch" else " mm"
-    for day in forecast.get("days", []):
-        chance = day.get("precipitation_probability_percent")
-        amount = day.get("precipitation")
-        if amount is None and "precipitation" not in day:
-            amount, rain_unit = day.get("precipitation_mm"), " mm"
-        table.add_row(
-            day["date"],
-            _num(day.get("high"), unit),
-            _num(day.get("low"), unit),
-            "n/a" if chance is None else f"{chance}%",
-            _num(amount, rain_unit),
-            clean(str(day.get("description") or "")),
-        )
-    out.print(table)
+    print_days(forecast, unit, out)
     source = report.get("source", "")
     note = report.get("note")
     footer = f"{source}" + (f" · {note}" if note else "")
     # Whole lines where something reads them; wrapped at words on a terminal, which would
     # otherwise break them mid-word at its edge ("on 202" / "6-05-11").
     soft = not err.is_terminal
+    message = forecast.get("message")
+    if message:
+        # Fewer days than asked is said, not left for the reader to count the rows.
+        err.print(Text(clean(str(message)), style="yellow"), soft_wrap=soft)
     err.print(Text(clean(footer), style="dim italic"), soft_wrap=soft)
     # What the provider got wrong (an impossible value left out): said, not silently a "–".
     for line in _notes(now, forecast):
