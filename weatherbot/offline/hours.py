@@ -46,6 +46,10 @@ def _clock(text: str, languages: Sequence[Language]) -> str | None:
                 hour = pattern.search(text)
                 if hour is None or not 0 <= hour <= 24:
                     continue
+                if kind == "clock" and not re.search(r"\d", text):
+                    # A bare "{n}点"/"{n}時" in words is no time: 冷一点 is "a bit colder",
+                    # 一時的 "for a while"; a time with am/pm words is one whatever its digits.
+                    continue
                 if kind == "pm" and hour < 12:
                     hour += 12
                 elif kind == "am" and hour == 12:
@@ -60,6 +64,8 @@ def _part(text: str, languages: Sequence[Language]) -> str | None:
     for language in languages:
         for part, words in language.parts.items():
             found += [(part, a, b) for a, b in words.find(text).spans]
+        # "Boa noite", "good morning": a part of the day inside a greeting is no window.
+        found += [("greeting", a, b) for a, b in language.topics["greeting"].find(text).spans]
     named = outermost(found)
     return next((part for part in _PRECEDENCE if part in named), None)
 

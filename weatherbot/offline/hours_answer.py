@@ -81,7 +81,7 @@ def _moved(writer: Writer, data: Mapping[str, Any]) -> str | None:
     now = parse_moment(data.get("local_time"))
     part = str(data.get("part") or "")
     return writer._(
-        N_("{today} is already over there (local time {time}), so these are {tomorrow}'s hours"),
+        N_("{today} is already over there (local time {time}): these hours are {tomorrow}"),
         today=writer._(TODAY_PARTS.get(part, TODAY_PARTS["whole_day"])),
         time=writer.w.clock(now) if now else "",
         tomorrow=writer._(TOMORROW_PARTS.get(part, TOMORROW_PARTS["whole_day"])),

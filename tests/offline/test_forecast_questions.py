@@ -1,0 +1,127 @@
+"""The issue-15 questions through the real CLI with no API key, against the fake Open-Meteo.
+
+Each question is planned offline, its tool called with the arguments a model would use, and
+the answer must carry the fake's labelled TEST VALUES (tests/fakes/weather_synthetic.py):
+Paris's rain stopping at 16:00, Oslo's snow, Sydney's UV 12.4 tomorrow, Tokyo's sunset at
+16:28, Delhi's US AQI 212, Paris's day 12, and London's afternoon that is over there.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.fakes.weather_server import FakeWeather
+from weatherbot.cli import app
+
+runner = CliRunner()
+
+
+def ask(question: str) -> tuple[str, list[dict[str, Any]]]:
+    """The answer and the tool calls (arguments parsed, output parsed) of one question."""
+    result = runner.invoke(app, ["ask", "--json", "--backend", "offline", question])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    calls = [
+        {"name": c["name"], "arguments": c["arguments"], "output": json.loads(c["output"])}
+        for c in doc["tool_calls"]
+    ]
+    return str(doc["answer"]), calls
+
+
+def test_rain_this_afternoon_in_london_moves_to_tomorrow(fake_weather: FakeWeather) -> None:
+    # The recording is London at 23:30: its afternoon is over, so these are tomorrow's hours.
+    text, calls = ask("Will it rain this afternoon in London?")
+    (call,) = calls
+    assert call["name"] == "get_hourly_forecast"
+    assert call["arguments"]["part"] == "afternoon"
+    assert call["output"]["window_note"]
+    assert "tomorrow afternoon" in text and "23:30" in text, text
+    assert "7%" in text and "17:00" in text, text
+
+
+@pytest.mark.parametrize(
+    ("question", "arguments"),
+    [
+        ("rain in London at 6 pm?", {"part": "now", "start_time": "18:00"}),
+        ("Regnet es um 18 Uhr in London?", {"start_time": "18:00"}),
+        ("Va-t-il pleuvoir à 18h à Londres ?", {"start_time": "18:00"}),
+        ("ロンドンは18時に雨が降りますか", {"start_time": "18:00"}),
+        ("london weather in the next few hours", {"part": "now"}),
+        ("will it rain tonight in london", {"part": "tonight"}),
+        ("Wird es heute Abend in London regnen?", {"part": "evening"}),
+    ],
+)
+def test_hours_of_a_day(
+    question: str, arguments: dict[str, Any], fake_weather: FakeWeather
+) -> None:
+    text, calls = ask(question)
+    (call,) = calls
+    assert call["name"] == "get_hourly_forecast", calls
+    assert arguments.items() <= call["arguments"].items(), call["arguments"]
+    assert "London" in text or "ロンドン" in text, text
+
+
+def test_when_the_rain_stops_in_paris(fake_weather: FakeWeather) -> None:
+    text, calls = ask("What time does it stop raining in Paris?")
+    (call,) = calls
+    assert call["name"] == "get_hourly_forecast"
+    assert call["arguments"]["part"] == "now" and call["arguments"]["hours"] == 24
+    assert call["output"]["summary"]["stops_at"].startswith("2026-12-07T16:00")
+    assert "rain now, stopping around 16:00" in text, text
+
+
+def test_snow_in_oslo_this_week(fake_weather: FakeWeather) -> None:
+    text, calls = ask("Is it going to snow in Oslo this week?")
+    (call,) = calls
+    assert call["name"] == "get_forecast" and call["arguments"]["days"] == 7
+    snowy = [d for d in call["output"]["days"] if (d["snowfall"] or 0) > 0]
+    assert len(snowy) == 3
+    for day in snowy:
+        assert f"{day['snowfall']:g} cm" in text, text
+    assert "chance of snow" in text and "chance of rain" not in text, text
+
+
+def test_uv_in_sydney_tomorrow(fake_weather: FakeWeather) -> None:
+    text, calls = ask("UV index in Sydney tomorrow?")
+    (call,) = calls
+    assert call["name"] == "get_forecast" and call["arguments"]["days"] == 2
+    assert "12.4" in text and "extreme" in text, text
+    assert "Sun protection: yes" in text, text
+    assert "no UV index" not in text
+
+
+def test_sunset_in_tokyo(fake_weather: FakeWeather) -> None:
+    text, calls = ask("When is sunset in Tokyo?")
+    (call,) = calls
+    assert call["name"] == "get_forecast" and call["arguments"]["days"] == 1
+    assert "sunset 16:28" in text, text
+    text, _ = ask("東京の日の出は何時？")
+    assert "6時38分" in text, text
+
+
+def test_air_in_delhi(fake_weather: FakeWeather) -> None:
+    text, calls = ask("How is the air in Delhi?")
+    (call,) = calls
+    assert call["name"] == "get_air_quality" and call["arguments"] == {
+        "location": "Delhi, NCT, India"
+    }
+    assert "212" in text and "very unhealthy" in text and "148.3" in text, text
+
+
+def test_air_with_recorded_samples_is_not_available(fake_weather: FakeWeather) -> None:
+    result = runner.invoke(app, ["ask", "--offline", "air quality in Paris?"])
+    assert result.exit_code == 0, result.stderr
+    assert "air quality is not available" in result.stdout, result.stdout
+
+
+def test_paris_in_12_days_and_beyond_the_horizon(fake_weather: FakeWeather) -> None:
+    text, calls = ask("weather in Paris in 12 days")
+    (call,) = calls
+    assert call["name"] == "get_forecast" and call["arguments"]["days"] == 13
+    assert "2026-12-19" in text and "9.0 °C" in text and "65%" in text, text
+    text, _ = ask("weather in Paris in 30 days")
+    assert "further than weather can be forecast" in text, text
