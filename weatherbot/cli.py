@@ -33,7 +33,9 @@ from weatherbot.cli_options import (
     error_message,
     guarded,
     settings_from,
+    warn,
 )
+from weatherbot.cli_places import place_app
 from weatherbot.cli_threads import assistant_app, thread_app
 from weatherbot.errors import Interrupted, UsageError
 
@@ -49,6 +51,7 @@ app = typer.Typer(
 )
 app.add_typer(thread_app, name="thread")
 app.add_typer(assistant_app, name="assistant")
+app.add_typer(place_app, name="place")
 
 # Young objects collected per generation-0 run in `main` (Python's default is 700).
 GC_THRESHOLD = 50_000
@@ -296,8 +299,9 @@ def chat(
 @app.command(cls=Command)
 def weather(
     place: Annotated[
-        list[str], typer.Argument(help="A place, e.g. 'Paris, France' or '48.85,2.35'.")
-    ],
+        list[str] | None,
+        typer.Argument(help="A place or saved name (default: the default place)."),
+    ] = None,
     # No max: past the provider's horizon the table shows what exists and says so (exit 0).
     days: Annotated[int, typer.Option("--days", "-d", min=1, help="Days, today first (≤16).")] = 5,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -324,7 +328,7 @@ def weather(
             refresh=refresh,
             no_color=no_color,
         )
-        report = weather_report(settings, " ".join(place), days)
+        report = weather_report(settings, " ".join(place or []), days, on_warning=warn)
         if json_out:
             from weatherbot.render.json_output import dumps
 

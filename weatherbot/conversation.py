@@ -18,6 +18,7 @@ from weatherbot.backends.base import (
 )
 from weatherbot.errors import StateError, UsageError
 from weatherbot.events import Done, Event, Ids, Message
+from weatherbot.providers.saved_places import SavedPlacesFile
 from weatherbot.providers.service import PlaceChoices
 from weatherbot.settings import Settings
 from weatherbot.state import StateStore
@@ -84,6 +85,7 @@ class Session:
         self.settings = settings
         self.info = catalogue.get(backend_name)
         self.backend_name = self.info.name
+        self._warn = on_warning
         self.store = store or StateStore(settings.state_path, on_warning=on_warning)
         self.registry = registry or default_registry()
         self.profile = self._profile(settings)
@@ -94,10 +96,16 @@ class Session:
         self.place_choices = PlaceChoices()
 
     def _profile(self, settings: Settings) -> Profile:
+        saved = SavedPlacesFile(settings.home, on_warning=self._warn).load()
+        default = saved.default_place()
         return Profile(
             model=settings.model,
             instructions=instructions_for(
-                settings.units, settings.wind_unit, settings.precipitation_unit
+                settings.units,
+                settings.wind_unit,
+                settings.precipitation_unit,
+                places=[(e.name, e.place.display_name) for e in saved.places.values()],
+                default_place=default.name if default else None,
             ),
             tools=tuple(self.registry.schemas()),
         )
@@ -263,7 +271,12 @@ class Session:
             thread_id=thread_id,
             assistant_id=assistant_id,
             tool_context=ToolContext(
-                build_service(self.settings, sleep=self._runtime.sleep, choices=self.place_choices)
+                build_service(
+                    self.settings,
+                    sleep=self._runtime.sleep,
+                    choices=self.place_choices,
+                    on_warning=self._warn,
+                )
             ),
             stream=self.settings.stream if stream is None else stream,
             history=_history(record),

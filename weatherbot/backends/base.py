@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -42,8 +42,29 @@ UNITS_INSTRUCTIONS = {
 }
 
 
-def instructions_for(units: str, wind_unit: str = "auto", precipitation_unit: str = "auto") -> str:
-    """The assistant instructions for the unit preferences (temperature, wind, precipitation)."""
+def places_instructions(places: Sequence[tuple[str, str]], default: str | None) -> str:
+    """What the model is told about the user's saved places: (name, resolved place) pairs."""
+    if not places:
+        return ""
+    listed = "; ".join(f"{name} = {where}" for name, where in places)
+    text = (
+        f'\nThe user\'s saved places: {listed}. When the user names one ("at home", "work"), '
+        "pass that name as the location: the tools know it."
+    )
+    if default:
+        text += f" When the user names no place, use {default!r}."
+    return text
+
+
+def instructions_for(
+    units: str,
+    wind_unit: str = "auto",
+    precipitation_unit: str = "auto",
+    places: Sequence[tuple[str, str]] = (),
+    default_place: str | None = None,
+) -> str:
+    """The assistant instructions for the unit preferences (temperature, wind, precipitation)
+    and the user's saved places."""
     text = BASE_INSTRUCTIONS + "\n" + UNITS_INSTRUCTIONS.get(units, UNITS_INSTRUCTIONS["auto"])
     wind = "follow the temperature unit (mph with Fahrenheit, km/h with Celsius)"
     rain = "follow the temperature unit (inches with Fahrenheit, mm with Celsius)"
@@ -54,7 +75,7 @@ def instructions_for(units: str, wind_unit: str = "auto", precipitation_unit: st
             rain = f"give precipitation amounts in {precipitation_unit}"
         # Tool outputs already carry `wind_speed`/`precipitation` in these units.
         text += f"\nFor wind, {wind}; for precipitation, {rain}."
-    return text
+    return text + places_instructions(places, default_place)
 
 
 @dataclass(frozen=True)

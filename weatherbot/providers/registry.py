@@ -11,6 +11,7 @@ from weatherbot.errors import ConfigError
 from weatherbot.providers.base import Provider
 from weatherbot.providers.cache import DiskCache
 from weatherbot.providers.http import HttpClient, Sleep
+from weatherbot.providers.saved_places import Saved, SavedPlacesFile
 from weatherbot.providers.service import PlaceChoices, WeatherService
 from weatherbot.settings import Settings
 
@@ -129,6 +130,7 @@ def build_service(
     sleep: Sleep = time.sleep,
     clock: Callable[[], float] = time.time,
     choices: PlaceChoices | None = None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> WeatherService:
     """The weather service for one question: geocoder + configured provider + fallbacks.
 
@@ -142,6 +144,7 @@ def build_service(
             SampleGeocoder(),
             [SampleProvider()],
             choices=choices,
+            saved=saved_places(settings, on_warning),
             wind_unit=settings.wind_unit,
             precipitation_unit=settings.precipitation_unit,
         )
@@ -163,6 +166,12 @@ def build_service(
         [factory(settings, http_factory) for factory in factories],
         choices=choices,
         air=air,
+        saved=saved_places(settings, on_warning),
         wind_unit=settings.wind_unit,
         precipitation_unit=settings.precipitation_unit,
     )
+
+
+def saved_places(settings: Settings, on_warning: Callable[[str], None] | None = None) -> Saved:
+    """The user's saved places (none when WEATHERBOT_HOME has no places.json)."""
+    return SavedPlacesFile(settings.home, on_warning=on_warning).load()

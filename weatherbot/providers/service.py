@@ -11,6 +11,7 @@ from weatherbot.errors import ProviderError
 from weatherbot.providers.base import AirQualitySource, Geocoder, Provider
 from weatherbot.providers.checks import validated
 from weatherbot.providers.models import AirQuality, Forecast, Place
+from weatherbot.providers.saved_places import Saved
 
 T = TypeVar("T")
 
@@ -95,6 +96,7 @@ class WeatherService:
         precipitation_unit: str = "auto",
         choices: PlaceChoices | None = None,
         air: AirQualitySource | None = None,
+        saved: Saved | None = None,
     ) -> None:
         if not providers:
             raise ValueError("at least one provider is needed")
@@ -108,6 +110,8 @@ class WeatherService:
         self._forecasts = _SingleFlight()
         # None: no air-quality data at all (the offline sample); the tool says so.
         self.air = air
+        # The user's saved places ("home"): a name among them needs no geocoding.
+        self.saved = saved or Saved()
         self._air = _SingleFlight()
         self.notes: list[str] = []
 
@@ -117,7 +121,11 @@ class WeatherService:
         return self.providers[0]
 
     def resolve(self, query: str) -> Place:
-        """The place a name stands for (cached per question; earlier choices apply)."""
+        """The place a name stands for: a saved place, or the geocoder's (cached per question;
+        earlier choices apply)."""
+        saved = self.saved.get(query)
+        if saved is not None:
+            return saved.place
         target = self.choices.lookup(query) or query
         try:
             place = self._places.do(_name_key(target), lambda: self.geocoder.resolve(target))

@@ -6,10 +6,12 @@ settings' unit system, or for `auto` the one people use where the place is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypedDict
 
 from weatherbot.errors import UsageError
 from weatherbot.providers.registry import build_service
+from weatherbot.providers.service import WeatherService
 from weatherbot.settings import Settings
 from weatherbot.tools.outputs import ConditionsOutput, ForecastOutput, Unit
 from weatherbot.tools.weather import (
@@ -34,12 +36,29 @@ class WeatherReport(TypedDict):
     note: str | None
 
 
-def weather_report(settings: Settings, place: str, days: int) -> WeatherReport:
-    """Resolve `place`, then its current conditions and `days` days of forecast."""
-    query = place.strip()
-    if not query:
-        raise UsageError("no place given", hint="e.g. weatherbot weather 'Paris, France'")
-    ctx = ToolContext(build_service(settings))
+def default_place_name(service: WeatherService) -> str:
+    """The default saved place's name, or UsageError saying how to give or save one."""
+    default = service.saved.default_place()
+    if default is None:
+        raise UsageError(
+            "no place given and no default place saved",
+            hint="name one, e.g. 'Paris, France', or save a default: "
+            "weatherbot place add home 'Oakland, CA'",
+        )
+    return default.name
+
+
+def weather_report(
+    settings: Settings,
+    place: str,
+    days: int,
+    on_warning: Callable[[str], None] | None = None,
+) -> WeatherReport:
+    """Resolve `place` (none: the default saved place), then its current conditions and
+    `days` days of forecast."""
+    service = build_service(settings, on_warning=on_warning)
+    query = place.strip() or default_place_name(service)
+    ctx = ToolContext(service)
     # An unknown or ambiguous place fails here, before any tool runs.
     ctx.weather.resolve(query)
     unit = unit_for(settings.units, ctx.weather, query)

@@ -1,0 +1,141 @@
+"""`weatherbot place ...`: names for places ("home", "work"), resolved once and saved.
+
+A saved name works wherever a place does: `weatherbot now home`, `weatherbot weather work`,
+"will it rain at home?" with any backend, and a tool's location argument. The default place
+is the one used when a command or a question names none.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from weatherbot.cli_options import Command, DebugOpt, Group, err_print, guarded, settings_from, warn
+
+place_app = typer.Typer(
+    cls=Group,
+    help="Save places under a name (home, work) and choose the default place.",
+    no_args_is_help=True,
+)
+
+NameArg = Annotated[str, typer.Argument(help="The name to save it under, e.g. home or work.")]
+
+
+@place_app.command("add", cls=Command)
+def place_add(
+    name: NameArg,
+    where: Annotated[
+        str, typer.Argument(help="The place: 'City, ST', 'City, Country' or 'lat,lon'.")
+    ],
+    default: Annotated[
+        bool, typer.Option("--default", help="Also make it the default place.")
+    ] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Resolve a place once and save it under a name (the first one saved is the default).
+
+    Example: weatherbot place add home "Oakland, CA"
+    """
+
+    def body() -> None:
+        from weatherbot.errors import UsageError
+        from weatherbot.providers.registry import build_service
+        from weatherbot.providers.saved_places import SavedPlacesFile, check_name
+
+        settings = settings_from()
+        clean = check_name(name)
+        query = " ".join(where.split())
+        if not query:
+            raise UsageError(
+                "no place given", hint=f'e.g. weatherbot place add {clean} "Oakland, CA"'
+            )
+        service = build_service(settings, on_warning=warn)
+        # Resolved by the geocoder, never by another saved name ("home" = "work" would chain).
+        place = service.geocoder.resolve(query)
+        store = SavedPlacesFile(settings.home, on_warning=warn)
+        entry = store.add(clean, query, place)
+        if default:
+            store.set_default(clean)
+        saved = store.load()
+        is_default = saved.default_place() == entry
+        typer.echo(
+            f"saved {entry.name}: {place.display_name} "
+            f"({place.latitude:.4f}, {place.longitude:.4f}, {place.timezone})"
+            + (" · default" if is_default else "")
+        )
+
+    guarded(debug, body)
+
+
+@place_app.command("list", cls=Command)
+def place_list(
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """List saved places; * marks the default."""
+
+    def body() -> None:
+        from weatherbot.providers.saved_places import SavedPlacesFile
+        from weatherbot.render.sanitize import clean
+
+        saved = SavedPlacesFile(settings_from().home, on_warning=warn).load()
+        default = saved.default_place()
+        if json_out:
+            from weatherbot.render.json_output import dumps
+
+            rows = [
+                {
+                    "name": e.name,
+                    "query": e.query,
+                    "location": e.place.display_name,
+                    "latitude": e.place.latitude,
+                    "longitude": e.place.longitude,
+                    "timezone": e.place.timezone,
+                    "default": e == default,
+                }
+                for e in saved.places.values()
+            ]
+            typer.echo(dumps(rows))
+            return
+        if not saved.places:
+            err_print('no saved places yet; e.g. weatherbot place add home "Oakland, CA"', "dim")
+            return
+        width = max(len(e.name) for e in saved.places.values())
+        for entry in saved.places.values():
+            mark = "*" if entry == default else " "
+            typer.echo(
+                f"{mark} {clean(entry.name):<{width}}  {clean(entry.place.display_name)}"
+                f"  ({entry.place.latitude:.4f}, {entry.place.longitude:.4f})"
+            )
+
+    guarded(debug, body)
+
+
+@place_app.command("remove", cls=Command)
+def place_remove(name: NameArg, debug: DebugOpt = False) -> None:
+    """Forget a saved place."""
+
+    def body() -> None:
+        from weatherbot.errors import UsageError
+        from weatherbot.providers.saved_places import SavedPlacesFile
+
+        entry = SavedPlacesFile(settings_from().home, on_warning=warn).remove(name)
+        if entry is None:
+            raise UsageError(f"no saved place called {name!r}", hint="see weatherbot place list")
+        err_print(f"removed {entry.name} ({entry.place.display_name})", "dim")
+
+    guarded(debug, body)
+
+
+@place_app.command("default", cls=Command)
+def place_default(name: NameArg, debug: DebugOpt = False) -> None:
+    """Make a saved place the one used when a command or question names none."""
+
+    def body() -> None:
+        from weatherbot.providers.saved_places import SavedPlacesFile
+
+        entry = SavedPlacesFile(settings_from().home, on_warning=warn).set_default(name)
+        err_print(f"default place: {entry.name} ({entry.place.display_name})", "dim")
+
+    guarded(debug, body)
