@@ -28,6 +28,7 @@ def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     # Unroutable on purpose: a test that forgets to point a provider at a fake fails fast.
     monkeypatch.setenv("WEATHERBOT_OPEN_METEO_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("WEATHERBOT_OPEN_METEO_GEOCODING_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("WEATHERBOT_OPEN_METEO_AIR_QUALITY_URL", "http://127.0.0.1:9")
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)

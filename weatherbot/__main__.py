@@ -1,5 +1,5 @@
 """Allow `python -m weatherbot`."""
 
-from weatherbot.cli import main
+from weatherbot.launch import main
 
 main()

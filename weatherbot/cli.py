@@ -33,10 +33,10 @@ from weatherbot.cli_options import (
     error_message,
     guarded,
     settings_from,
-    warn,
 )
 from weatherbot.cli_places import place_app
 from weatherbot.cli_threads import assistant_app, thread_app
+from weatherbot.cli_weather import now, weather
 from weatherbot.errors import Interrupted, UsageError
 
 app = typer.Typer(
@@ -293,54 +293,10 @@ def chat(
     guarded(debug, body)
 
 
-# -- weather (no model) ---------------------------------------------------------------------
+# -- weather and now (no model): cli_weather --------------------------------------------------
 
-
-@app.command(cls=Command)
-def weather(
-    place: Annotated[
-        list[str] | None,
-        typer.Argument(help="A place or saved name (default: the default place)."),
-    ] = None,
-    # No max: past the provider's horizon the table shows what exists and says so (exit 0).
-    days: Annotated[int, typer.Option("--days", "-d", min=1, help="Days, today first (≤16).")] = 5,
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    provider: ProviderOpt = None,
-    offline: OfflineOpt = False,
-    units: UnitsOpt = None,
-    wind_unit: WindOpt = None,
-    precipitation_unit: PrecipitationOpt = None,
-    refresh: RefreshOpt = False,
-    debug: DebugOpt = False,
-    no_color: NoColorOpt = False,
-) -> None:
-    """Current conditions and the next days for a place, straight from the provider."""
-
-    def body() -> None:
-        from weatherbot.tools.report import weather_report
-
-        settings = settings_from(
-            provider=provider,
-            offline=offline,
-            units=units,
-            wind_unit=wind_unit,
-            precipitation_unit=precipitation_unit,
-            refresh=refresh,
-            no_color=no_color,
-        )
-        report = weather_report(settings, " ".join(place or []), days, on_warning=warn)
-        if json_out:
-            from weatherbot.render.json_output import dumps
-
-            typer.echo(dumps(report))
-            return
-        from weatherbot.render.consoles import make_consoles
-        from weatherbot.render.weather_table import render_weather
-
-        consoles = make_consoles(settings.color)
-        render_weather(report, consoles.out, consoles.err)
-
-    guarded(debug, body)
+app.command("weather", cls=Command)(weather)
+app.command("now", cls=Command)(now)
 
 
 def _exit_code(code: object) -> int:

@@ -117,6 +117,13 @@ def settings_from(**flags: Any) -> Any:
 # -- the error boundary -----------------------------------------------------------------------
 
 
+def pause(seconds: float) -> None:
+    """Provider backoff waits of the commands without a model (tests replace it)."""
+    import time
+
+    time.sleep(seconds)
+
+
 def err_print(message: str, style: str = "red") -> None:
     """One styled line on stderr: unwrapped for pipes and logs, wrapped at words on a terminal."""
     from rich.text import Text

@@ -57,8 +57,8 @@ def place_add(
         entry = store.add(clean, query, place)
         if default:
             store.set_default(clean)
-        saved = store.load()
-        is_default = saved.default_place() == entry
+        default_entry = store.load().default_place()
+        is_default = default_entry is not None and default_entry.name == entry.name
         typer.echo(
             f"saved {entry.name}: {place.display_name} "
             f"({place.latitude:.4f}, {place.longitude:.4f}, {place.timezone})"
@@ -92,7 +92,7 @@ def place_list(
                     "latitude": e.place.latitude,
                     "longitude": e.place.longitude,
                     "timezone": e.place.timezone,
-                    "default": e == default,
+                    "default": default is not None and e.name == default.name,
                 }
                 for e in saved.places.values()
             ]
@@ -103,7 +103,7 @@ def place_list(
             return
         width = max(len(e.name) for e in saved.places.values())
         for entry in saved.places.values():
-            mark = "*" if entry == default else " "
+            mark = "*" if default is not None and entry.name == default.name else " "
             typer.echo(
                 f"{mark} {clean(entry.name):<{width}}  {clean(entry.place.display_name)}"
                 f"  ({entry.place.latitude:.4f}, {entry.place.longitude:.4f})"

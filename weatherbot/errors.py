@@ -62,6 +62,11 @@ class RunFailed(WeatherbotError):
         self.reason = reason
 
 
+# Provider failures that say nothing about the place (an outage, not "not found"): worth trying
+# another provider for, or showing data kept from before.
+OUTAGE_CODES = frozenset({"unavailable", "timeout", "rate_limited", "upstream_error", "bad_data"})
+
+
 class ProviderError(WeatherbotError):
     """A weather provider could not answer; `code` is what the tool output reports."""
 

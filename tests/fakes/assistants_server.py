@@ -466,7 +466,7 @@ class FakeAssistants(FakeServer):
             self._set_status(run, run.fault)
             return None, None
         thread = self.threads[run.obj["thread_id"]]
-        reply = self.model.respond(list(thread["context"]))
+        reply = self.model.respond(list(thread["context"]), run.obj.get("instructions"))
         message = None
         if reply.text:
             message = self._message(run.obj["thread_id"], "assistant", reply.text, run)

@@ -124,7 +124,8 @@ class FakeChat(FakeServer):
         if problem is not None:
             return problem
         neutral = [m for m in messages if m.get("role") in ("user", "assistant", "tool")]
-        reply = self.model.respond(neutral)
+        system = " ".join(str(m.get("content")) for m in messages if m.get("role") == "system")
+        reply = self.model.respond(neutral, system or None)
         completion_id = f"chatcmpl-fake{next(self._ids):06d}"
         if body.get("stream"):
             include_usage = bool((body.get("stream_options") or {}).get("include_usage"))

@@ -54,9 +54,28 @@ def new_call_id() -> str:
         return f"call_{next(_ids):06d}"
 
 
-def places_in(text: str) -> list[tuple[str, str]]:
+def saved_in(instructions: str | None) -> tuple[dict[str, tuple[str, str]], str | None]:
+    """The saved places the instructions list (name -> (name, unit)) and the default's name."""
+    text = instructions or ""
+    marker = "The user's saved places: "
+    if marker not in text:
+        return {}, None
+    listed = text.split(marker, 1)[1].split(". When", 1)[0]
+    saved: dict[str, tuple[str, str]] = {}
+    for pair in listed.split("; "):
+        name, _, where = pair.partition(" = ")
+        unit = "Fahrenheit" if where.endswith("United States") else "Celsius"
+        saved[name.strip().lower()] = (name.strip(), unit)
+    default = None
+    if "use '" in text:
+        default = text.split("use '", 1)[1].split("'", 1)[0]
+    return saved, default
+
+
+def places_in(text: str, saved: dict[str, tuple[str, str]] | None = None) -> list[tuple[str, str]]:
     lower = text.lower()
-    found = [(lower.index(k), v) for k, v in KNOWN_PLACES.items() if k in lower]
+    known = {**KNOWN_PLACES, **(saved or {})}
+    found = [(lower.index(k), v) for k, v in known.items() if k in lower]
     return [v for _, v in sorted(found)]
 
 
@@ -130,9 +149,12 @@ class ScriptedModel:
     def __init__(self) -> None:
         self.queue: list[Reply] = []
         self.calls = 0
+        # The instructions each step was given (None where the API sent none).
+        self.instructions: list[str | None] = []
 
-    def respond(self, messages: list[dict[str, Any]]) -> Reply:
+    def respond(self, messages: list[dict[str, Any]], instructions: str | None = None) -> Reply:
         self.calls += 1
+        self.instructions.append(instructions)
         if self.queue:
             return self.queue.pop(0)
         last_user = max(i for i, m in enumerate(messages) if m["role"] == "user")
@@ -147,14 +169,18 @@ class ScriptedModel:
                     parsed.append({"error": "unparsable", "message": str(m["content"])})
             return Reply(text=summarise(parsed))
         question = str(messages[last_user]["content"])
-        places = places_in(question)
+        saved, default = saved_in(instructions)
+        places = places_in(question, saved)
         if not places:
             # A follow-up ("and tomorrow?") reuses the place of the previous question.
             earlier = [m for m in messages[:last_user] if m["role"] == "user"]
             for m in reversed(earlier):
-                places = places_in(str(m["content"]))
+                places = places_in(str(m["content"]), saved)
                 if places:
                     break
+        if not places and default:
+            # The instructions name a default place for questions that name none.
+            places = [saved[default.lower()]]
         if not places:
             return Reply(text="Which place would you like the weather for?")
         special = _special_calls(question, places)

@@ -319,7 +319,7 @@ class FakeResponses(FakeServer):
             problem = self._check_calls_answered(context)
             if problem is not None:
                 return problem
-            reply = self.model.respond(self._neutral(context))
+            reply = self.model.respond(self._neutral(context), body.get("instructions"))
             fault = self.faults.pop(0) if self.faults else None
             background = bool(body.get("background"))
             rid = self._id("resp")

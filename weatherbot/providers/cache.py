@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from weatherbot.errors import OUTAGE_CODES, ProviderError
 from weatherbot.private_files import read_private, write_private
 
 FORECAST_TTL_S = 10 * 60
@@ -42,9 +43,12 @@ class DiskCache:
         clock: Callable[[], float] = time.time,
         *,
         refresh: bool = False,
+        stale_s: float = 0.0,
     ) -> None:
         self.directory = directory
         self.refresh = refresh
+        # > 0: an answer up to this old stands in for one the provider cannot give now.
+        self.stale_s = stale_s
         self._clock = clock
 
     def now(self) -> float:
@@ -60,9 +64,11 @@ class DiskCache:
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
         return self.directory / f"{digest}.json"
 
-    def get(self, key: str, ttl_s: float) -> tuple[Any, float] | None:
+    def get(
+        self, key: str, ttl_s: float, *, even_on_refresh: bool = False
+    ) -> tuple[Any, float] | None:
         """(value, age in seconds) if a fresh entry exists, else None."""
-        if self.refresh or self._linked():
+        if (self.refresh and not even_on_refresh) or self._linked():
             return None
         try:
             entry = json.loads(read_private(self._path(key)).decode("utf-8"))
@@ -93,7 +99,13 @@ class DiskCache:
         hit = self.get(key, ttl_s)
         if hit is not None:
             return hit
-        value = compute()
+        try:
+            value = compute()
+        except ProviderError as exc:
+            old = self.get(key, self.stale_s, even_on_refresh=True) if self.stale_s else None
+            if old is None or exc.code not in OUTAGE_CODES:
+                raise
+            return old
         self.put(key, value)
         return value, None
 

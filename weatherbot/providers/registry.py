@@ -131,10 +131,13 @@ def build_service(
     clock: Callable[[], float] = time.time,
     choices: PlaceChoices | None = None,
     on_warning: Callable[[str], None] | None = None,
+    stale_s: float = 0.0,
 ) -> WeatherService:
     """The weather service for one question: geocoder + configured provider + fallbacks.
 
-    Cheap to call per question: HTTP connection pools are shared per process.
+    Cheap to call per question: HTTP connection pools are shared per process. `stale_s` > 0
+    lets cached answers up to that old stand in during an outage (`now` wants a stale line
+    rather than none; a question wants the error).
     """
     if settings.provider == SAMPLE:
         # Recorded data only: no HTTP client, no cache, no socket.
@@ -151,7 +154,7 @@ def build_service(
     names = list(dict.fromkeys([settings.provider, *settings.fallback_providers]))
     plugins = {} if all(n in PROVIDERS for n in names) else _plugins()
     factories = [_factory(name, plugins) for name in names]
-    cache = DiskCache(settings.cache_dir, clock, refresh=settings.refresh)
+    cache = DiskCache(settings.cache_dir, clock, refresh=settings.refresh, stale_s=stale_s)
     http_factory = HttpFactory(cache, settings.contact, sleep)
 
     from weatherbot.providers.air_quality import TITLE, OpenMeteoAirQuality

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import TypeVar
 
-from weatherbot.errors import ProviderError
+from weatherbot.errors import OUTAGE_CODES, ProviderError
 from weatherbot.providers.base import AirQualitySource, Geocoder, Provider
 from weatherbot.providers.checks import validated
 from weatherbot.providers.models import AirQuality, Forecast, Place
@@ -16,7 +16,7 @@ from weatherbot.providers.saved_places import Saved
 T = TypeVar("T")
 
 # Failures worth trying the next provider for; "not_found"/"ambiguous" are answers, not outages.
-FAILOVER_CODES = frozenset({"unavailable", "timeout", "rate_limited", "upstream_error", "bad_data"})
+FAILOVER_CODES = OUTAGE_CODES
 
 
 class _SingleFlight:

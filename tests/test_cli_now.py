@@ -1,0 +1,146 @@
+"""`weatherbot now`: one line for status bars, through the real CLI and as a real process.
+
+Paris is the fake Open-Meteo's TEST VALUES (13:15 local, 10.6 °C, moderate rain, 85% today);
+time is never slept: the provider's backoff goes through `cli_options.pause`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from tests.fakes.weather_server import FakeWeather
+from weatherbot.cli import app
+from weatherbot.render.status_line import FIELDS
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def no_waiting(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    waits: list[float] = []
+    monkeypatch.setattr("weatherbot.cli_options.pause", waits.append)
+    return waits
+
+
+def now(*args: str, monkeypatch: pytest.MonkeyPatch | None = None) -> Result:
+    if monkeypatch is not None:
+        # The snapshot is keyed by the command line, as the real program sees it.
+        monkeypatch.setattr(sys, "argv", ["weatherbot", "now", *args])
+    return runner.invoke(app, ["now", *args])
+
+
+def test_the_default_line(fake_weather: FakeWeather) -> None:
+    result = now("Paris, France")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "Paris: 🌧 11°C 85%\n" and result.stderr == ""
+
+
+def test_every_field(fake_weather: FakeWeather) -> None:
+    fmt = " | ".join(f"%{k}" for k in FIELDS)
+    result = now("Tokyo", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    values = result.stdout.rstrip("\n").split(" | ")
+    assert dict(zip(FIELDS, values, strict=True)) == {
+        "c": "⛅", "C": "partly cloudy", "t": "13°C", "f": "11°C", "o": "10%", "p": "0.0mm",
+        "w": "13km/h", "h": "70%", "u": "3", "S": "06:38", "s": "16:28",
+        "m": "waning crescent", "l": "Tokyo", "L": "Tokyo, Japan", "a": "0s", "%": "%",
+    }  # fmt: skip
+
+
+def test_presets_units_and_json(fake_weather: FakeWeather) -> None:
+    assert now("Paris, France", "-f", "short").stdout == "🌧 11°C\n"
+    full = now("Paris, France", "-f", "full").stdout
+    assert (
+        full.startswith("Paris: 🌧 moderate rain 11°C (feels 9°C) · 85% 8.4mm")
+        and "\n" not in full[:-1]
+    )
+    assert now("Paris, France", "--units", "imperial", "-f", "%t %p").stdout == "51°F 0.33in\n"
+    doc = json.loads(now("Paris, France", "--json").stdout)
+    assert doc["temperature"] == 10.6 and doc["precipitation_probability_percent"] == 85
+    assert doc["precipitation_types"] == ["rain"] and doc["stale"] is False
+    assert doc["sunrise"] == "08:31" and doc["location"] == "Paris, Île-de-France, France"
+
+
+def test_bad_format_and_no_place(fake_weather: FakeWeather) -> None:
+    bad = now("Paris", "-f", "%t %x")
+    assert bad.exit_code == 2 and "unknown field %x" in bad.stderr and bad.stdout == ""
+    assert now("Paris", "-f", "100%").exit_code == 2
+    assert now("Paris", "-f", "100%% sure").stdout.startswith("100% sure")
+    missing = now()
+    assert missing.exit_code == 2 and "no default place" in missing.stderr
+
+
+def test_the_default_place(fake_weather: FakeWeather) -> None:
+    assert runner.invoke(app, ["place", "add", "home", "Sydney"]).exit_code == 0
+    assert now("-f", "%l %u").stdout == "Sydney 11\n"
+    assert now("home", "-f", "%l").stdout == "Sydney\n"
+
+
+def test_provider_down_and_nothing_kept_is_na(fake_weather: FakeWeather) -> None:
+    fake_weather.fail("/v1/search", 503, times=10)
+    result = now("Paris, France")
+    assert result.exit_code == 1 and result.stdout == "n/a\n"
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_provider_down_shows_the_last_data_marked_stale(
+    fake_weather: FakeWeather, clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert now("Paris, France", monkeypatch=monkeypatch).exit_code == 0
+    # Two hours pass: the kept forecast is past its lifetime, and the provider is down.
+    for entry in (clean_env / "cache").glob("*.json"):
+        data = json.loads(entry.read_text())
+        data["stored_at"] -= 2 * 3600
+        entry.write_text(json.dumps(data))
+    fake_weather.fail("/v1/forecast", 503, times=10)
+    result = now("Paris, France", monkeypatch=monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "Paris: 🌧 11°C 85% (stale 2h)\n"
+    doc = json.loads(now("Paris, France", "--json", monkeypatch=monkeypatch).stdout)
+    assert doc["stale"] is True and 7190 < doc["age_s"] < 7300
+
+
+def _program(home: Path, fake: FakeWeather, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "WEATHERBOT_HOME": str(home),
+        "WEATHERBOT_OPEN_METEO_URL": fake.base_url,
+        "WEATHERBOT_OPEN_METEO_GEOCODING_URL": fake.base_url,
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+    }
+    # Which modules the program loaded, printed however it ends (the CLI ends in os._exit).
+    code = (
+        "import os, sys; from weatherbot.launch import main; end = os._exit\n"
+        "def report(): print('openai' in sys.modules, 'weatherbot.cli' in sys.modules,"
+        " file=sys.stderr, flush=True)\n"
+        "os._exit = lambda status: (report(), end(status))\n"
+        "sys.argv = ['weatherbot', *sys.argv[1:]]; main(); report()"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_a_status_bar_is_answered_from_the_snapshot(
+    fake_weather: FakeWeather, clean_env: Path
+) -> None:
+    first = _program(clean_env, fake_weather, "now", "Paris, France", "-f", "%c %t %a")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == "🌧 11°C 0s\n"
+    # The full command ran, without the model's SDK.
+    assert first.stderr.split() == ["False", "True"]
+    requests = len(fake_weather.server.requests)
+    again = _program(clean_env, fake_weather, "now", "Paris, France", "-f", "%c %t %a")
+    assert again.returncode == 0 and again.stdout.startswith("🌧 11°C ")
+    assert again.stderr.split() == ["False", "False"]  # not even the Typer app was loaded
+    assert len(fake_weather.server.requests) == requests
+    # Other arguments are another question: the full command again.
+    other = _program(clean_env, fake_weather, "now", "Paris, France", "-f", "short")
+    assert other.stdout == "🌧 11°C\n" and other.stderr.split() == ["False", "True"]

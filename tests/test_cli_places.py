@@ -1,0 +1,115 @@
+"""Saved places through the real CLI: add, list, default, remove, and every command using them.
+
+The fake Open-Meteo geocodes (San Francisco, Paris, the ambiguous Springfield); a saved place
+is resolved once, at `place add`, and never geocoded again.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from tests.fakes.backends import serve_backend
+from tests.fakes.weather_server import FakeWeather
+from weatherbot.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> Result:
+    return runner.invoke(app, list(args))
+
+
+@pytest.fixture
+def home_in_sf(fake_weather: FakeWeather) -> FakeWeather:
+    result = run("place", "add", "home", "San Francisco, CA")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        "saved home: San Francisco, California, United States "
+        "(37.7749, -122.4194, America/Los_Angeles) · default\n"
+    )
+    return fake_weather
+
+
+def test_add_list_default_remove(home_in_sf: FakeWeather, clean_env: Path) -> None:
+    assert run("place", "add", "Work", "Paris").exit_code == 0
+    listed = run("place", "list")
+    assert listed.stdout.splitlines() == [
+        "* home  San Francisco, California, United States  (37.7749, -122.4194)",
+        "  Work  Paris, Île-de-France, France  (48.8534, 2.3488)",
+    ]
+    # Names match whatever their case.
+    assert run("place", "default", "work").exit_code == 0
+    rows = json.loads(run("place", "list", "--json").stdout)
+    assert [(r["name"], r["default"]) for r in rows] == [("home", False), ("Work", True)]
+    assert rows[0]["latitude"] == 37.77493 and rows[0]["query"] == "San Francisco, CA"
+    stored = json.loads((clean_env / "places.json").read_text())
+    assert (
+        stored["default"] == "Work" and (clean_env / "places.json").stat().st_mode & 0o777 == 0o600
+    )
+    removed = run("place", "remove", "WORK")
+    assert removed.exit_code == 0 and "removed Work" in removed.stderr
+    assert json.loads(run("place", "list", "--json").stdout)[0]["default"] is False
+    missing = run("place", "remove", "gym")
+    assert missing.exit_code == 2 and "no saved place called 'gym'" in missing.stderr
+
+
+def test_ambiguous_unknown_and_bad_names(fake_weather: FakeWeather) -> None:
+    ambiguous = run("place", "add", "mum", "Springfield")
+    assert ambiguous.exit_code == 1 and "Springfield, Illinois" in ambiguous.stderr
+    unknown = run("place", "add", "gran", "Narnia")
+    assert unknown.exit_code == 1 and "Narnia" in unknown.stderr
+    for bad in ("", "a,b", "9lives", "x" * 41):
+        result = run("place", "add", bad, "Paris")
+        assert result.exit_code == 2, (bad, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert run("place", "list").stderr.startswith("no saved places yet")
+
+
+def test_a_damaged_file_is_moved_aside_not_lost(fake_weather: FakeWeather, clean_env: Path) -> None:
+    clean_env.mkdir(parents=True, exist_ok=True)
+    (clean_env / "places.json").write_text('{"places": {"home": ')
+    result = run("place", "list")
+    assert result.exit_code == 0
+    assert "was damaged" in result.stderr and "places.json.corrupt-" in result.stderr
+    kept = list(clean_env.glob("places.json.corrupt-*"))
+    assert len(kept) == 1 and kept[0].read_text() == '{"places": {"home": '
+
+
+def test_weather_without_a_place_uses_the_default(home_in_sf: FakeWeather) -> None:
+    searches = home_in_sf.searches()
+    result = run("weather", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["location"] == "San Francisco, California, United States"
+    named = run("weather", "home", "--days", "1", "--json")
+    assert json.loads(named.stdout)["forecast"]["unit"] == "Fahrenheit"
+    assert home_in_sf.searches() == searches  # saved: never geocoded again
+
+
+def test_no_place_and_no_default_says_how(fake_weather: FakeWeather) -> None:
+    result = run("weather")
+    assert result.exit_code == 2
+    assert "no place given and no default place saved" in result.stderr
+    assert "weatherbot place add home" in result.stderr
+
+
+@pytest.mark.parametrize("backend", ["chat", "responses", "assistants"])
+def test_a_model_uses_saved_places(
+    home_in_sf: FakeWeather, monkeypatch: pytest.MonkeyPatch, backend: str
+) -> None:
+    with serve_backend(backend, monkeypatch) as served:
+        result = run("ask", "--json", "will it rain at home tomorrow?")
+        assert result.exit_code == 0, result.stderr
+        doc = json.loads(result.stdout)
+        assert {c["arguments"]["location"] for c in doc["tool_calls"]} == {"home"}
+        outputs = [json.loads(c["output"]) for c in doc["tool_calls"]]
+        assert {o["location"] for o in outputs} == {"San Francisco, California, United States"}
+        assert served.fake is not None
+        told = served.fake.model.instructions[0] or ""
+        assert "home = San Francisco, California, United States" in told
+        # No place at all: the default.
+        bare = json.loads(run("ask", "--json", "what's the weather like?").stdout)
+        assert {c["arguments"]["location"] for c in bare["tool_calls"]} == {"home"}

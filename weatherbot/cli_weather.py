@@ -1,0 +1,163 @@
+"""`weatherbot weather` and `weatherbot now`: the weather straight from the provider, no model.
+
+`weather` is the table (and `--json`); `now` is the one line for status bars and prompts. A
+fresh `now` is usually answered before this module loads (weatherbot.launch and
+weatherbot.now_snapshot); this is the full path: settings, the provider, the snapshot kept.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from weatherbot import cli_options
+from weatherbot.cli_options import (
+    DebugOpt,
+    NoColorOpt,
+    OfflineOpt,
+    PrecipitationOpt,
+    ProviderOpt,
+    RefreshOpt,
+    UnitsOpt,
+    WindOpt,
+    guarded,
+    settings_from,
+    warn,
+)
+
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Fields: %c %C %t %f %o %p %w %h %u %S %s %m %l %L %a, or a preset: "
+        "short, line (default), full. See README.",
+    ),
+]
+
+
+def weather(
+    place: Annotated[
+        list[str] | None,
+        typer.Argument(help="A place or saved name (default: the default place)."),
+    ] = None,
+    # No max: past the provider's horizon the table shows what exists and says so (exit 0).
+    days: Annotated[int, typer.Option("--days", "-d", min=1, help="Days, today first (≤16).")] = 5,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    provider: ProviderOpt = None,
+    offline: OfflineOpt = False,
+    units: UnitsOpt = None,
+    wind_unit: WindOpt = None,
+    precipitation_unit: PrecipitationOpt = None,
+    refresh: RefreshOpt = False,
+    debug: DebugOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Current conditions and the next days for a place, straight from the provider."""
+
+    def body() -> None:
+        from weatherbot.tools.report import weather_report
+
+        settings = settings_from(
+            provider=provider,
+            offline=offline,
+            units=units,
+            wind_unit=wind_unit,
+            precipitation_unit=precipitation_unit,
+            refresh=refresh,
+            no_color=no_color,
+        )
+        report = weather_report(settings, " ".join(place or []), days, on_warning=warn)
+        if json_out:
+            from weatherbot.render.json_output import dumps
+
+            typer.echo(dumps(report))
+            return
+        from weatherbot.render.consoles import make_consoles
+        from weatherbot.render.weather_table import render_weather
+
+        consoles = make_consoles(settings.color)
+        render_weather(report, consoles.out, consoles.err)
+
+    guarded(debug, body)
+
+
+def now(
+    place: Annotated[
+        list[str] | None,
+        typer.Argument(help="A place or saved name (default: the default place)."),
+    ] = None,
+    fmt: FormatOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    provider: ProviderOpt = None,
+    offline: OfflineOpt = False,
+    units: UnitsOpt = None,
+    wind_unit: WindOpt = None,
+    precipitation_unit: PrecipitationOpt = None,
+    refresh: RefreshOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """One line for status bars and prompts: the weather now, no model.
+
+    Provider unreachable: the last line, marked stale, or n/a (exit 1).
+    Example: weatherbot now home --format "%c %t %o"
+    """
+
+    def body() -> None:
+        import sys
+
+        from weatherbot import now_snapshot
+        from weatherbot.errors import OUTAGE_CODES, ProviderError, UsageError
+        from weatherbot.providers.registry import build_service
+        from weatherbot.render.status_line import NOT_AVAILABLE, FormatError, check_format, render
+        from weatherbot.tools.context import ToolContext, unit_for
+        from weatherbot.tools.glance import glance
+        from weatherbot.tools.report import default_place_name
+
+        try:
+            line_format = check_format(fmt or "line")
+        except FormatError as exc:
+            raise UsageError(str(exc), hint='e.g. --format "%c %t %o" or --format short') from None
+        settings = settings_from(
+            provider=provider,
+            offline=offline,
+            units=units,
+            wind_unit=wind_unit,
+            precipitation_unit=precipitation_unit,
+            refresh=refresh,
+        )
+        home = settings.home
+        key = now_snapshot.key(home, sys.argv[2:]) if sys.argv[1:2] == ["now"] else None
+        service = build_service(
+            settings,
+            sleep=lambda s: cli_options.pause(s),
+            on_warning=warn,
+            stale_s=now_snapshot.STALE_LIMIT_S,
+        )
+        try:
+            query = " ".join(place or []) or default_place_name(service)
+            unit = unit_for(settings.units, service, query)
+            found = glance(ToolContext(service), query, unit)
+        except ProviderError as exc:
+            if exc.code not in OUTAGE_CODES:
+                raise
+            last = now_snapshot.load(home, key) if key else None
+            if last is not None:
+                typer.echo(now_snapshot.output(last, stale=True))
+                return
+            typer.echo(NOT_AVAILABLE)
+            raise
+        age = found["cache_age_s"] or 0.0
+        # Older than the cache keeps answers: the provider failed and an old one stood in.
+        stale = age > now_snapshot.FRESH_S
+        if json_out:
+            from weatherbot.render.json_output import dumps
+
+            typer.echo(dumps({**found, "age_s": round(age), "stale": stale}))
+        else:
+            typer.echo(render(line_format, found, age, stale=stale))
+        if key is not None:
+            now_snapshot.save(home, key, dict(found), line_format, json_out)
+
+    guarded(debug, body)
