@@ -84,6 +84,14 @@ def test_an_afternoon_already_over_is_tomorrows(settings: Settings) -> None:
     assert summary["temperature_max"] == 16.6 and summary["uv_index_max"] == 4.7
 
 
+def test_a_time_already_past_is_tomorrows(settings: Settings) -> None:
+    # "At 6 pm" asked at 23:30 London time: tomorrow's 18:00 (the recording's last hours).
+    out = call(settings, "get_hourly_forecast", location="London", start_time="18:00")
+    assert out["start"] == "2026-05-12T18:00+01:00" and out["date"] == "2026-05-12"
+    assert out["window_note"] == "18:00 is past there (local time 23:30): these are tomorrow's"
+    assert [h["precipitation_probability_percent"] for h in out["hours"]] == [11, 12, 9]
+
+
 def test_tonight_runs_until_the_next_morning(settings: Settings) -> None:
     out = call(settings, "get_hourly_forecast", location="Tokyo", part="tonight")
     assert out["start"] == "2026-12-07T18:00+09:00" and out["end"] == "2026-12-08T06:00+09:00"

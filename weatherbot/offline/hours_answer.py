@@ -80,6 +80,13 @@ def _moved(writer: Writer, data: Mapping[str, Any]) -> str | None:
         return None
     now = parse_moment(data.get("local_time"))
     part = str(data.get("part") or "")
+    start = parse_moment(data.get("start"))
+    if part.startswith("from ") and start is not None:
+        return writer._(
+            N_("{clock} has already passed there (local time {time}): these hours are tomorrow's"),
+            clock=writer.w.clock(start),
+            time=writer.w.clock(now) if now else "",
+        )
     return writer._(
         N_("{today} is already over there (local time {time}): these hours are {tomorrow}"),
         today=writer._(TODAY_PARTS.get(part, TODAY_PARTS["whole_day"])),

@@ -65,7 +65,7 @@ def key_result(finished: ToolCallFinished) -> str:
         parts.append("no probability" if p is None else f"{p}% rain")
     days = data.get("days")
     if isinstance(days, list):
-        parts.append(f"{len(days)} days")
+        parts.append(f"{len(days)} day" if len(days) == 1 else f"{len(days)} days")
     location = data.get("location")
     if isinstance(location, str) and not parts:
         parts.append(clean(location))

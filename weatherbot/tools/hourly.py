@@ -155,11 +155,15 @@ def _window(
     """
     zone = now.tzinfo
     this_hour = now.replace(minute=0, second=0, microsecond=0)
+    today = when == now.date()
     if start_time:
         start = datetime.combine(when, _start_time(start_time), tzinfo=zone)
         start = start.replace(minute=0)
-        return start, start + timedelta(hours=hours or FROM_TIME_HOURS), None
-    today = when == now.date()
+        end = start + timedelta(hours=hours or FROM_TIME_HOURS)
+        if today and end <= now:
+            note = f"{start:%H:%M} is past there (local time {now:%H:%M}): these are tomorrow's"
+            return start + timedelta(days=1), end + timedelta(days=1), note
+        return start, end, None
     if part == "now" and today:
         return this_hour, this_hour + timedelta(hours=hours or FROM_NOW_HOURS), None
     first, length = PARTS.get(part, PARTS["whole_day"])
