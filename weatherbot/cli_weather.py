@@ -44,6 +44,15 @@ def weather(
     ] = None,
     # No max: past the provider's horizon the table shows what exists and says so (exit 0).
     days: Annotated[int, typer.Option("--days", "-d", min=1, help="Days, today first (≤16).")] = 5,
+    hours: Annotated[
+        int | None,
+        typer.Option(
+            "--hours",
+            min=0,
+            max=48,
+            help="Hours to chart (0-48; default 24 on a terminal, none when piped).",
+        ),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     provider: ProviderOpt = None,
     offline: OfflineOpt = False,
@@ -68,16 +77,23 @@ def weather(
             refresh=refresh,
             no_color=no_color,
         )
-        report = weather_report(settings, " ".join(place or []), days, on_warning=warn)
+        from weatherbot.render.consoles import make_consoles
+
+        consoles = make_consoles(settings.color)
+        # A chart on a terminal by default; a pipe or --json gets hours only when asked.
+        shown = hours if hours is not None else (24 if consoles.out.is_terminal else 0)
+        if json_out:
+            shown = hours or 0
+        report = weather_report(settings, " ".join(place or []), days, on_warning=warn, hours=shown)
+        if hours is None:
+            report["hourly_message"] = None  # hours nobody asked for are not missed
         if json_out:
             from weatherbot.render.json_output import dumps
 
             typer.echo(dumps(report))
             return
-        from weatherbot.render.consoles import make_consoles
         from weatherbot.render.weather_table import render_weather
 
-        consoles = make_consoles(settings.color)
         render_weather(report, consoles.out, consoles.err)
 
     guarded(debug, body)

@@ -41,6 +41,8 @@ def test_report_keys_order_and_provenance(tmp_path: Path) -> None:
         "current",
         "forecast",
         "note",
+        "hourly",
+        "hourly_message",
     ]
     assert report["location"] == report["current"]["location"]
     assert report["source"].startswith("Open-Meteo (recorded sample")

@@ -157,6 +157,14 @@ def render_weather(report: Mapping[str, Any], out: Console, err: Console) -> Non
         out.print(", ".join(parts))
     elif now.get("message"):
         out.print(Text(f"now: {clean(str(now['message']))}", style="dim"))
+    hourly = report.get("hourly")
+    if hourly:
+        from weatherbot.render.hour_chart import print_hours, render_chart
+
+        if out.is_terminal:
+            render_chart(hourly, out)
+        else:
+            print_hours(hourly, out)
     forecast = report.get("forecast") or {}
     print_days(forecast, unit, out)
     source = report.get("source", "")
@@ -165,6 +173,10 @@ def render_weather(report: Mapping[str, Any], out: Console, err: Console) -> Non
     # Whole lines where something reads them; wrapped at words on a terminal, which would
     # otherwise break them mid-word at its edge ("on 202" / "6-05-11").
     soft = not err.is_terminal
+    if report.get("hourly_message"):
+        err.print(
+            Text(f"hours: {clean(str(report['hourly_message']))}", style="yellow"), soft_wrap=soft
+        )
     message = forecast.get("message")
     if message:
         # Fewer days than asked is said, not left for the reader to count the rows.

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypedDict
 
-from weatherbot.errors import UsageError
+from weatherbot.errors import ProviderError, UsageError
 from weatherbot.providers.registry import build_service
 from weatherbot.providers.service import WeatherService
 from weatherbot.settings import Settings
-from weatherbot.tools.outputs import ConditionsOutput, ForecastOutput, Unit
+from weatherbot.tools.hourly import get_hourly_forecast
+from weatherbot.tools.outputs import ConditionsOutput, ForecastOutput, HourlyOutput, Unit
 from weatherbot.tools.weather import (
     ToolContext,
     get_current_conditions,
@@ -34,6 +35,9 @@ class WeatherReport(TypedDict):
     current: ConditionsOutput
     forecast: ForecastOutput
     note: str | None
+    # The next hours (get_hourly_forecast), None when not asked for or not available.
+    hourly: HourlyOutput | None
+    hourly_message: str | None
 
 
 def default_place_name(service: WeatherService) -> str:
@@ -53,9 +57,10 @@ def weather_report(
     place: str,
     days: int,
     on_warning: Callable[[str], None] | None = None,
+    hours: int = 0,
 ) -> WeatherReport:
-    """Resolve `place` (none: the default saved place), then its current conditions and
-    `days` days of forecast."""
+    """Resolve `place` (none: the default saved place), then its current conditions, `days`
+    days of forecast and (`hours` > 0) the next hours."""
     service = build_service(settings, on_warning=on_warning)
     query = place.strip() or default_place_name(service)
     ctx = ToolContext(service)
@@ -64,6 +69,15 @@ def weather_report(
     unit = unit_for(settings.units, ctx.weather, query)
     current = get_current_conditions(ctx, query, unit)
     forecast = get_forecast(ctx, query, days, unit)
+    hourly: HourlyOutput | None = None
+    hourly_message = None
+    if hours > 0:
+        try:
+            hourly = get_hourly_forecast(ctx, query, hours=hours, unit=unit)
+        except ProviderError as exc:
+            # No hourly data (NWS, the sample's London): the days are still worth showing.
+            # The tool's message speaks to a model ("; get_forecast has..."): the first part.
+            hourly_message = exc.message.split(";")[0]
     return {
         "location": current["location"],
         "latitude": current["latitude"],
@@ -74,4 +88,6 @@ def weather_report(
         "current": current,
         "forecast": forecast,
         "note": current.get("note"),
+        "hourly": hourly,
+        "hourly_message": hourly_message,
     }
