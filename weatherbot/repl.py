@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "/stream": "on|off: print answers as they are generated",
     "/units": "metric|imperial|auto: preferred units",
     "/provider": "NAME: weather provider for the next questions",
+    "/place": "[NAME] | add NAME PLACE | remove NAME: saved places, the default",
     "/exit": "leave (Ctrl-D does too)",
 }
 
@@ -109,6 +110,7 @@ class Repl:
             "/stream": self._cmd_stream,
             "/units": self._cmd_units,
             "/provider": self._cmd_provider,
+            "/place": self._cmd_place,
             "/exit": self._cmd_exit,
             "/quit": self._cmd_exit,
         }
@@ -269,6 +271,11 @@ class Repl:
                 closer()
             self.session.apply_settings(candidate)
         self._note(f"provider {self.session.settings.provider}")
+
+    def _cmd_place(self, arg: str) -> None:
+        from weatherbot.repl_places import place_command
+
+        place_command(self.session, arg, self._note)
 
     def _cmd_exit(self, _arg: str) -> None:
         self._running = False

@@ -1,0 +1,68 @@
+"""`/place` in chat: list, save, remove saved places and choose the default, mid-conversation.
+
+The same store as `weatherbot place ...`; a change applies from the next question on (the
+model is told the saved names and the default in its instructions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from weatherbot.conversation import Session
+    from weatherbot.providers.saved_places import Saved
+
+USAGE = "usage: /place [NAME] | /place add NAME PLACE | /place remove NAME"
+
+
+def saved_names(session: Session) -> list[str]:
+    """Saved place names, for completion (none if the file cannot be read)."""
+    from weatherbot.providers.saved_places import SavedPlacesFile
+
+    try:
+        return [e.name for e in SavedPlacesFile(session.settings.home).load().places.values()]
+    except Exception:  # completion must never break the prompt
+        return []
+
+
+def place_command(session: Session, arg: str, note: Callable[[str, str], None]) -> None:
+    """Run `/place ARG`; `note(message, style)` prints to the user."""
+    from weatherbot.providers.saved_places import SavedPlacesFile
+
+    store = SavedPlacesFile(session.settings.home, on_warning=lambda m: note(m, "yellow"))
+    action, _, rest = arg.strip().partition(" ")
+    if action == "add":
+        name, _, where = rest.strip().partition(" ")
+        if not name or not where.strip():
+            note(USAGE, "yellow")
+            return
+        from weatherbot.providers.registry import build_service
+
+        place = build_service(session.settings).geocoder.resolve(where.strip())
+        entry = store.add(name, where, place)
+        note(f"saved {entry.name}: {place.display_name}", "dim")
+    elif action == "remove":
+        removed = store.remove(rest.strip()) if rest.strip() else None
+        if removed is None:
+            note(f"no saved place called {rest.strip()!r}" if rest.strip() else USAGE, "yellow")
+            return
+        note(f"removed {removed.name}", "dim")
+    elif action:
+        entry = store.set_default(arg.strip())
+        note(f"default place: {entry.name} ({entry.place.display_name})", "dim")
+    else:
+        _list(store.load(), note)
+        return
+    # The model hears of the change in its instructions from the next question on.
+    session.apply_settings(session.settings)
+
+
+def _list(saved: Saved, note: Callable[[str, str], None]) -> None:
+    if not saved.places:
+        note("no saved places yet; /place add home Oakland, CA", "dim")
+        return
+    default = saved.default_place()
+    for entry in saved.places.values():
+        mark = "*" if default is not None and entry.name == default.name else " "
+        note(f"{mark} {entry.name}  {entry.place.display_name}", "dim")
