@@ -15,7 +15,6 @@ from weatherbot import cli_options
 from weatherbot.cli_options import (
     DebugOpt,
     NoColorOpt,
-    OfflineOpt,
     PrecipitationOpt,
     ProviderOpt,
     RefreshOpt,
@@ -26,6 +25,11 @@ from weatherbot.cli_options import (
     warn,
 )
 
+# Not cli_options.OfflineOpt: these commands have no planner, only the recorded data.
+SampleOpt = Annotated[
+    bool,
+    typer.Option("--offline", help="No network: recorded sample data (London, New York, Oslo)."),
+]
 FormatOpt = Annotated[
     str | None,
     typer.Option(
@@ -55,7 +59,7 @@ def weather(
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     provider: ProviderOpt = None,
-    offline: OfflineOpt = False,
+    offline: SampleOpt = False,
     units: UnitsOpt = None,
     wind_unit: WindOpt = None,
     precipitation_unit: PrecipitationOpt = None,
@@ -107,7 +111,7 @@ def now(
     fmt: FormatOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     provider: ProviderOpt = None,
-    offline: OfflineOpt = False,
+    offline: SampleOpt = False,
     units: UnitsOpt = None,
     wind_unit: WindOpt = None,
     precipitation_unit: PrecipitationOpt = None,
