@@ -28,6 +28,7 @@ from weatherbot.offline.calls import tool_names
 from weatherbot.offline.followup import plan_turn
 from weatherbot.offline.intent import Plan, Unit
 from weatherbot.offline.place_ref import PlaceRef
+from weatherbot.offline.saved import SavedNames
 from weatherbot.providers.models import Place
 from weatherbot.providers.service import WeatherService
 from weatherbot.tools.execute import MAX_CALLS_PER_STEP, ToolCall, ToolResult
@@ -116,7 +117,9 @@ class _OfflineTurn:
         self.backend = backend
         self.request = request
         earlier = [m.content for m in request.history if m.role == "user"]
-        self.plan = plan_turn(request.question, earlier)
+        # getattr: tests and plugins may hand in a service-like object without saved places.
+        saved = getattr(request.tool_context.weather, "saved", None)
+        self.plan = plan_turn(request.question, earlier, SavedNames.of(saved))
         self.limit = places_per_step(self.plan)
         self.places: list[PlaceRef] = self.plan.places[: self.limit]
         self.owners: dict[str, int] = {}
@@ -141,7 +144,8 @@ class _OfflineTurn:
         """The answer written from the tool results."""
         queries = [place.query for place in self.places]
         guesses = [(p.text, p.query) for p in self.places if p.guessed]
-        typed = [p.text for p in self.places]
+        # A saved place is named by where it is ("San Francisco"), not "home" or "家".
+        typed = ["" if p.saved is not None else p.text for p in self.places]
         answer = write_answer(self.plan, queries, results, self.owners, guesses, typed)
         if len(self.plan.places) > self.limit:
             answer += "\n\n" + too_many_places(self.plan, self.limit)

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from weatherbot.offline.intent import Plan
 from weatherbot.offline.planner import plan
+from weatherbot.offline.saved import NO_SAVED, SavedNames, with_default
 
 HISTORY_QUESTIONS = 20  # how far back a follow-up looks for its places
 
@@ -28,10 +29,11 @@ def follow_up(current: Plan, previous: Plan | None) -> Plan:
     return merged
 
 
-def plan_turn(question: str, earlier: Sequence[str] = ()) -> Plan:
-    """The plan for `question`, continuing the `earlier` questions (oldest first) where needed."""
+def plan_turn(question: str, earlier: Sequence[str] = (), saved: SavedNames = NO_SAVED) -> Plan:
+    """The plan for `question`, continuing the `earlier` questions (oldest first) where needed;
+    a question with no place to continue asks about the default saved place, if any."""
     previous: Plan | None = None
     for asked in earlier[-HISTORY_QUESTIONS:]:
-        step = follow_up(plan(asked), previous)
+        step = with_default(follow_up(plan(asked, saved), previous), saved)
         previous = step if step.kind == "weather" else previous
-    return follow_up(plan(question), previous)
+    return with_default(follow_up(plan(question, saved), previous), saved)

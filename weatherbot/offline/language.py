@@ -201,6 +201,10 @@ class Language:
         """Ordinary words that are places only written as names or after a preposition."""
         return self._list(self._places.get("only_as_names", []))
 
+    def place_words(self, key: str) -> WordList:
+        """One list of the [places] table by name, for readers in other modules (saved.py)."""
+        return self._list(self._places.get(key, []))
+
     @cached_property
     def never(self) -> WordList:
         """Words that are never (part of) a place name."""

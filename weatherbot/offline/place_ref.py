@@ -18,15 +18,22 @@ class PlaceRef:
     end: int = 0  # where the words end in the question (the day words in them do not count)
     # The entry is a guess from a misspelling ("Chicgo"): the answer says so.
     guessed: bool = False
+    # The name of a saved place ("home") the words stand for: the tools resolve it themselves.
+    saved: str | None = None
 
     @property
     def query(self) -> str:
-        """What the tools are asked for: the index's full name, or the words as typed."""
+        """What the tools are asked for: the saved name, the index's full name, or the words
+        as typed."""
+        if self.saved is not None:
+            return self.saved
         return self.entry.display_name if self.entry is not None else self.text
 
     @property
     def key(self) -> str:
         """Two mentions of one place have the same key."""
+        if self.saved is not None:
+            return "saved:" + fold(self.saved)
         if self.entry is not None:
             return f"{self.entry.latitude:.3f},{self.entry.longitude:.3f}"
         return fold(self.text)

@@ -16,12 +16,14 @@ from weatherbot.offline.intent import Kind, Plan, Social, Unit
 from weatherbot.offline.language import (
     Language,
     detect,
+    english,
     english_words_in_other_languages,
     languages,
 )
 from weatherbot.offline.matching import fold
 from weatherbot.offline.place_ref import PlaceRef
 from weatherbot.offline.places import find_places
+from weatherbot.offline.saved import NO_SAVED, SavedNames, with_saved
 from weatherbot.offline.typos import nearest
 from weatherbot.offline.when import outermost, read_days, time_spans
 
@@ -95,21 +97,22 @@ def explicit_unit(text: str, active: list[Language] | None = None) -> Unit | Non
 
 
 def _no_city(places: list[PlaceRef]) -> bool:
-    """Whether no place the question names is a city the gazetteer knows."""
-    return all(place.entry is None for place in places)
+    """Whether no place the question names is a city the gazetteer knows or a saved place."""
+    return all(place.entry is None and place.saved is None for place in places)
 
 
-def _without(text: str, places: list[PlaceRef]) -> str:
-    """The text with each place's words blanked out."""
+def _without(text: str, places: list[PlaceRef], spans: list[tuple[int, int]]) -> str:
+    """The text with each place's words (and the other `spans`) blanked out."""
     chars = list(text)
-    for place in places:
-        if 0 <= place.start < place.end <= len(chars):
-            chars[place.start : place.end] = " " * (place.end - place.start)
+    for start, end in [*((p.start, p.end) for p in places), *spans]:
+        if 0 <= start < end <= len(chars):
+            chars[start:end] = " " * (end - start)
     return "".join(chars)
 
 
-def plan(question: str) -> Plan:
-    """Read a weather question and plan what to look up; never raises."""
+def plan(question: str, saved: SavedNames = NO_SAVED) -> Plan:
+    """Read a weather question and plan what to look up; never raises. `saved`: the user's
+    saved places, which the question may name ("at home", "at the cabin")."""
     text = _normalise(question)
     folded = fold(text)
     language = detect(text)
@@ -117,9 +120,15 @@ def plan(question: str) -> Plan:
     if language.code != "en":
         active.append(english_words_in_other_languages())
     places = find_places(text, active, languages().values())
+    # English words for home and work are read in every language, as its weather words are;
+    # Chinese and Japanese share 家 and 公司, and a short question may be read as either script.
+    home_languages = [language] if language.code == "en" else [language, english()]
+    if language.unspaced:
+        home_languages += [lang for lang in languages().values() if lang.unspaced]
+    places, home_words = with_saved(text, home_languages, places, saved)
     # The places' own words say nothing about the day or the weather: "Santo Domingo" is not
     # Sunday, "Cabo Frio" not cold (its other "frio" still is).
-    rest = _without(text, places)
+    rest = _without(text, places, home_words)
     folded = fold(rest)
     topics = _topics(folded, active) | _typo_topics(folded, language)
     days = read_days(rest, language, active)
