@@ -113,3 +113,12 @@ def test_a_model_uses_saved_places(
         # No place at all: the default.
         bare = json.loads(run("ask", "--json", "what's the weather like?").stdout)
         assert {c["arguments"]["location"] for c in bare["tool_calls"]} == {"home"}
+
+
+def test_the_offline_sample_says_which_saved_place_it_lacks(home_in_sf: FakeWeather) -> None:
+    # `--offline` is recorded data for three cities: home (San Francisco) is named, not dropped.
+    result = run("ask", "--offline", "will it rain at home tomorrow?")
+    assert result.exit_code == 0, result.stderr
+    assert "not San Francisco, California, United States" in result.stdout
+    line = run("now", "--offline")
+    assert line.exit_code == 1 and "not San Francisco" in line.stderr

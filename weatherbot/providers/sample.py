@@ -116,7 +116,12 @@ class SampleProvider:
         """The recorded forecast for a covered place."""
         builder = _BUILDERS.get(place.key)
         if builder is None:
-            raise ProviderError("not_covered", NOT_COVERED, hint=NOT_COVERED_HINT)
+            # A saved place ("home") reaches here resolved: say which place is missing.
+            raise ProviderError(
+                "not_covered",
+                f"{NOT_COVERED}, not {place.display_name}",
+                hint=NOT_COVERED_HINT,
+            )
         result = builder()
         day = result.today.isoformat()
         return replace(result, source=f"{result.source} (recorded sample, {day})", sample_date=day)
