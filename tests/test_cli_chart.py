@@ -24,7 +24,7 @@ def chart(lines: list[str]) -> list[str]:
 def test_the_next_24_hours_at_80_columns(fake_weather: FakeWeather, tmp_path: Path) -> None:
     lines = chart(weather_in_a_terminal(fake_weather, tmp_path, 80, "Paris", "--days", "1"))
     title, *temperature, rain, axis = lines
-    assert title == "next 24 hours, local time (13:00 to Tue 12:00); · night"
+    assert title == "next 24 hours, 13:00 to Tue 12:00 local time (· night)"
     assert all(len(line) <= 80 for line in lines), "\n".join(lines)
     assert temperature[0].startswith(" 11°C ━━━") and temperature[-1].startswith("  5°C")
     # Three wet hours, three columns each, then the 10% hours.
@@ -58,6 +58,13 @@ def test_piped_the_hours_are_data(fake_weather: FakeWeather) -> None:
     ]
     too_many = runner.invoke(app, ["weather", "Paris", "--hours", "49"])
     assert too_many.exit_code == 2
+
+
+def test_snow_hours_are_a_chance_of_snow(fake_weather: FakeWeather, tmp_path: Path) -> None:
+    lines = chart(
+        weather_in_a_terminal(fake_weather, tmp_path, 80, "Oslo", "-d", "1", "--hours", "48")
+    )
+    assert lines[-2].startswith("snow% ")
 
 
 def test_no_hourly_data_is_said_when_asked(fake_weather: FakeWeather) -> None:

@@ -121,7 +121,7 @@ def test_days_beyond_16_show_what_exists_and_say_the_limit(fake_weather: FakeWea
     days = rows(result.stdout)
     assert len(days) == 16 and list(days)[-1] == "2026-12-22"
     assert result.stderr.splitlines() == [
-        "no forecast reaches 20 days ahead: Open-Meteo covers 16 days",
+        "no forecast covers 20 days (16 at most); Open-Meteo gives 16",
         "Open-Meteo",
     ]
     assert "Usage" not in result.output + result.stderr

@@ -67,7 +67,11 @@ def weather(
     debug: DebugOpt = False,
     no_color: NoColorOpt = False,
 ) -> None:
-    """Current conditions and the next days for a place, straight from the provider."""
+    """The weather now, the next hours charted and the next days, straight from the provider.
+
+    Per day: high, low, chance and what falls (snow in cm or in), UV, sunrise-sunset.
+    Example: weatherbot weather Paris --days 16 --hours 48
+    """
 
     def body() -> None:
         from weatherbot.tools.report import weather_report

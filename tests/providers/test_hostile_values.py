@@ -151,7 +151,14 @@ def test_several_days_wrong_are_one_note() -> None:
     forecast = _om(lambda d: d["daily"].update(precipitation_probability_max=[NAN] * 7))
     (note,) = forecast.notes
     assert note.startswith("Open-Meteo sent an impossible value for the chance of precipitation")
-    assert "2026-05-11, 2026-05-12" in note and "2026-05-17" in note
+    # Seven days are a span, not a list that buries the day asked about.
+    assert note.endswith("on 7 days, 2026-05-11 to 2026-05-17; it is left out")
+
+
+def test_a_few_days_wrong_are_listed() -> None:
+    forecast = _om(lambda d: d["daily"].update(temperature_2m_max=[NAN, 60, NAN, 60, 60, 60, 60]))
+    (note,) = forecast.notes
+    assert "for the high on 2026-05-11, 2026-05-13;" in note
 
 
 @pytest.mark.parametrize("code", [INF, NAN, 1e308, "61", -1])

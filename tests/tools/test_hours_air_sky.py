@@ -145,7 +145,7 @@ def test_sixteen_days_and_beyond(settings: Settings) -> None:
     assert out["days"][12]["high"] == 9.0 and out["days"][12]["low"] == 4.0
     beyond = call(settings, "get_forecast", location="Paris, France", days=30)
     assert len(beyond["days"]) == 16
-    assert beyond["message"] == "no forecast reaches 30 days ahead: Open-Meteo covers 16 days"
+    assert beyond["message"] == "no forecast covers 30 days (16 at most); Open-Meteo gives 16"
     week = call(settings, "get_forecast", location="London", days=10)
     assert week["message"] == "Open-Meteo covers 7 of the 10 days asked for"
 
@@ -195,3 +195,22 @@ def test_unknown_variables_are_refused_like_the_real_server(
     assert "error" not in out
     forecast_request = next(r for r in fake_weather.server.requests if r.path == "/v1/forecast")
     assert "uv_index_max" in forecast_request.query["daily"]
+
+
+def test_impossible_air_readings_are_left_out_and_said(
+    settings: Settings, fake_weather: FakeWeather
+) -> None:
+    from tests.fakes import weather_synthetic
+    from tests.fakes.server import Response
+
+    body = weather_synthetic.air_quality("delhi")
+    body["current"].update(us_aqi=-40, pm2_5=1e9, ozone=float("nan"))
+    fake_weather.server.inject("GET", "/v1/air-quality", Response(body=body), 1)
+    out = call(settings, "get_air_quality", location="Delhi, India")
+    assert out["us_aqi"] is None and out["us_aqi_category"] is None and out["pm2_5"] is None
+    assert out["pm10"] == 231.0 and out["european_aqi"] == 118
+    assert out["notes"] == [
+        "Open-Meteo Air Quality sent an impossible value for the US AQI; it is left out",
+        "Open-Meteo Air Quality sent an impossible value for PM2.5; it is left out",
+        "Open-Meteo Air Quality sent an impossible value for ozone; it is left out",
+    ]

@@ -36,9 +36,29 @@ POLLEN_COUNT = (0.0, 50_000.0)
 AQI = (0.0, 1_000.0)
 
 
+# How a note names each reading.
+LABELS = {
+    "us_aqi": "the US AQI",
+    "european_aqi": "the European AQI",
+    "pm2_5": "PM2.5",
+    "pm10": "PM10",
+    "ozone": "ozone",
+    "nitrogen_dioxide": "nitrogen dioxide",
+}
+
+
 def _value(block: Mapping[str, Any], name: str, bounds: tuple[float, float]) -> float | None:
     value = number(block.get(name))
     return value if value is not None and within(value, bounds) else None
+
+
+def _refused(current: Mapping[str, Any], bounds: Mapping[str, tuple[float, float]]) -> list[str]:
+    """The readings sent but impossible (null is no reading, not a wrong one)."""
+    return [
+        name
+        for name, limits in bounds.items()
+        if current.get(name) is not None and _value(current, name, limits) is None
+    ]
 
 
 def _hours(block: Any, zone: LocalZone) -> tuple[AirQualityHour, ...]:
@@ -78,6 +98,13 @@ def parse_air_quality(data: Mapping[str, Any], place: Place, source: str = TITLE
     }
     # Outside Europe every pollen value is null: no pollen forecast, not "no pollen".
     has_pollen = any(current.get(f"{plant}_pollen") is not None for plant in POLLEN)
+    limits = {"us_aqi": AQI, "european_aqi": AQI} | dict.fromkeys(
+        ("pm2_5", "pm10", "ozone", "nitrogen_dioxide"), CONCENTRATION
+    )
+    notes = tuple(
+        f"{source} sent an impossible value for {LABELS[name]}; it is left out"
+        for name in _refused(current, limits)
+    )
     return AirQuality(
         place=clean_place(place),
         source=source,
@@ -92,6 +119,7 @@ def parse_air_quality(data: Mapping[str, Any], place: Place, source: str = TITLE
         nitrogen_dioxide=_value(current, "nitrogen_dioxide", CONCENTRATION),
         pollen=pollen if has_pollen else None,
         hours=_hours(data.get("hourly"), zone),
+        notes=notes,
     )
 
 

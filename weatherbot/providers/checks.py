@@ -225,6 +225,18 @@ def clean_place(place: Place) -> Place:
     )
 
 
+# More dates than this are a span: 16 dates in a note bury the one the user asked about.
+LISTED_DATES = 3
+
+
+def _on(dates: Sequence[date]) -> str:
+    if not dates:
+        return ""
+    if len(dates) <= LISTED_DATES:
+        return " on " + ", ".join(d.isoformat() for d in dates)
+    return f" on {len(dates)} days, {dates[0].isoformat()} to {dates[-1].isoformat()}"
+
+
 def notes_for(source: str, problems: Sequence[Problem]) -> tuple[str, ...]:
     """One note per field the provider got wrong, with the days it got it wrong on."""
     days: dict[str, list[date]] = {}
@@ -234,7 +246,7 @@ def notes_for(source: str, problems: Sequence[Problem]) -> tuple[str, ...]:
             found.append(problem.when)
     notes = []
     for label, dates in days.items():
-        on = " on " + ", ".join(d.isoformat() for d in sorted(dates)) if dates else ""
+        on = _on(sorted(dates))
         outcome = (
             "there are no current conditions"
             if label == CURRENT_FIELDS["temperature_c"][0]

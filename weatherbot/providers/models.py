@@ -170,3 +170,5 @@ class AirQuality:
     pollen: dict[str, float] | None = None
     hours: tuple[AirQualityHour, ...] = ()
     cache_age_s: float | None = None
+    # What the service got wrong (an impossible value left out), said rather than hidden.
+    notes: tuple[str, ...] = ()

@@ -63,12 +63,23 @@ def _temperature_rows(rows: Sequence[Mapping[str, Any]], cell: int, unit: str) -
     return lines
 
 
-def _chance_row(rows: Sequence[Mapping[str, Any]], cell: int) -> Text:
-    line = Text("rain%".rjust(GUTTER - 1) + " ", style="dim")
+def _chance_label(rows: Sequence[Mapping[str, Any]]) -> str:
+    """What the bars are the chance of: rain, snow, or both (precipitation)."""
+    kinds = {str(k) for r in rows for k in r.get("precipitation_types") or []}
+    if kinds and kinds <= {"snow"}:
+        return "snow%"
+    return "prec%" if "snow" in kinds or "sleet" in kinds else "rain%"
+
+
+def _chance_row(rows: Sequence[Mapping[str, Any]], cell: int) -> Text | None:
+    """The bars; None when the provider gives no chance for any of these hours (MET)."""
+    if all(_number(r.get("precipitation_probability_percent")) is None for r in rows):
+        return None
+    line = Text(_chance_label(rows).rjust(GUTTER - 1) + " ", style="dim")
     for row in rows:
         chance = _number(row.get("precipitation_probability_percent"))
         if chance is None:
-            line.append("?" * cell, style="dim")
+            line.append(" " * cell)
             continue
         if chance < 5:
             line.append(" " * cell)
@@ -105,13 +116,17 @@ def render_chart(hourly: Mapping[str, Any], out: Console, width: int | None = No
     rows = rows[: max(1, (width - GUTTER) // cell)]
     unit = "°F" if hourly.get("unit") == "Fahrenheit" else "°C"
     first, last = _time(rows[0]), _time(rows[-1])
-    span = f"{first:%H:%M}" if first else ""
+    span = f", {first:%H:%M}" if first else ""
     if last:
-        span += f" to {last:%a %H:%M}"
-    out.print(Text(f"next {len(rows)} hours, local time ({span}); {NIGHT} night", style="dim"))
+        span += f" to {last:%a %H:%M} local time"
+    nights = any(r.get("is_day") is False for r in rows)
+    legend = f" ({NIGHT} night)" if nights else ""
+    out.print(Text(f"next {len(rows)} hours{span}{legend}", style="dim"))
     for line in _temperature_rows(rows, cell, unit):
         out.print(line, no_wrap=True, crop=True)
-    out.print(_chance_row(rows, cell), no_wrap=True, crop=True)
+    chances = _chance_row(rows, cell)
+    if chances is not None:
+        out.print(chances, no_wrap=True, crop=True)
     out.print(_axis(rows, cell), no_wrap=True, crop=True)
 
 

@@ -63,8 +63,19 @@ def key_result(finished: ToolCallFinished) -> str:
     if "probability_percent" in data:
         p = data["probability_percent"]
         parts.append("no probability" if p is None else f"{p}% rain")
+    summary = data.get("summary")
+    if isinstance(summary, Mapping):
+        hours = data.get("hours")
+        count = len(hours) if isinstance(hours, list) else 0
+        parts.append(f"{count} hour" if count == 1 else f"{count} hours")
+        chance = summary.get("precipitation_probability_max_percent")
+        if isinstance(chance, int | float):
+            parts.append(f"up to {chance:g}%")
+    if "us_aqi" in data:
+        aqi = data.get("us_aqi")
+        parts.append("no US AQI" if aqi is None else f"US AQI {aqi}")
     days = data.get("days")
-    if isinstance(days, list):
+    if isinstance(days, list) and "us_aqi" not in data:
         parts.append(f"{len(days)} day" if len(days) == 1 else f"{len(days)} days")
     location = data.get("location")
     if isinstance(location, str) and not parts:

@@ -75,6 +75,8 @@ def get_air_quality(
     }
     if air.cache_age_s is not None:
         out["cache_age_s"] = round(air.cache_age_s)
+    if air.notes:
+        out["notes"] = list(air.notes)
     if air.pollen is None:
         out["message"] = f"{air.source} has no pollen forecast for this place (Europe only)"
     return out

@@ -192,7 +192,8 @@ def get_forecast(
     out["days"] = rows
     if asked > MAX_FORECAST_DAYS:
         out["message"] = (
-            f"no forecast reaches {asked} days ahead: {forecast.source} covers {len(rows)} days"
+            f"no forecast covers {asked} days ({MAX_FORECAST_DAYS} at most); "
+            f"{forecast.source} gives {len(rows)}"
         )
     elif len(rows) < days:
         out["message"] = f"{forecast.source} covers {len(rows)} of the {days} days asked for"
