@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from tests.fakes import weather_synthetic as synthetic
 from tests.fakes.weather_server import FakeWeather
 from weatherbot.cli import app
 
@@ -124,4 +125,55 @@ def test_paris_in_12_days_and_beyond_the_horizon(fake_weather: FakeWeather) -> N
     assert call["name"] == "get_forecast" and call["arguments"]["days"] == 13
     assert "2026-12-19" in text and "9.0 °C" in text and "65%" in text, text
     text, _ = ask("weather in Paris in 30 days")
-    assert "further than weather can be forecast" in text, text
+    assert "past the end of the forecast" in text, text
+
+
+def test_the_last_day_of_the_forecast_is_said_to_be_it(fake_weather: FakeWeather) -> None:
+    text, _ = ask("weather in paris in 16 days")
+    assert "it ends on 2026-12-22, 15 days ahead, and this is the last day it has" in text, text
+    assert "covers 16" not in text, text
+
+
+def test_snow_without_a_day_looks_at_the_week(fake_weather: FakeWeather) -> None:
+    text, calls = ask("Is it going to snow in Oslo?")
+    (call,) = calls
+    assert call["name"] == "get_forecast" and call["arguments"]["days"] == 7
+    assert "Snow on 2026-12-08 (Tue) (4.8 cm)" in text, text
+
+
+@pytest.mark.parametrize(
+    ("question", "snowy"),
+    [
+        ("Is it going to snow in New York this weekend?", "Snow on 2026-02-07 (Sat)"),
+        ("Is it going to snow in Oslo this week?", "Snow on 2026-02-06 (Fri)"),
+    ],
+)
+def test_snow_named_without_an_amount_is_snow(question: str, snowy: str) -> None:
+    # The recordings give precipitation_types ["snow"] and snowfall null.
+    result = runner.invoke(app, ["ask", "--offline", question])
+    assert result.exit_code == 0, result.stderr
+    assert "No snow" not in result.stdout, result.stdout
+    assert f"\n\n{snowy} (amount not given)" in result.stdout, result.stdout
+
+
+def test_air_without_an_index_gives_what_there_is(
+    fake_weather: FakeWeather, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = synthetic.air_quality
+
+    def no_index(name: str) -> dict[str, Any]:
+        body = original(name)
+        body["current"]["us_aqi"] = body["current"]["pm2_5"] = None
+        return body
+
+    monkeypatch.setattr(synthetic, "air_quality", no_index)
+    text, _ = ask("How is the air in Delhi?")
+    assert "no AQI given" in text and "PM10 231.0" in text and "NO2 61.2" in text, text
+    assert "not available" not in text, text
+
+
+def test_air_service_failure_names_the_service(fake_weather: FakeWeather) -> None:
+    fake_weather.fail("/v1/air-quality", 503, times=10)
+    text, _ = ask("How is the air in Delhi?")
+    assert "could not be looked up" in text and "Open-Meteo Air Quality" in text, text
+    assert "not available for this place" not in text, text

@@ -9,8 +9,11 @@ from hypothesis import strategies as st
 from weatherbot.offline.calls import tool_names
 from weatherbot.offline.followup import plan_turn
 from weatherbot.offline.intent import Plan
+from weatherbot.offline.outputs import Output
 from weatherbot.offline.planner import explicit_unit, plan
+from weatherbot.offline.sky_answer import protection
 from weatherbot.offline.when import HORIZON
+from weatherbot.offline.writer import Writer
 
 
 def names(result: Plan) -> list[str]:
@@ -117,6 +120,30 @@ def test_follow_ups_continue_the_conversation() -> None:
     assert names(carried) == ["Oslo"] and carried.days.first_day == 1
     assert "wind" in carried.topics
     assert plan_turn("thanks!", ["Will it rain in Paris?"]).kind == "social"
+    # The air has no "in 12 days": a day asked after it asks for the forecast.
+    assert tool_names(plan_turn("in 12 days?", ["How is the air in Delhi?"])) == ["get_forecast"]
+
+
+@pytest.mark.parametrize(
+    ("uv", "category", "advice"),
+    [
+        (2.1, "low", "little needed"),
+        (2.8, "moderate", "advised"),
+        (5.9, "moderate", "advised"),
+        (7.0, "high", "yes"),
+    ],
+)
+def test_sun_protection_follows_the_who_category(uv: float, category: str, advice: str) -> None:
+    writer = Writer(plan("uv index in London"))
+    row = {"date": "2026-12-07", "uv_index_max": uv, "uv_category": category}
+    out = Output("get_forecast", {"today": "2026-12-07", "days": [row]})
+    assert protection(writer, [out]) == (
+        f"Sun protection: {advice} (UV {uv}, {category})"
+        + {"little needed": ".", "advised": ": shade around midday and sunscreen."}.get(
+            advice,
+            ": sunscreen SPF 30 or more, a hat and sunglasses, and shade around midday.",
+        )
+    )
 
 
 WORDS = [

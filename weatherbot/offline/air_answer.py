@@ -20,6 +20,12 @@ POLLEN = {
     "olive": N_("olive"),
     "ragweed": N_("ragweed"),
 }
+GASES = (
+    ("pm2_5", N_("PM2.5 {value} µg/m³")),
+    ("pm10", N_("PM10 {value} µg/m³")),
+    ("ozone", N_("ozone {value} µg/m³")),
+    ("nitrogen_dioxide", N_("NO2 {value} µg/m³")),
+)
 UNAVAILABLE = N_("air quality is not available for this place from this source")
 
 
@@ -52,9 +58,11 @@ def air_parts(writer: Writer, out: Output) -> list[str]:
     """US AQI (and European AQI in Europe) in words, PM2.5, pollen; or "not available"."""
     data = out.data
     if out.error:
-        if out.error == "unavailable":
-            return [writer._(UNAVAILABLE)]
-        return [str(data.get("message") or out.error)]
+        message = str(data.get("message") or out.error)
+        if out.error == "unavailable" and "not available" in message:
+            return [writer._(UNAVAILABLE)]  # the source has no air data (the recorded sample)
+        # The service could not be reached or answered badly: its message names it.
+        return [writer._(N_("air quality could not be looked up ({message})"), message=message)]
     parts = [
         _index(writer, N_("air: US AQI {index} ({category})"), data.get("us_aqi"),
                data.get("us_aqi_category")),
@@ -64,9 +72,13 @@ def air_parts(writer: Writer, out: Output) -> list[str]:
             _index(writer, N_("European AQI {index} ({category})"), data.get("european_aqi"),
                    data.get("european_aqi_category"))
         )  # fmt: skip
-    pm = data.get("pm2_5")
-    if isinstance(pm, int | float):
-        parts.append(writer._(N_("PM2.5 {value} µg/m³"), value=writer.w.number(pm)))
+    if parts[0] is None:
+        parts[0] = writer._(N_("air: no AQI given"))
+    for key, message in GASES:
+        # PM2.5 always; the rest where no index sums them up (an index alone can be missing).
+        value = data.get(key)
+        if isinstance(value, int | float) and (key == "pm2_5" or data.get("us_aqi") is None):
+            parts.append(writer._(message, value=writer.w.number(value)))
     parts.append(_pollen(writer, data.get("pollen")))
     kept = [p for p in parts if p]
-    return kept or [writer._(UNAVAILABLE)]
+    return kept if len(kept) > 1 or data.get("us_aqi") is not None else [writer._(UNAVAILABLE)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from weatherbot.errors import OUTAGE_CODES
 from weatherbot.offline import advice
 from weatherbot.offline.catalogue import N_
 from weatherbot.offline.hours_answer import hours_block
@@ -64,9 +65,14 @@ def write_answer(
     several = len(places) > 1
     queries = [markdown_literal(place) for place in places]  # the user's words, shown as typed
     for query, outputs in zip(queries, grouped, strict=True):
-        # The air tool's "unavailable" is an answer ("not available"), not a failed lookup.
-        answered = {("get_air_quality", "unavailable"), ("get_hourly_forecast", "out_of_range")}
-        lookups = [o for o in outputs if (o.name, o.error) not in answered]
+        # The air tool's outages are answered in its line (the service named), not as a failed
+        # lookup of the place; so is an hour out of the forecast's range.
+        lookups = [
+            o
+            for o in outputs
+            if (o.name, o.error) != ("get_hourly_forecast", "out_of_range")
+            and not (o.name == "get_air_quality" and o.error in OUTAGE_CODES)
+        ]
         failure = writer.failure(query, lookups, several) if lookups else None
         if failure is not None:
             blocks.append(failure)

@@ -90,6 +90,10 @@ class Words:
             hh=f"{moment.hour:02d}", h=moment.hour, mm=f"{moment.minute:02d}"
         )
 
+    def bracketed(self, text: str, aside: str) -> str:
+        """ "Sat 7 Feb (2 cm)", or with full-width brackets where the dates have them."""
+        return self.formats.bracket.format(a=text, b=aside)
+
     def join(self, items: list[str]) -> str:
         """ "A, B and C" in the locale's way."""
         if len(items) <= 1:

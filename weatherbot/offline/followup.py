@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from weatherbot.offline.intent import Plan
+from weatherbot.offline.intent import AIR_TOPICS, Plan
 from weatherbot.offline.planner import plan
 from weatherbot.offline.saved import NO_SAVED, SavedNames, with_default
 
 HISTORY_QUESTIONS = 20  # how far back a follow-up looks for its places
+# Topics answered for now, not for a day: a follow-up naming a day asks for the forecast.
+DAYLESS_TOPICS = AIR_TOPICS | {"alerts", "compare"}
 
 
 def follow_up(current: Plan, previous: Plan | None) -> Plan:
@@ -20,7 +22,11 @@ def follow_up(current: Plan, previous: Plan | None) -> Plan:
         return current
     merged = replace(current, places=current.places or previous.places, kind="weather")
     merged = replace(merged, unit=current.unit or previous.unit)
-    if not current.asks_what:
+    if not current.asks_what and current.days.said and previous.topics <= DAYLESS_TOPICS:
+        # "in 12 days?" after the air quality or the alerts: those have no such day, the
+        # forecast does.
+        merged = replace(merged, topics=frozenset(), asks_what=False, compare=previous.compare)
+    elif not current.asks_what:
         merged = replace(
             merged, topics=previous.topics, asks_what=previous.asks_what, compare=previous.compare
         )

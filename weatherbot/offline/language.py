@@ -93,6 +93,7 @@ class Formats:
     clause_sep: str  # between the parts of one line: "; ", "；"
     full_stop: str
     clock: str  # a local time: "{hh}:{mm}" (16:28), "{h} h {mm}", "{h}時{mm}分"
+    bracket: str  # an aside: "{a} ({b})", or full-width "{a}（{b}）" beside CJK text
 
 
 class Language:
@@ -228,6 +229,7 @@ class Language:
             clause_sep=str(fmt.get("clause_sep", "；" if self.unspaced else "; ")),
             full_stop=str(fmt.get("full_stop", "。" if self.unspaced else ".")),
             clock=str(fmt.get("clock", "{hh}:{mm}")),
+            bracket=str(fmt.get("bracket", "{a}（{b}）" if self.unspaced else "{a} ({b})")),
         )
 
     def _patterns(self, entries: Sequence[str]) -> list[CountPattern]:

@@ -9,6 +9,7 @@ asked about and when; the gazetteer finds the places (`places`), the day words t
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from weatherbot.offline.gazetteer import load
 from weatherbot.offline.hours import read_hours
@@ -25,7 +26,7 @@ from weatherbot.offline.place_ref import PlaceRef
 from weatherbot.offline.places import find_places
 from weatherbot.offline.saved import NO_SAVED, SavedNames, with_saved
 from weatherbot.offline.typos import nearest
-from weatherbot.offline.when import outermost, read_days, time_spans
+from weatherbot.offline.when import WEEK, outermost, read_days, time_spans
 
 # Units written with symbols, in any language: "70°F", "20 ℃", "5C".
 _FAHRENHEIT = re.compile(r"°\s*f\b|℉|\d\s*f\b", re.IGNORECASE)
@@ -136,6 +137,10 @@ def plan(question: str, saved: SavedNames = NO_SAVED) -> Plan:
     if topics & _UNIT_TOPICS:
         weather_topics.add("temperature")  # "多少华氏度", "in Fahrenheit?": degrees asked for
     hours, days = read_hours(rest, active, days, weather_topics)
+    if "snow" in weather_topics and hours is None and not days.said:
+        # "Is it going to snow in Oslo?" is about the coming days, as "this week" is: today
+        # alone would miss tomorrow's snow.
+        days = replace(days, days=WEEK)
     kind: Kind = "weather"
     social: Social | None = None
     greeted = topics & _SOCIAL_TOPICS

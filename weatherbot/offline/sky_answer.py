@@ -1,7 +1,9 @@
 """Sun, UV and moon facts for a forecast day, and the sun-protection advice.
 
-The UV categories are the WHO's, as get_forecast gives them; the advice threshold (high and
-above) is the WHO's own line for "protection required".
+The UV categories are the WHO's, as get_forecast gives them, and the advice follows the WHO's
+words for each: low needs little, moderate and above need protection (at "moderate" shade at
+midday and sunscreen; from "high" on the full kit). The category decides, not a threshold of
+our own, so the advice never contradicts the category printed beside it.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ PHASES = (
     N_("new moon"), N_("waxing crescent"), N_("first quarter"), N_("waxing gibbous"),
     N_("full moon"), N_("waning gibbous"), N_("last quarter"), N_("waning crescent"),
 )  # fmt: skip
-PROTECT_UV = 6.0  # WHO: from "high" (6) on, sun protection is needed
 
 
 def _time(writer: Writer, value: Any) -> str | None:
@@ -101,9 +102,18 @@ def protection(writer: Writer, outputs: list[Output]) -> str | None:
     if worst is None:
         return None
     index, category = writer.w.number(worst[0]), writer._(worst[1])
-    if worst[0] < PROTECT_UV:
+    if worst[1] == "low":
         return writer._(
             N_("Sun protection: little needed (UV {index}, {category})."),
+            index=index,
+            category=category,
+        )
+    if worst[1] == "moderate":
+        return writer._(
+            N_(
+                "Sun protection: advised (UV {index}, {category}): shade around midday and "
+                "sunscreen."
+            ),
             index=index,
             category=category,
         )

@@ -293,6 +293,11 @@ class Writer:
         if out.error:
             return self.heading(location, [str(data.get("message") or out.error)])
         rows = self.selected_rows(data)
+        if not rows and self.plan.days.beyond is not None and data.get("days"):
+            # Past the horizon of a shorter forecast (MET's 10 days): its last day, said so.
+            last = data["days"][-1]
+            when = parse_date(last.get("date")) if isinstance(last, Mapping) else None
+            rows = [(when, last)] if when is not None else []
         if not rows:
             return self.heading(location, [self.missing_days(data)])
         if len(rows) == 1:
@@ -306,15 +311,19 @@ class Writer:
         for when, row in rows:
             label = self.day_label(when, data, relative=False)
             lines.append(f"- {label}{self.w.colon}{self.day_facts(row, data)}")
+        # A sentence after a list needs a blank line: in Markdown it would join the last item.
         if self.plan.wants_snow:
-            lines.append(self.snow_days(rows, data))
+            lines += ["", self.snow_days(rows, data)]
         covered = len(data.get("days") or [])
         days = self.plan.days
         if covered < days.days and days.beyond is None and not days.weekdays:
             # "The next 12 days" from a provider with a 7-day forecast: say so, not silently 7.
+            lines.append("")
             lines.append(
                 self._(
-                    N_("{source}'s forecast covers {covered} of the {asked} days asked for."),
+                    N_(
+                        "The forecast from {source} covers {covered} of the {asked} days asked for."
+                    ),
                     source=data.get("source"),
                     covered=covered,
                     asked=days.days,
@@ -325,11 +334,17 @@ class Writer:
     def snow_days(self, rows: Sequence[tuple[date, Mapping[str, Any]]], data: Any) -> str:
         """Which of the days listed have snow, and how much."""
         unit = data.get("snowfall_unit") or "cm"
-        snowy = [
-            f"{self.w.day(when)} ({self.w.amount(float(row['snowfall']))} {unit})"
-            for when, row in rows
-            if isinstance(row.get("snowfall"), int | float) and row["snowfall"] > 0
-        ]
+        snowy: list[str] = []
+        for when, row in rows:
+            amount = row.get("snowfall")
+            if isinstance(amount, int | float) and amount > 0:
+                shown = f"{self.w.amount(float(amount))} {unit}"
+            elif "snow" in (row.get("precipitation_types") or []):
+                # Some providers name the snow but give no amount: it is still a snow day.
+                shown = self._(N_("amount not given"))
+            else:
+                continue
+            snowy.append(self.w.bracketed(self.w.day(when), shown))
         if not snowy:
             return self._(N_("No snow forecast on these days."))
         return self._(N_("Snow on {days}."), days=self.w.join(snowy))
@@ -337,26 +352,46 @@ class Writer:
     def missing_days(self, data: Mapping[str, Any]) -> str:
         """Say plainly that the provider's forecast does not reach the days asked about."""
         return self._(
-            N_("{source}'s forecast ({covered} days) does not reach the days you asked about"),
+            N_("the forecast from {source} ({covered} days) does not reach the days asked about"),
             source=data.get("source"),
             covered=len(data.get("days") or []),
         )
 
     def beyond(self, outputs: Sequence[Output]) -> str | None:
-        """When the question asked past the horizon: how far forecasts reach."""
-        asked = self.plan.days.beyond
-        if asked is None:
+        """When the question asked past the horizon: where the forecast ends, and that the day
+        shown is its last one (not the day asked for)."""
+        days = self.plan.days
+        if days.beyond is None:
             return None
-        covered = max(
-            (len(o.data.get("days") or []) for o in outputs if o.name == "get_forecast"),
-            default=0,
-        )
+        ends: list[tuple[date, date]] = []
+        for out in outputs:
+            if out.name == "get_forecast" and not out.error and out.data.get("days"):
+                today, last = parse_date(out.data.get("today")), out.data["days"][-1]
+                when = parse_date(last.get("date")) if isinstance(last, Mapping) else None
+                if today is not None and when is not None:
+                    ends.append((when, today))
+        if not ends:
+            return None
+        when, today = min(ends)
+        values = {
+            "asked": days.beyond,
+            "horizon": HORIZON,
+            "date": self.w.date(when),
+            "ahead": (when - today).days,
+        }
+        if days.first_day > 0:
+            return self._(
+                N_(
+                    "{asked} days ahead is past the end of the forecast (forecasts reach "
+                    "{horizon} days at most): it ends on {date}, {ahead} days ahead, and this "
+                    "is the last day it has."
+                ),
+                **values,
+            )
         return self._(
             N_(
-                "{asked} days ahead is further than weather can be forecast: forecasts reach "
-                "{horizon} days at most, and this one covers {covered}."
+                "Forecasts reach {horizon} days at most, not {asked}: this one ends on {date}, "
+                "{ahead} days ahead."
             ),
-            asked=asked,
-            horizon=HORIZON,
-            covered=covered,
+            **values,
         )
