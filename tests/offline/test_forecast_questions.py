@@ -42,6 +42,16 @@ def test_rain_this_afternoon_in_london_moves_to_tomorrow(fake_weather: FakeWeath
     assert call["output"]["window_note"]
     assert "tomorrow afternoon" in text and "23:30" in text, text
     assert "7%" in text and "17:00" in text, text
+    # Said once, beside the window's name.
+    assert "tomorrow afternoon (this afternoon is over in London: 23:30 there):" in text, text
+    assert "these hours" not in text, text
+
+
+def test_a_clock_window_names_its_end_and_a_start_its_day(fake_weather: FakeWeather) -> None:
+    text, _ = ask("rain in London at 6 pm?")
+    assert "18:00-21:00 on 2026-05-12 (18:00 has passed in London: 23:30 there)" in text, text
+    text, _ = ask("when does the snow start in oslo")
+    assert "dry now; snow from around 00:00 tonight, going on past 13:00 tomorrow" in text, text
 
 
 @pytest.mark.parametrize(

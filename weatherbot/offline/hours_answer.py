@@ -4,7 +4,7 @@ its hour, what falls, and when rain starts or stops."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from weatherbot.offline.catalogue import N_
@@ -46,6 +46,7 @@ TYPES = {
     "hail": N_("hail"),
 }
 
+EVENING, MORNING = 18, 6  # tonight: from 18:00 until 06:00 the next morning, as the tool's parts
 OUT_OF_RANGE = N_(
     "the hourly forecast does not cover those hours (they may be over there already, or too "
     "far ahead)"
@@ -64,9 +65,14 @@ def window(writer: Writer, data: Mapping[str, Any]) -> str:
     now = parse_moment(data.get("local_time"))
     day = parse_date(data.get("date"))
     tomorrow = bool(now and day and day > now.date())
-    if part.startswith("from ") and start is not None:
-        label = writer._(N_("from {time}"), time=writer.w.clock(start))
-        return f"{label} ({writer.w.date(start.date())})" if tomorrow else label
+    if part.startswith("from ") and start is not None and end is not None:
+        # The window's both ends: "from 18:00" alone hides that it is three hours.
+        hours = {"start": writer.w.clock(start), "end": writer.w.clock(end)}
+        if tomorrow:
+            return writer._(
+                N_("{start}-{end} on {date}"), date=writer.w.date(start.date()), **hours
+            )
+        return writer._(N_("{start}-{end}"), **hours)
     if part == "now" and start is not None and end is not None:
         count = round((end - start) / timedelta(hours=1))
         return writer._(N_("the next {hours} hours"), hours=count)
@@ -74,38 +80,63 @@ def window(writer: Writer, data: Mapping[str, Any]) -> str:
     return writer._(labels.get(part, labels["whole_day"]))
 
 
-def _moved(writer: Writer, data: Mapping[str, Any]) -> str | None:
-    """The note when today's part is already over there, so the hours are tomorrow's."""
+def _moved(writer: Writer, location: str, data: Mapping[str, Any]) -> str | None:
+    """Why the hours are tomorrow's, said once beside the window's name: "(this afternoon is
+    over in London: 23:30 there)"."""
     if not data.get("window_note"):
         return None
     now = parse_moment(data.get("local_time"))
     part = str(data.get("part") or "")
     start = parse_moment(data.get("start"))
+    values = {"place": writer.short(location), "time": writer.w.clock(now) if now else ""}
     if part.startswith("from ") and start is not None:
         return writer._(
-            N_("{clock} has already passed there (local time {time}): these hours are tomorrow's"),
-            clock=writer.w.clock(start),
-            time=writer.w.clock(now) if now else "",
+            N_("{clock} has passed in {place}: {time} there"), clock=writer.w.clock(start), **values
         )
-    return writer._(
-        N_("{today} is already over there (local time {time}): these hours are {tomorrow}"),
-        today=writer._(TODAY_PARTS.get(part, TODAY_PARTS["whole_day"])),
-        time=writer.w.clock(now) if now else "",
-        tomorrow=writer._(TOMORROW_PARTS.get(part, TOMORROW_PARTS["whole_day"])),
-    )
+    today = writer._(TODAY_PARTS.get(part, TODAY_PARTS["whole_day"]))
+    return writer._(N_("{today} is over in {place}: {time} there"), today=today, **values)
 
 
-def _starts_stops(writer: Writer, summary: Mapping[str, Any], end: str) -> str:
-    """Whether it is raining now and when that stops, or when it starts."""
+def _when(writer: Writer, value: Any, data: Mapping[str, Any]) -> str:
+    """A time within the window with its day: "00:00 tonight", "13:00 tomorrow", "on <date>"."""
+    moment, now = parse_moment(value), parse_moment(data.get("local_time"))
+    if moment is None or now is None:
+        return _clock(writer, value)
+    time, ahead = writer.w.clock(moment), (moment.date() - now.date()).days
+    if (ahead == 0 and moment.hour >= EVENING) or (ahead == 1 and moment.hour < MORNING):
+        return writer._(N_("{time} tonight"), time=time)
+    if ahead == 0:
+        return writer._(N_("{time} today"), time=time)
+    if ahead == 1:
+        return writer._(N_("{time} tomorrow"), time=time)
+    return writer._(N_("{time} on {date}"), time=time, date=writer.w.date(moment.date()))
+
+
+def _starts_stops(writer: Writer, summary: Mapping[str, Any], data: Mapping[str, Any]) -> str:
+    """Whether it is raining now and when that stops, or when it starts (and stops)."""
     what = writer._(NOUNS[falls_kind(summary.get("precipitation_types"))])
+    end = _when(writer, data.get("end"), data)
+    stops = summary.get("stops_at")
     if summary.get("wet_at_start"):
-        if summary.get("stops_at"):
-            time = _clock(writer, summary["stops_at"])
+        if stops:
+            time = _clock(writer, stops)
             return writer._(N_("{what} now, stopping around {time}"), what=what, time=time)
         return writer._(N_("{what} now, not forecast to stop before {time}"), what=what, time=end)
     if summary.get("starts_at"):
-        time = _clock(writer, summary["starts_at"])
-        return writer._(N_("dry now; {what} from around {time}"), what=what, time=time)
+        start = _when(writer, summary["starts_at"], data)
+        if stops:
+            return writer._(
+                N_("dry now; {what} from around {start} until around {stop}"),
+                what=what,
+                start=start,
+                stop=_when(writer, stops, data),
+            )
+        return writer._(
+            N_("dry now; {what} from around {start}, going on past {end}"),
+            what=what,
+            start=start,
+            end=end,
+        )
     return writer._(N_("dry now, and no rain or snow forecast before {time}"), time=end)
 
 
@@ -149,14 +180,12 @@ def hours_block(writer: Writer, location: str, out: Output) -> str:
     summary: Mapping[str, Any] = data.get("summary") or {}
     plan = writer.plan
     label = window(writer, data)
-    parts: list[str] = []
-    moved = _moved(writer, data)
+    moved = _moved(writer, location, data)
     if moved:
-        parts.append(moved)
-    end = parse_moment(data.get("end"))
-    end_text = writer.w.clock(end) if isinstance(end, datetime) else ""
+        label = writer.w.bracketed(label, moved)
+    parts: list[str] = []
     if plan.topics & {"starts", "stops"}:
-        parts.append(_starts_stops(writer, summary, end_text))
+        parts.append(_starts_stops(writer, summary, data))
     if plan.wants_rain or plan.topics & {"starts", "stops"} or not plan.wants_temperature:
         parts.append(writer.w.formats.list_sep.join(_falls(writer, summary, data)))
     low, high = summary.get("temperature_min"), summary.get("temperature_max")
