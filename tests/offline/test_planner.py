@@ -198,12 +198,19 @@ def test_questions_that_are_not_about_the_weather(question: str, kind: str) -> N
         ("temperatura en Pekín", "Beijing", "CN"),  # not Pekin, Illinois
         ("tá frio em Cabo Frio?", "Cabo Frio", "BR"),  # a name ending in a weather word
         ("Qué tal el finde en Cádiz?", "Cadiz", "ES"),  # asked in Spanish: Spain's
+        ("weather in nyc", "New York City", "US"),  # a curated abbreviation in lower case
+        ("is it sunny in sf", "San Francisco", "US"),
+        ("will it snow in olso", "Oslo", "NO"),  # four letters: a swap is still guessed
     ],
 )
 def test_which_city_a_name_means(question: str, place: str, country: str) -> None:
     (found,) = plan(question).places
     assert found.entry is not None
     assert (found.entry.name, found.entry.country_code) == (place, country)
+
+
+def test_a_lower_case_abbreviation_that_is_an_ordinary_word_is_no_place() -> None:
+    assert plan("lluvia en la playa").places == []  # "la" is the article, not LA
 
 
 def test_a_place_name_is_no_day_word() -> None:

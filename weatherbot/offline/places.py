@@ -186,6 +186,14 @@ class _Reader:
                 continue
             text = " ".join(t.text for t in words)
             abbreviated = self.gazetteer.exact(text)
+            # "nyc", "sf" typed in lower case are still the abbreviations, unless the word is
+            # an ordinary one of the language ("la" is an article, not LA).
+            if not (
+                any(e.abbreviation for e in abbreviated)
+                or edge_blocked
+                or self.vocabulary.ordinary(fold(text))
+            ):
+                abbreviated = self.gazetteer.lookup(text)
             if any(e.abbreviation for e in abbreviated):
                 return length, [e for e in abbreviated if e.abbreviation], text
             entries = [e for e in self.gazetteer.lookup(text) if not e.abbreviation]

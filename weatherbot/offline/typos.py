@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 # Only cities this big are guessed from a misspelling: a small town one letter away from what
 # was typed is more likely a wrong guess than what the person meant.
 TYPO_POPULATION = 100_000
+SWAP_LENGTH = 4  # the one word length that forgives only a swap of two letters
 
 
 def allowed_edits(word: str) -> int:
@@ -70,13 +71,23 @@ def close_enough(folded: str, gazetteer: Gazetteer) -> Entry | None:
     """The big city whose name is a small typo away from `folded`: the biggest of the closest
     names, if it is clearly bigger than the others ("chicgo" is Chicago, not Chico)."""
     limit = allowed_edits(folded)
-    if limit == 0:
+    # Four letters allow no slip but two neighbours swapped ("olso"): one letter wrong in so
+    # short a word meets too many real names, a swap keeps every letter that was typed.
+    swap_only = limit == 0 and len(folded) == SWAP_LENGTH
+    if limit == 0 and not swap_only:
         return None
     # A slip is taken to spare the first letter (closest() skips the others), so only the
     # names that start like this one are read: a twentieth of the index.
     initial = folded[:1] if folded[:1].isascii() else ""
     names = gazetteer.big_names(TYPO_POPULATION, initial)
-    near = closest(folded, (n for n in names if abs(len(n) - len(folded)) <= limit))
+    if swap_only:
+        near = [
+            n
+            for n in names
+            if len(n) == SWAP_LENGTH and sorted(n) == sorted(folded) and distance(folded, n, 1) == 1
+        ]
+    else:
+        near = closest(folded, (n for n in names if abs(len(n) - len(folded)) <= limit))
     # Two spellings of one city ("marseille", "marsele") are one candidate, not a tie; a
     # city's own name beats another city's rare alternate spelling ("lyonn" is Lyon).
     unique: dict[tuple[float, float], Entry] = {}
