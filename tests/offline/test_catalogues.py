@@ -28,11 +28,31 @@ def test_every_message_is_translated_with_its_placeholders(name: str) -> None:
     translated = {m.id: m.string for m in catalog if m.id}
     assert ids <= set(translated), sorted(ids - set(translated))
     for msgid, text in translated.items():
-        assert isinstance(msgid, str) and isinstance(text, str)
-        assert text.strip(), f"{name}: {msgid!r} is not translated"
-        assert placeholders(text) == placeholders(msgid), (name, msgid, text)
+        # A plural message (ngettext) has a tuple of ids and one text per plural form.
+        ids_of = msgid if isinstance(msgid, tuple) else (msgid,)
+        texts = text if isinstance(text, tuple) else (text,)
+        for form in texts:
+            assert isinstance(form, str) and form.strip(), f"{name}: {msgid!r} is not translated"
+            assert placeholders(form) == placeholders(ids_of[-1]), (name, msgid, form)
 
 
 def test_every_language_has_its_catalogue() -> None:
     for name in CATALOGUES:
         assert (LOCALE / name / "LC_MESSAGES" / "weatherbot.mo").is_file(), name
+
+
+@pytest.mark.parametrize(
+    ("code", "one", "three"),
+    [
+        ("de", "vor 1 Minute zwischengespeichert", "vor 3 Minuten zwischengespeichert"),
+        ("fr", "en cache depuis 1 minute", "en cache depuis 3 minutes"),
+        ("en", "cached 1 minute ago", "cached 3 minutes ago"),
+    ],
+)
+def test_a_count_takes_the_language_s_plural(code: str, one: str, three: str) -> None:
+    from weatherbot.offline.catalogue import Words
+
+    words = Words(code)
+    forms = ("cached {minutes} minute ago", "cached {minutes} minutes ago")
+    assert words.ngettext(*forms, 1, minutes=1) == one
+    assert words.ngettext(*forms, 3, minutes=3) == three

@@ -36,6 +36,7 @@ class Words:
         self.language: Language = every.get(code) or every["en"]
         self.formats = self.language.formats
         self._gettext = _translation(self.language.catalogue).gettext
+        self._ngettext = _translation(self.language.catalogue).ngettext
         self.clause_sep = self.formats.clause_sep
         self.full_stop = self.formats.full_stop
         self.colon = self.formats.colon
@@ -44,6 +45,10 @@ class Words:
         """The message in this language, with `values` filled in."""
         text = self._gettext(message)
         return text.format(**values) if values else text
+
+    def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
+        """The message for the count `n` in this language's plural forms, values filled in."""
+        return self._ngettext(singular, plural, n).format(**values)
 
     def number(self, value: float, decimals: int = 1) -> str:
         """A number with the locale's decimal separator."""

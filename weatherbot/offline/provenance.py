@@ -63,8 +63,10 @@ def provenance(writer: Writer, per_place: Sequence[tuple[str, Sequence[Output]]]
             N_("Source: {source}, data for {when} (local date)"), source=source, when=when
         )
     if cache_age >= 60:
-        line += writer.w.formats.list_sep + writer._(
-            N_("cached {minutes} min ago"), minutes=cache_age // 60
+        minutes = cache_age // 60
+        # ngettext: "vor 1 Minute", "vor 2 Minuten" (the short "min" hid the plural in English).
+        line += writer.w.formats.list_sep + writer.w.ngettext(
+            "cached {minutes} minute ago", "cached {minutes} minutes ago", minutes, minutes=minutes
         )
     lines = [f"_{line}{writer.w.full_stop}_"]
     if samples:
