@@ -59,7 +59,7 @@ def air_parts(writer: Writer, out: Output) -> list[str]:
     data = out.data
     if out.error:
         message = str(data.get("message") or out.error)
-        if out.error == "unavailable" and "not available" in message:
+        if out.error == "not_available":
             return [writer._(UNAVAILABLE)]  # the source has no air data (the recorded sample)
         # The service could not be reached or answered badly: its message names it.
         return [writer._(N_("air quality could not be looked up ({message})"), message=message)]

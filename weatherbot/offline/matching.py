@@ -149,7 +149,8 @@ class CountPattern:
         return self._unspaced(text) if self.unspaced else self._spaced(text)
 
     def _number(self, text: str) -> int | None:
-        if text.isdigit() and len(text) <= 3:
+        # isdecimal, not isdigit: "𑁒" (Brahmi one) and "²" are digits int() cannot read.
+        if text.isdecimal() and len(text) <= 3:
             return int(text)
         return self.numbers.get(text) or cjk_number(text, self.numbers)
 

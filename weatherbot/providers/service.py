@@ -149,8 +149,9 @@ class WeatherService:
         """The air quality at a place; ProviderError("unavailable") without a source."""
         source = self.air
         if source is None:
+            # Its own code: no such data here (not an outage worth retrying or failing over).
             raise ProviderError(
-                "unavailable",
+                "not_available",
                 f"air quality is not available from {self.primary.title}",
                 hint="drop --offline to use Open-Meteo's air-quality data",
             )
