@@ -11,11 +11,11 @@ import json
 import re
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
+from weatherbot.offline.formats import Formats
 from weatherbot.offline.matching import (
     CJK,
     KANA,
@@ -74,26 +74,6 @@ PARTS = ("morning", "afternoon", "evening", "tonight", "next_hours")
 CLOCKS = ("pm", "am", "clock", "hours_ahead")
 # Scripts written without spaces: their words are found anywhere in the text.
 UNSPACED = frozenset({"han", "kana"})
-
-
-@dataclass(frozen=True)
-class Formats:
-    """How answers write numbers, dates and lists in a language."""
-
-    decimal: str
-    percent: str
-    degrees: str
-    date: str
-    date_short: str
-    weekdays: tuple[str, ...]
-    months: tuple[str, ...]
-    list_and: str
-    list_sep: str
-    colon: str  # after a heading: ": ", " : " (French), "："
-    clause_sep: str  # between the parts of one line: "; ", "；"
-    full_stop: str
-    clock: str  # a local time: "{hh}:{mm}" (16:28), "{h} h {mm}", "{h}時{mm}分"
-    bracket: str  # an aside: "{a} ({b})", or full-width "{a}（{b}）" beside CJK text
 
 
 class Language:
