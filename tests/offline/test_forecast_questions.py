@@ -187,3 +187,33 @@ def test_air_service_failure_names_the_service(fake_weather: FakeWeather) -> Non
     text, _ = ask("How is the air in Delhi?")
     assert "could not be looked up" in text and "Open-Meteo Air Quality" in text, text
     assert "not available for this place" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("question", "hourly", "daily"),
+    [
+        (
+            "when does the rain stop in Paris and what's the UV there",
+            "rain now, stopping around 16:00",
+            "UV index up to 1.2 (low)",
+        ),
+        (
+            "UV index in Sydney tomorrow and when does rain start?",
+            "no rain or snow forecast before",
+            "UV index up to 12.4 (extreme)",
+        ),
+        (
+            "snow in oslo this week, when does the snow start",
+            "snow from around 00:00 tonight",
+            "Snow on 2026-12-08 (Tue) (4.8 cm), 2026-12-09 (Wed) (12 cm)",
+        ),
+    ],
+)
+def test_an_hourly_and_a_daily_question_together_get_both_tools(
+    question: str, hourly: str, daily: str, fake_weather: FakeWeather
+) -> None:
+    # The tester's combined questions answered only the daily part (UV), never the stop time.
+    text, calls = ask(question)
+    assert [c["name"] for c in calls] == ["get_hourly_forecast", "get_forecast"], calls
+    assert hourly in text and daily in text, text
+    assert text.index(hourly) < text.index(daily), text

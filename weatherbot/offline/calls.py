@@ -4,17 +4,42 @@ Today's temperature and rain are the two seed tools; wind, humidity, sky, feels-
 clothing need the current conditions; a part of today or tomorrow, a clock time, "tonight" and
 when rain starts or stops need the hourly forecast; any other day, snow, and the sun, UV and
 moon need the daily forecast (it tells what falls and has the sun's times); alerts and the air
-are their own tools.
+are their own tools. A question asking for both an hourly thing and a daily one ("when does the
+rain stop in Paris and what's the UV there") gets both tools, the hourly answer first.
 """
 
 from __future__ import annotations
 
-from weatherbot.offline.intent import AIR_TOPICS, CONDITION_TOPICS, SUN_TOPICS, Plan
+from weatherbot.offline.intent import (
+    AIR_TOPICS,
+    CONDITION_TOPICS,
+    PRECIPITATION_TOPICS,
+    SUN_TOPICS,
+    Plan,
+)
 
 GENERAL = frozenset({"general", "compare", "warmer", "colder"})
 # Asked with a part of the day, these are answered from the conditions or the daily forecast
 # ("foggy this morning?"): the hourly answer tells rain, snow and temperatures.
 NOT_HOURLY = SUN_TOPICS | (CONDITION_TOPICS - {"clothing"})
+# What only the hours answer: when rain starts or stops; with a clock time or a part of the
+# day, also what falls and how warm it is then.
+STARTS_STOPS = frozenset({"starts", "stops"})
+AT_AN_HOUR = STARTS_STOPS | PRECIPITATION_TOPICS | {"temperature", "clothing"}
+
+
+def _hourly_and_daily(plan: Plan) -> bool:
+    """Whether the question asks for hours (a stop time, rain at noon) and a day's figures
+    (UV, sunset, another day, snow over days) together: each tool answers its own part."""
+    hours, topics = plan.hours, plan.topics
+    if hours is None or not topics & AT_AN_HOUR:
+        return False
+    daily = topics & SUN_TOPICS
+    if hours.start_time is not None and daily == {"uv"} and not topics & STARTS_STOPS:
+        return False  # "UV at 1 pm": the hourly rows have the UV of that hour
+    days = plan.days
+    # Days beyond the hours' own day ("snow this week, and when does it start?").
+    return bool(daily) or days.first_day != hours.day or days.days - days.first_day > 1
 
 
 def tool_names(plan: Plan) -> list[str]:
@@ -30,6 +55,8 @@ def tool_names(plan: Plan) -> list[str]:
         if not topics - AIR_TOPICS - {"alerts", "compare", "sky"}:
             return names  # "how is the air in Delhi?" (smog is a sky word too)
     days = plan.days
+    if _hourly_and_daily(plan):
+        return [*names, "get_hourly_forecast", "get_forecast"]
     if plan.hours is not None and not topics & NOT_HOURLY:
         return [*names, "get_hourly_forecast"]
     if not days.today_only or days.tonight or plan.wants_snow or topics & SUN_TOPICS:

@@ -95,6 +95,10 @@ def _window(
     text: str, languages: Sequence[Language], days: Days, topics: frozenset[str] | set[str]
 ) -> Hours | None:
     if days.first_day > 1 or days.days - days.first_day > 1 or days.weekdays:
+        if days.first_day == 0 and not days.weekdays and topics & {"starts", "stops"}:
+            # "Snow this week, and when does it start?": the start is in the coming hours,
+            # the days in the daily forecast (both tools are called).
+            return Hours("now", 0, hours=STARTS_STOPS_HOURS)
         return None  # hours are today's or tomorrow's; other days have the daily forecast
     day = days.first_day
     start = _clock(text, languages)
