@@ -53,8 +53,8 @@ def test_piped_the_hours_are_data(fake_weather: FakeWeather) -> None:
     assert rows == [
         ["2026-12-07T13:00+01:00", "10.6°C", "85%", "1.2mm", "rain", "1.1 UV", "day"],
         ["2026-12-07T14:00+01:00", "10.9°C", "85%", "1.2mm", "rain", "0.9 UV", "day"],
-        ["2026-12-07T15:00+01:00", "11°C", "85%", "1.2mm", "rain", "0.6 UV", "day"],
-        ["2026-12-07T16:00+01:00", "10.9°C", "10%", "0mm", "-", "0.2 UV", "day"],
+        ["2026-12-07T15:00+01:00", "11.0°C", "85%", "1.2mm", "rain", "0.6 UV", "day"],
+        ["2026-12-07T16:00+01:00", "10.9°C", "10%", "0.0mm", "-", "0.2 UV", "day"],
     ]
     too_many = runner.invoke(app, ["weather", "Paris", "--hours", "49"])
     assert too_many.exit_code == 2

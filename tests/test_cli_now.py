@@ -70,9 +70,16 @@ def test_presets_units_and_json(fake_weather: FakeWeather) -> None:
 
 def test_bad_format_and_no_place(fake_weather: FakeWeather) -> None:
     bad = now("Paris", "-f", "%t %x")
-    assert bad.exit_code == 2 and "unknown field %x" in bad.stderr and bad.stdout == ""
-    assert now("Paris", "-f", "100%").exit_code == 2
+    assert bad.exit_code == 2 and "unknown field '%x'" in bad.stderr and bad.stdout == ""
+    lone = now("Paris", "-f", "100%")
+    assert lone.exit_code == 2 and "'%' at the end (%% for %)" in lone.stderr
+    # "% t" names an invisible field: it is shown quoted.
+    assert "unknown field '% '" in now("Paris", "-f", "% t").stderr
     assert now("Paris", "-f", "100%% sure").stdout.startswith("100% sure")
+    # Preset names in any case; a word that is neither a preset nor a format is a typo.
+    assert now("Paris", "-f", "SHORT").stdout == "🌧 11°C\n"
+    typo = now("Paris", "-f", "ful")
+    assert typo.exit_code == 2 and "'ful' is neither a preset" in typo.stderr
     missing = now()
     assert missing.exit_code == 2 and "no default place" in missing.stderr
 
@@ -83,11 +90,40 @@ def test_the_default_place(fake_weather: FakeWeather) -> None:
     assert now("home", "-f", "%l").stdout == "Sydney\n"
 
 
-def test_provider_down_and_nothing_kept_is_na(fake_weather: FakeWeather) -> None:
-    fake_weather.fail("/v1/search", 503, times=10)
+def test_provider_down_and_nothing_kept_is_na(
+    fake_weather: FakeWeather, no_waiting: list[float]
+) -> None:
+    fake_weather.fail("/v1/search", 503, times=2)
     result = now("Paris, France")
     assert result.exit_code == 1 and result.stdout == "n/a\n"
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    # One short try: a status bar asking every few seconds must not hammer a failing server.
+    assert fake_weather.searches() == 1 and no_waiting == []
+    doc = json.loads(now("Paris, France", "--json").stdout)
+    assert doc == {
+        "error": "upstream_error",
+        "message": "Open-Meteo geocoding failed (HTTP 503): fault injected by the test",
+    }
+    # Not an outage (an unknown place): still one line for the bar, and the reason.
+    unknown = now("Narnia")
+    assert unknown.exit_code == 1 and unknown.stdout == "n/a\n" and "Narnia" in unknown.stderr
+
+
+def test_after_a_failure_the_provider_is_left_alone_for_a_minute(
+    fake_weather: FakeWeather, clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert now("Paris, France", monkeypatch=monkeypatch).exit_code == 0
+    fake_weather.fail("/v1/forecast", 429, times=10, reason="Too many requests")
+    forecasts = fake_weather.forecasts()
+    # --refresh: asked once, refused; the kept data stands in, marked stale.
+    refreshed = now("--refresh", "Paris, France", "--json", monkeypatch=monkeypatch)
+    assert fake_weather.forecasts() == forecasts + 1
+    assert json.loads(refreshed.stdout)["stale"] is True
+    # The next runs within the minute do not ask at all.
+    for _ in range(3):
+        again = now("Paris, France", "-f", "%t %o", monkeypatch=monkeypatch)
+        assert again.exit_code == 0 and again.stdout.startswith("11°C 85%")
+    assert fake_weather.forecasts() == forecasts + 1
 
 
 def test_provider_down_shows_the_last_data_marked_stale(

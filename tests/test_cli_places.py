@@ -122,3 +122,61 @@ def test_the_offline_sample_says_which_saved_place_it_lacks(home_in_sf: FakeWeat
     assert "not San Francisco, California, United States" in result.stdout
     line = run("now", "--offline")
     assert line.exit_code == 1 and "not San Francisco" in line.stderr
+
+
+def test_one_bad_entry_is_set_aside_and_the_rest_kept(
+    fake_weather: FakeWeather, clean_env: Path
+) -> None:
+    assert run("place", "add", "home", "Paris").exit_code == 0
+    stored = json.loads((clean_env / "places.json").read_text())
+    stored["places"]["work"] = 7
+    stored["places"]["boat"] = {"place": {"name": "Sea", "latitude": 999, "longitude": 0,
+                                          "timezone": "UTC"}}  # fmt: skip
+    (clean_env / "places.json").write_text(json.dumps(stored))
+    listed = run("place", "list")
+    assert listed.stdout.startswith("* home  Paris")
+    assert "could not read 'work', 'boat'; moved them to" in listed.stderr
+    (aside,) = clean_env.glob("places.json.damaged-*")
+    assert [e["name"] for e in json.loads(aside.read_text())] == ["work", "boat"]
+    # Said once: the readable rest was written back.
+    assert run("place", "list").stderr == ""
+
+
+def test_damaged_files_never_overwrite_each_other(
+    fake_weather: FakeWeather, clean_env: Path
+) -> None:
+    clean_env.mkdir(parents=True, exist_ok=True)
+    for text in ("AAA", "[]"):
+        (clean_env / "places.json").write_text(text)
+        assert "was damaged" in run("place", "list").stderr
+    kept = sorted(p.read_text() for p in clean_env.glob("places.json.corrupt-*"))
+    assert kept == ["AAA", "[]"]
+
+
+def test_replacing_a_place_says_so(home_in_sf: FakeWeather) -> None:
+    result = run("place", "add", "HOME", "Paris")
+    assert result.exit_code == 0
+    assert "replaced home (was San Francisco, California, United States)" in result.stderr
+    assert result.stdout.startswith("saved HOME: Paris")
+
+
+def test_an_unwritable_home_is_one_clear_line(
+    home_in_sf: FakeWeather, clean_env: Path
+) -> None:
+    # What a read-only home does (root can write anywhere, so a directory stands in the way).
+    lock = clean_env / "places.json.lock"
+    lock.unlink(missing_ok=True)  # left by the fixture's own `place add`
+    lock.mkdir()
+    for args in (("add", "work", "Paris"), ("remove", "home"), ("default", "home")):
+        result = run("place", *args)
+        assert result.exit_code == 2 and "internal error" not in result.stderr, result.stderr
+        assert "cannot save places in" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_a_newer_file_is_read_but_not_rewritten(home_in_sf: FakeWeather, clean_env: Path) -> None:
+    stored = json.loads((clean_env / "places.json").read_text())
+    stored["version"] = 2
+    (clean_env / "places.json").write_text(json.dumps(stored))
+    assert run("place", "list").stdout.startswith("* home")
+    refused = run("place", "add", "work", "Paris")
+    assert refused.exit_code == 2 and "written by a newer weatherbot" in refused.stderr

@@ -54,7 +54,9 @@ def place_add(
         # Resolved by the geocoder, never by another saved name ("home" = "work" would chain).
         place = service.geocoder.resolve(query)
         store = SavedPlacesFile(settings.home, on_warning=warn)
-        entry = store.add(clean, query, place)
+        entry, replaced = store.add(clean, query, place)
+        if replaced is not None:
+            err_print(f"replaced {replaced.name} (was {replaced.place.display_name})", "yellow")
         if default:
             store.set_default(clean)
         default_entry = store.load().default_place()
@@ -118,12 +120,16 @@ def place_remove(name: NameArg, debug: DebugOpt = False) -> None:
 
     def body() -> None:
         from weatherbot.errors import UsageError
-        from weatherbot.providers.saved_places import SavedPlacesFile
+        from weatherbot.providers.saved_places import SavedPlacesFile, name_key
 
-        entry = SavedPlacesFile(settings_from().home, on_warning=warn).remove(name)
+        store = SavedPlacesFile(settings_from().home, on_warning=warn)
+        was_default = store.load().default == name_key(name)
+        entry = store.remove(name)
         if entry is None:
             raise UsageError(f"no saved place called {name!r}", hint="see weatherbot place list")
         err_print(f"removed {entry.name} ({entry.place.display_name})", "dim")
+        if was_default:
+            err_print("no default place now; choose one with weatherbot place default NAME", "dim")
 
     guarded(debug, body)
 

@@ -124,7 +124,7 @@ def now(
 ) -> None:
     """One line for status bars and prompts: the weather now, no model.
 
-    Provider unreachable: the last line, marked stale, or n/a (exit 1).
+    Provider unreachable: the last data marked stale (exit 0), or n/a (exit 1).
     Example: weatherbot now home --format "%c %t %o"
     """
 
@@ -133,6 +133,7 @@ def now(
 
         from weatherbot import now_snapshot
         from weatherbot.errors import OUTAGE_CODES, ProviderError, UsageError
+        from weatherbot.providers.cache import DiskCache
         from weatherbot.providers.registry import build_service
         from weatherbot.render.status_line import NOT_AVAILABLE, FormatError, check_format, render
         from weatherbot.tools.context import ToolContext, unit_for
@@ -153,35 +154,55 @@ def now(
         )
         home = settings.home
         key = now_snapshot.key(home, sys.argv[2:]) if sys.argv[1:2] == ["now"] else None
+        # One short try, and none at all for a minute after the provider failed: a status bar
+        # asks every few seconds, and a prompt must not wait 45 s for a dead server.
+        cache = DiskCache(
+            settings.cache_dir,
+            refresh=settings.refresh,
+            stale_s=now_snapshot.STALE_LIMIT_S,
+            hold=now_snapshot.provider_down(home) and not settings.refresh,
+        )
         service = build_service(
             settings,
             sleep=lambda s: cli_options.pause(s),
             on_warning=warn,
             stale_s=now_snapshot.STALE_LIMIT_S,
+            quick=True,
+            cache=cache,
         )
         try:
             query = " ".join(place or []) or default_place_name(service)
             unit = unit_for(settings.units, service, query)
             found = glance(ToolContext(service), query, unit)
         except ProviderError as exc:
-            if exc.code not in OUTAGE_CODES:
-                raise
-            last = now_snapshot.load(home, key) if key else None
+            if exc.code in OUTAGE_CODES:
+                now_snapshot.mark_down(home)
+            last = now_snapshot.load(home, key) if key and exc.code in OUTAGE_CODES else None
             if last is not None:
                 typer.echo(now_snapshot.output(last, stale=True))
                 return
-            typer.echo(NOT_AVAILABLE)
+            # A status bar shows something whatever went wrong; the reason goes to stderr.
+            if json_out:
+                from weatherbot.render.json_output import dumps
+
+                typer.echo(dumps({"error": exc.code, "message": exc.message}))
+            else:
+                typer.echo(NOT_AVAILABLE)
             raise
+        if cache.stood_in:
+            now_snapshot.mark_down(home)
+        else:
+            now_snapshot.clear_down(home)
         age = found["cache_age_s"] or 0.0
-        # Older than the cache keeps answers: the provider failed and an old one stood in.
-        stale = age > now_snapshot.FRESH_S
+        # Kept data stood in for an answer the provider could not give.
+        stale = cache.stood_in and age > 0
         if json_out:
             from weatherbot.render.json_output import dumps
 
             typer.echo(dumps({**found, "age_s": round(age), "stale": stale}))
         else:
             typer.echo(render(line_format, found, age, stale=stale))
-        if key is not None:
+        if key is not None and not stale:
             now_snapshot.save(home, key, dict(found), line_format, json_out)
 
     guarded(debug, body)

@@ -61,6 +61,35 @@ def key(home: Path, arguments: list[str]) -> str:
     return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()[:32]
 
 
+# After a failure, the provider is left alone this long (kept data answers meanwhile).
+DOWN_S = 60.0
+_DOWN = "provider-down"
+
+
+def provider_down(home: Path) -> bool:
+    """Whether the provider failed less than DOWN_S ago."""
+    try:
+        when = float(home.joinpath(*SNAPSHOT_DIR, _DOWN).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return 0 <= time.time() - when < DOWN_S
+
+
+def mark_down(home: Path) -> None:
+    """Remember that the provider just failed (not an error if it cannot be written)."""
+    from weatherbot.private_files import write_private
+
+    with contextlib.suppress(OSError):
+        path = home.joinpath(*SNAPSHOT_DIR, _DOWN)
+        write_private(path, str(time.time()).encode(), durable=False)
+
+
+def clear_down(home: Path) -> None:
+    """The provider answered: forget the failure."""
+    with contextlib.suppress(OSError):
+        home.joinpath(*SNAPSHOT_DIR, _DOWN).unlink(missing_ok=True)
+
+
 def _path(home: Path, snapshot_key: str) -> Path:
     return home.joinpath(*SNAPSHOT_DIR, f"{snapshot_key}.json")
 

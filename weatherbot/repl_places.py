@@ -33,14 +33,16 @@ def place_command(session: Session, arg: str, note: Callable[[str, str], None]) 
     store = SavedPlacesFile(session.settings.home, on_warning=lambda m: note(m, "yellow"))
     action, _, rest = arg.strip().partition(" ")
     if action == "add":
-        name, _, where = rest.strip().partition(" ")
-        if not name or not where.strip():
+        name, where = _name_and_place(rest)
+        if not name or not where:
             note(USAGE, "yellow")
             return
         from weatherbot.providers.registry import build_service
 
-        place = build_service(session.settings).geocoder.resolve(where.strip())
-        entry = store.add(name, where, place)
+        place = build_service(session.settings).geocoder.resolve(where)
+        entry, replaced = store.add(name, where, place)
+        if replaced is not None:
+            note(f"replaced {replaced.name} (was {replaced.place.display_name})", "yellow")
         note(f"saved {entry.name}: {place.display_name}", "dim")
     elif action == "remove":
         removed = store.remove(rest.strip()) if rest.strip() else None
@@ -49,6 +51,11 @@ def place_command(session: Session, arg: str, note: Callable[[str, str], None]) 
             return
         note(f"removed {removed.name}", "dim")
     elif action:
+        if store.load().get(arg.strip()) is None:
+            note(
+                f"no saved place called {arg.strip()!r}; /place add NAME PLACE saves one", "yellow"
+            )
+            return
         entry = store.set_default(arg.strip())
         note(f"default place: {entry.name} ({entry.place.display_name})", "dim")
     else:
@@ -58,11 +65,25 @@ def place_command(session: Session, arg: str, note: Callable[[str, str], None]) 
     session.apply_settings(session.settings)
 
 
+def _name_and_place(text: str) -> tuple[str, str]:
+    """`NAME PLACE`, where a name with spaces is quoted: `"mum's place" Oslo`."""
+    text = text.strip()
+    quote = text[:1]
+    if quote in ("'", '"'):
+        end = text.find(quote, 1)
+        if end < 0:
+            return "", ""
+        return text[1:end], text[end + 1 :].strip()
+    name, _, where = text.partition(" ")
+    return name, where.strip()
+
+
 def _list(saved: Saved, note: Callable[[str, str], None]) -> None:
     if not saved.places:
         note("no saved places yet; /place add home Oakland, CA", "dim")
         return
     default = saved.default_place()
+    width = max(len(e.name) for e in saved.places.values())
     for entry in saved.places.values():
         mark = "*" if default is not None and entry.name == default.name else " "
-        note(f"{mark} {entry.name}  {entry.place.display_name}", "dim")
+        note(f"{mark} {entry.name:<{width}}  {entry.place.display_name}", "dim")

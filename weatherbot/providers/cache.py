@@ -44,11 +44,16 @@ class DiskCache:
         *,
         refresh: bool = False,
         stale_s: float = 0.0,
+        hold: bool = False,
     ) -> None:
         self.directory = directory
         self.refresh = refresh
         # > 0: an answer up to this old stands in for one the provider cannot give now.
         self.stale_s = stale_s
+        # True: an entry up to stale_s old is served without asking the provider at all.
+        self.hold = hold
+        # Whether an old entry stood in for an answer in this process (the caller says so).
+        self.stood_in = False
         self._clock = clock
 
     def now(self) -> float:
@@ -99,12 +104,18 @@ class DiskCache:
         hit = self.get(key, ttl_s)
         if hit is not None:
             return hit
+        if self.hold and self.stale_s:
+            held = self.get(key, self.stale_s, even_on_refresh=True)
+            if held is not None:
+                self.stood_in = True
+                return held
         try:
             value = compute()
         except ProviderError as exc:
             old = self.get(key, self.stale_s, even_on_refresh=True) if self.stale_s else None
             if old is None or exc.code not in OUTAGE_CODES:
                 raise
+            self.stood_in = True
             return old
         self.put(key, value)
         return value, None

@@ -81,11 +81,16 @@ class HttpClient:
         contact: str | None = None,
         sleep: Sleep = time.sleep,
         client: httpx2.Client | None = None,
+        attempts: int = MAX_ATTEMPTS,
+        timeout_s: float | None = None,
     ) -> None:
         self.title = title
         self.user_agent = user_agent(contact)
         self._sleep = sleep
         self._client = client
+        # A status line must not hang a prompt: `now` asks once, briefly.
+        self.attempts = max(1, attempts)
+        self.timeout_s = timeout_s
 
     @property
     def client(self) -> httpx2.Client:
@@ -138,11 +143,18 @@ class HttpClient:
 
         sent_headers = {"User-Agent": self.user_agent, **(headers or {})}
         delay = FIRST_DELAY_S
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            last_try = attempt == MAX_ATTEMPTS
+        timeout: Any = (
+            httpx2.USE_CLIENT_DEFAULT
+            if self.timeout_s is None
+            else httpx2.Timeout(self.timeout_s, connect=min(self.timeout_s, CONNECT_TIMEOUT_S))
+        )
+        for attempt in range(1, self.attempts + 1):
+            last_try = attempt == self.attempts
             wait = delay
             try:
-                response = self.client.get(url, params=dict(params), headers=sent_headers)
+                response = self.client.get(
+                    url, params=dict(params), headers=sent_headers, timeout=timeout
+                )
             except httpx2.TimeoutException as exc:
                 if last_try:
                     raise ProviderError(

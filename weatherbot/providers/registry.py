@@ -16,6 +16,8 @@ from weatherbot.providers.service import PlaceChoices, WeatherService
 from weatherbot.settings import Settings
 
 ENTRY_POINT_GROUP = "weatherbot.providers"
+# How long one request of a quick service (`now`) may take: a prompt waits for it.
+QUICK_S = 3.0
 SAMPLE = "sample"
 
 
@@ -30,9 +32,15 @@ class HttpFactory:
     cache: DiskCache
     contact: str | None = None
     sleep: Sleep = time.sleep
+    # One short try per request (`now`); None/default: the usual retries and timeouts.
+    quick: bool = False
 
     def __call__(self, title: str) -> HttpClient:
         """An HttpClient that names the provider `title` in its messages."""
+        if self.quick:
+            return HttpClient(
+                title, contact=self.contact, sleep=self.sleep, attempts=1, timeout_s=QUICK_S
+            )
         return HttpClient(title, contact=self.contact, sleep=self.sleep)
 
 
@@ -132,12 +140,18 @@ def build_service(
     choices: PlaceChoices | None = None,
     on_warning: Callable[[str], None] | None = None,
     stale_s: float = 0.0,
+    quick: bool = False,
+    hold: bool = False,
+    cache: DiskCache | None = None,
 ) -> WeatherService:
     """The weather service for one question: geocoder + configured provider + fallbacks.
 
     Cheap to call per question: HTTP connection pools are shared per process. `stale_s` > 0
     lets cached answers up to that old stand in during an outage (`now` wants a stale line
-    rather than none; a question wants the error).
+    rather than none; a question wants the error). `quick`: one short try per request.
+    `hold`: answer from kept data up to `stale_s` old without asking (the provider just
+    failed; a status bar polling it again every few seconds would only add to its load).
+    `cache`: this one instead (the caller reads whether old data stood in).
     """
     if settings.provider == SAMPLE:
         # Recorded data only: no HTTP client, no cache, no socket.
@@ -154,8 +168,10 @@ def build_service(
     names = list(dict.fromkeys([settings.provider, *settings.fallback_providers]))
     plugins = {} if all(n in PROVIDERS for n in names) else _plugins()
     factories = [_factory(name, plugins) for name in names]
-    cache = DiskCache(settings.cache_dir, clock, refresh=settings.refresh, stale_s=stale_s)
-    http_factory = HttpFactory(cache, settings.contact, sleep)
+    cache = cache or DiskCache(
+        settings.cache_dir, clock, refresh=settings.refresh, stale_s=stale_s, hold=hold
+    )
+    http_factory = HttpFactory(cache, settings.contact, sleep, quick=quick)
 
     from weatherbot.providers.air_quality import TITLE, OpenMeteoAirQuality
     from weatherbot.providers.geocoding import OpenMeteoGeocoder

@@ -42,8 +42,8 @@ def check_name(name: str) -> str:
     if not clean or len(clean) > NAME_MAX or not clean[0].isalpha() or not allowed:
         raise UsageError(
             f"{name!r} cannot be a place name",
-            hint=f"use up to {NAME_MAX} letters, digits, spaces, '-' or '_', starting with a "
-            "letter (e.g. home, work, mum's)",
+            hint=f"a name is up to {NAME_MAX} letters, digits, spaces and - _ ' . characters, "
+            "starting with a letter: home, work, mum's",
         )
     return clean
 
@@ -64,6 +64,10 @@ class Saved:
 
     places: dict[str, SavedPlace] = field(default_factory=dict)
     default: str | None = None
+    # The file's format version (a newer weatherbot's file is read, never rewritten).
+    version: int = VERSION
+    # Entries that could not be read: (name, why, the entry as it was).
+    damaged: list[tuple[str, str, Any]] = field(default_factory=list)
 
     def get(self, name: str) -> SavedPlace | None:
         """The saved place `name` stands for, if any."""
@@ -96,17 +100,26 @@ def _place(record: Any) -> Place:
 
 
 def _decode(data: Any) -> Saved:
+    """The places of a parsed file; an unreadable entry is set aside, not the whole file."""
     if not isinstance(data, dict) or not isinstance(data.get("places"), dict):
         raise ValueError("no places object")
     saved = Saved()
+    version = data.get("version")
+    saved.version = version if isinstance(version, int) and not isinstance(version, bool) else 0
     for name, record in data["places"].items():
-        clean = check_name(str(name))
-        saved.places[name_key(clean)] = SavedPlace(
-            name=clean,
-            query=str(record.get("query") or clean),
-            place=_place(record.get("place")),
-            saved_at=float(record.get("saved_at") or 0.0),
-        )
+        try:
+            clean = check_name(str(name))
+            if not isinstance(record, dict):
+                raise ValueError("not an object")
+            saved.places[name_key(clean)] = SavedPlace(
+                name=clean,
+                query=str(record.get("query") or clean),
+                place=_place(record.get("place")),
+                saved_at=float(record.get("saved_at") or 0.0),
+            )
+        except (ValueError, TypeError, KeyError, UsageError) as exc:
+            reason = exc.message if isinstance(exc, UsageError) else str(exc) or "not readable"
+            saved.damaged.append((str(name), reason, record))
     default = data.get("default")
     saved.default = name_key(default) if isinstance(default, str) else None
     if saved.default not in saved.places:
@@ -142,7 +155,8 @@ class SavedPlacesFile:
         self._clock = clock
 
     def load(self) -> Saved:
-        """The saved places; none if the file is absent. A damaged file is moved aside."""
+        """The saved places; none if the file is absent. A damaged file is moved aside, and
+        damaged entries are written beside it while the rest are kept."""
         try:
             raw = read_private(self.path)
         except FileNotFoundError:
@@ -152,14 +166,26 @@ class SavedPlacesFile:
         except OSError as exc:
             raise ConfigError(f"cannot read {self.path}: {exc.strerror or exc}") from None
         try:
-            return _decode(json.loads(raw.decode("utf-8")))
-        except (ValueError, TypeError, AttributeError, UsageError) as exc:
+            saved = _decode(json.loads(raw.decode("utf-8")))
+        except (ValueError, TypeError, AttributeError) as exc:
             self._move_aside(str(exc) or "not readable")
             return Saved()
+        if saved.damaged:
+            self._keep_damaged(saved)
+        return saved
+
+    def _aside(self, kind: str) -> Path:
+        """A free `places.json.<kind>-<time>[-n]` beside the file (never an earlier one)."""
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self._clock()))
+        target = self.path.with_name(f"{FILE_NAME}.{kind}-{stamp}")
+        n = 1
+        while os.path.lexists(target):
+            n += 1
+            target = self.path.with_name(f"{FILE_NAME}.{kind}-{stamp}-{n}")
+        return target
 
     def _move_aside(self, reason: str) -> None:
-        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self._clock()))
-        target = self.path.with_name(f"{FILE_NAME}.corrupt-{stamp}")
+        target = self._aside("corrupt")
         try:
             os.replace(self.path, target)
         except OSError as exc:
@@ -168,6 +194,21 @@ class SavedPlacesFile:
                 hint="move or delete it, then save your places again",
             ) from None
         self._warn(f"{self.path} was damaged ({reason}); moved it to {target}")
+
+    def _keep_damaged(self, saved: Saved) -> None:
+        names = ", ".join(repr(name) for name, _, _ in saved.damaged)
+        target = self._aside("damaged")
+        kept = [{"name": n, "problem": why, "entry": entry} for n, why, entry in saved.damaged]
+        try:
+            write_private(target, json.dumps(kept, ensure_ascii=False, indent=1).encode("utf-8"))
+            # The readable rest, so the warning is given once.
+            if saved.version <= VERSION:
+                write_private(self.path, _encode(saved))
+        except OSError as exc:
+            self._warn(f"{self.path}: could not read {names}; could not set them aside: {exc}")
+            return
+        self._warn(f"{self.path}: could not read {names}; moved them to {target}, kept the rest")
+        saved.damaged = []
 
     @contextlib.contextmanager
     def changing(self) -> Iterator[Saved]:
@@ -178,22 +219,34 @@ class SavedPlacesFile:
         try:
             with lock:
                 saved = self.load()
+                if saved.version > VERSION:
+                    raise ConfigError(
+                        f"{self.path} was written by a newer weatherbot",
+                        hint="change saved places with that version, or upgrade",
+                    )
                 yield saved
                 write_private(self.path, _encode(saved))
         except Timeout:
             raise ConfigError(
                 f"{self.path} is locked by another weatherbot", hint="try again in a moment"
             ) from None
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot save places in {self.path.parent}: {exc.strerror or exc}",
+                hint="make it writable, or set WEATHERBOT_HOME to a writable directory",
+            ) from None
 
-    def add(self, name: str, query: str, place: Place) -> SavedPlace:
-        """Save `place` as `name` (replacing a place of the same name); the first is default."""
+    def add(self, name: str, query: str, place: Place) -> tuple[SavedPlace, SavedPlace | None]:
+        """Save `place` as `name`; the first saved is the default. Returns the entry and the
+        one it replaced (same name, whatever its case), if any."""
         clean = check_name(name)
         entry = SavedPlace(clean, " ".join(query.split()), place, self._clock())
         with self.changing() as saved:
+            replaced = saved.places.get(name_key(clean))
             saved.places[name_key(clean)] = entry
             if saved.default is None:
                 saved.default = name_key(clean)
-        return entry
+        return entry, replaced
 
     def remove(self, name: str) -> SavedPlace | None:
         """Forget `name`; the default goes with it. None if there was no such place."""

@@ -37,8 +37,8 @@ def _number(value: Any) -> float | None:
 
 
 def column_width(hours: int, width: int) -> int:
-    """Columns per hour: as wide as fits (up to 3), at least 1."""
-    return max(1, min(3, (width - GUTTER) // max(1, hours)))
+    """Columns per hour: as wide as fits (up to 4), at least 1."""
+    return max(1, min(4, (width - GUTTER) // max(1, hours)))
 
 
 def _temperature_rows(rows: Sequence[Mapping[str, Any]], cell: int, unit: str) -> list[Text]:
@@ -49,7 +49,11 @@ def _temperature_rows(rows: Sequence[Mapping[str, Any]], cell: int, unit: str) -
         return lines
     high, low = max(known), min(known)
     span = (high - low) or 1.0
-    labels = {0: f"{high:.0f}{unit}", TEMPERATURE_ROWS - 1: f"{low:.0f}{unit}"}
+    # A nearly flat line keeps its decimal: "11°C" over "11°C" would look like a step.
+    digits = 1 if high - low < 3 else 0
+    labels = {0: f"{high:.{digits}f}{unit}", TEMPERATURE_ROWS - 1: f"{low:.{digits}f}{unit}"}
+    if len(rows) == 1 or high == low:
+        labels = {0: f"{high:.{digits}f}{unit}"}
     for i, line in enumerate(lines):
         line.append(labels.get(i, "").rjust(GUTTER - 1) + " ", style="dim")
     for row, temp in zip(rows, temps, strict=True):
@@ -117,11 +121,13 @@ def render_chart(hourly: Mapping[str, Any], out: Console, width: int | None = No
     unit = "°F" if hourly.get("unit") == "Fahrenheit" else "°C"
     first, last = _time(rows[0]), _time(rows[-1])
     span = f", {first:%H:%M}" if first else ""
-    if last:
-        span += f" to {last:%a %H:%M} local time"
+    if last and len(rows) > 1:
+        span += f" to {last:%a %H:%M}"
+    span += " local time" if first else ""
     nights = any(r.get("is_day") is False for r in rows)
     legend = f" ({NIGHT} night)" if nights else ""
-    out.print(Text(f"next {len(rows)} hours{span}{legend}", style="dim"))
+    count = "next hour" if len(rows) == 1 else f"next {len(rows)} hours"
+    out.print(Text(f"{count}{span}{legend}", style="dim"))
     for line in _temperature_rows(rows, cell, unit):
         out.print(line, no_wrap=True, crop=True)
     chances = _chance_row(rows, cell)
@@ -138,19 +144,20 @@ def print_hours(hourly: Mapping[str, Any], out: Console) -> None:
         kinds = ",".join(str(k) for k in row.get("precipitation_types") or []) or "-"
         fields = [
             str(row.get("time") or ""),
-            _cell(row.get("temperature"), unit),
-            _cell(row.get("precipitation_probability_percent"), "%"),
-            _cell(row.get("precipitation"), rain_unit),
+            _cell(row.get("temperature"), unit, 1),
+            _cell(row.get("precipitation_probability_percent"), "%", 0),
+            _cell(row.get("precipitation"), rain_unit, 2 if rain_unit == "in" else 1),
             kinds,
-            _cell(row.get("uv_index"), " UV"),
+            _cell(row.get("uv_index"), " UV", 1),
             "night" if row.get("is_day") is False else "day" if row.get("is_day") else "-",
         ]
         # Real tabs (Rich would expand them), so `cut -f` works.
         out.file.write("\t".join(clean(f) for f in fields) + "\n")
 
 
-def _cell(value: Any, suffix: str) -> str:
+def _cell(value: Any, suffix: str, digits: int) -> str:
+    """A number with a fixed count of decimals (columns of data line up), or "-"."""
     number = _number(value)
     if number is None:
         return "-"
-    return f"{number:g}{suffix}"
+    return f"{number:.{digits}f}{suffix}"

@@ -69,16 +69,22 @@ class FormatError(ValueError):
 
 
 def check_format(text: str) -> str:
-    """`text` if every `%` field in it exists (a preset name stands for its format)."""
-    text = PRESETS.get(text, text)
+    """`text` if every `%` field in it exists; a preset's name (any case) stands for its format."""
+    preset = PRESETS.get(text.strip().casefold())
+    if preset is not None:
+        return preset
+    if "%" not in text:
+        raise FormatError(
+            f"{text!r} is neither a preset ({', '.join(PRESETS)}) nor a format with % fields"
+        )
     i = 0
     while i < len(text):
         if text[i] == "%":
             letter = text[i + 1 : i + 2]
             if letter not in FIELDS:
-                shown = f"%{letter}" if letter else "a lone % at the end"
+                shown = f"field {('%' + letter)!r}" if letter else "'%' at the end (%% for %)"
                 raise FormatError(
-                    f"unknown field {shown} in --format; fields: "
+                    f"unknown {shown} in --format; fields: "
                     + " ".join(f"%{k}" for k in FIELDS if k != "%")
                     + " (and %% for %)"
                 )
@@ -88,8 +94,17 @@ def check_format(text: str) -> str:
     return text
 
 
-def symbol(code: Any, description: Any, is_day: Any) -> str:
+def _daytime(is_day: Any, time: Any) -> bool:
+    """Day or night for the symbol: the provider's flag, else the local hour (7 to 19)."""
+    if isinstance(is_day, bool):
+        return is_day
+    clock = str(time or "")[11:13]
+    return not clock.isdecimal() or 7 <= int(clock) < 19
+
+
+def symbol(code: Any, description: Any, is_day: Any, time: Any = None) -> str:
     """A weather symbol for a WMO code, else for the words of a description."""
+    is_day = _daytime(is_day, time)
     if isinstance(code, int) and not isinstance(code, bool):
         if code == 0:
             return "☀" if is_day is not False else "🌙"
@@ -137,7 +152,12 @@ def field_values(glance: Mapping[str, Any], age_s: float) -> dict[str, str]:
     uv = _number(glance.get("uv_index_max"))
     rain_unit = "in" if glance.get("precipitation_unit") == "inch" else "mm"
     values = {
-        "c": symbol(glance.get("weather_code"), glance.get("description"), glance.get("is_day")),
+        "c": symbol(
+            glance.get("weather_code"),
+            glance.get("description"),
+            glance.get("is_day"),
+            glance.get("time"),
+        ),
         "C": str(glance.get("description") or NOT_AVAILABLE),
         "t": f"{temperature}{degree}" if temperature is not None else None,
         "f": f"{feels}{degree}" if feels is not None else None,
