@@ -217,3 +217,35 @@ def test_an_hourly_and_a_daily_question_together_get_both_tools(
     assert [c["name"] for c in calls] == ["get_hourly_forecast", "get_forecast"], calls
     assert hourly in text and daily in text, text
     assert text.index(hourly) < text.index(daily), text
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "day"),
+    [
+        ("rain in Paris at noon", "12:00", "today"),
+        ("rain in Paris at midday", "12:00", "today"),
+        ("Va-t-il pleuvoir à midi à Paris ?", "12:00", "today"),
+        ("巴黎中午会下雨吗", "12:00", "today"),
+        ("will it snow in Oslo at midnight", "00:00", "tomorrow"),
+        ("Regnet es um Mitternacht in Oslo?", "00:00", "tomorrow"),
+    ],
+)
+def test_noon_and_midnight_are_clock_times(
+    question: str, start: str, day: str, fake_weather: FakeWeather
+) -> None:
+    # "rain in Paris at noon" was answered with today's chance of rain, the hour ignored.
+    _, calls = ask(question)
+    (call,) = calls
+    assert call["name"] == "get_hourly_forecast", calls
+    assert call["arguments"]["start_time"] == start and call["arguments"]["day"] == day
+
+
+def test_uv_at_an_hour_is_that_window_s_uv(fake_weather: FakeWeather) -> None:
+    # "uv at 1pm in sydney" gave the day's highest (11.0) from the daily forecast.
+    text, calls = ask("uv at 1pm in sydney")
+    (call,) = calls
+    assert call["name"] == "get_hourly_forecast" and call["arguments"]["start_time"] == "13:00"
+    rows = call["output"]["hours"]
+    highest = max(row["uv_index"] for row in rows)
+    assert f"13:00-16:00: UV index up to {highest:.1f}" in text, text
+    assert f"Sun protection: yes (UV {highest:.1f}" in text, text

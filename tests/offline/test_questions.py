@@ -100,6 +100,10 @@ def test_plan(row: Row) -> None:
         assert result.days.days == row.expected["days"], described
     if "unit" in row.expected:
         assert result.unit == row.expected["unit"], described
+    if "start_time" in row.expected:
+        hours = result.hours
+        assert hours is not None and hours.start_time == row.expected["start_time"], described
+        assert hours.day == row.expected.get("hours_day", 0), described
 
 
 def test_every_language_has_a_big_enough_table() -> None:

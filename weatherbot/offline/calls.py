@@ -28,18 +28,23 @@ STARTS_STOPS = frozenset({"starts", "stops"})
 AT_AN_HOUR = STARTS_STOPS | PRECIPITATION_TOPICS | {"temperature", "clothing"}
 
 
+def _uv_by_the_hour(plan: Plan) -> frozenset[str]:
+    """{"uv"} when the UV is asked at a clock time ("uv at 1pm", "UV à midi"): the hourly rows
+    have each hour's UV, the daily forecast only the day's highest."""
+    hours = plan.hours
+    return frozenset({"uv"}) if hours is not None and hours.start_time else frozenset()
+
+
 def _hourly_and_daily(plan: Plan) -> bool:
     """Whether the question asks for hours (a stop time, rain at noon) and a day's figures
     (UV, sunset, another day, snow over days) together: each tool answers its own part."""
     hours, topics = plan.hours, plan.topics
     if hours is None or not topics & AT_AN_HOUR:
         return False
-    daily = topics & SUN_TOPICS
-    if hours.start_time is not None and daily == {"uv"} and not topics & STARTS_STOPS:
-        return False  # "UV at 1 pm": the hourly rows have the UV of that hour
+    daily = topics & SUN_TOPICS - _uv_by_the_hour(plan)
     days = plan.days
     # Days beyond the hours' own day ("snow this week, and when does it start?").
-    return bool(daily) or days.first_day != hours.day or days.days - days.first_day > 1
+    return bool(daily) or days.first_day > hours.day or days.days - days.first_day > 1
 
 
 def tool_names(plan: Plan) -> list[str]:
@@ -57,7 +62,7 @@ def tool_names(plan: Plan) -> list[str]:
     days = plan.days
     if _hourly_and_daily(plan):
         return [*names, "get_hourly_forecast", "get_forecast"]
-    if plan.hours is not None and not topics & NOT_HOURLY:
+    if plan.hours is not None and not topics & (NOT_HOURLY - _uv_by_the_hour(plan)):
         return [*names, "get_hourly_forecast"]
     if not days.today_only or days.tonight or plan.wants_snow or topics & SUN_TOPICS:
         return [*names, "get_forecast"]

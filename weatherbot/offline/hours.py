@@ -38,8 +38,26 @@ class Hours:
         return "tomorrow" if self.day == 1 else "today"
 
 
+def _clock_word(text: str, languages: Sequence[Language]) -> str | None:
+    """ "12:00" for "noon", "Mittag", "正午"; "00:00" for "midnight", "午夜"; None without one.
+    A word inside a longer part of the day or weather word is not one: "before noon" is the
+    morning, "Nachmittag" the afternoon, 昼の長さ the length of the day."""
+    found: list[tuple[str, int, int]] = []
+    for language in languages:
+        for time, words in language.clock_words.items():
+            found += [(time, a, b) for a, b in words.find(text).spans]
+        for kind, words in [*language.parts.items(), *language.topics.items()]:
+            found += [(kind, a, b) for a, b in words.find(text).spans]
+    named = outermost(found)
+    return next((time for time in ("12:00", "00:00") if time in named), None)
+
+
 def _clock(text: str, languages: Sequence[Language]) -> str | None:
-    """ "HH:00" from "at 6 pm", "um 18 Uhr", "à 18h", "18時", "下午6点"; None without one."""
+    """ "HH:00" from "at 6 pm", "um 18 Uhr", "à 18h", "18時", "下午6点", "noon"; None without
+    one. The words come first: 半夜12点 is midnight, whatever its "12点" says alone."""
+    word = _clock_word(text, languages)
+    if word is not None:
+        return word
     for language in languages:
         for kind in ("pm", "am", "clock"):
             for pattern in language.clocks[kind]:
@@ -103,6 +121,8 @@ def _window(
     day = days.first_day
     start = _clock(text, languages)
     if start is not None:
+        if start == "00:00" and day == 0:
+            day = 1  # today's 00:00 is always over: "at midnight" is tonight's, tomorrow's first
         return Hours("now", day, start_time=start)
     part = _part(text, languages)
     if part is None and days.tonight:

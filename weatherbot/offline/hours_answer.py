@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from weatherbot.offline.catalogue import N_
 from weatherbot.offline.outputs import Output, falls_kind, parse_date, parse_moment
+from weatherbot.tools.sky import uv_category
 
 if TYPE_CHECKING:
     from weatherbot.offline.writer import Writer
@@ -169,6 +170,17 @@ def _falls(writer: Writer, summary: Mapping[str, Any], data: Mapping[str, Any]) 
     return parts
 
 
+def uv_part(writer: Writer, index: Any) -> str:
+    """ "UV index up to 8.1 (very high)" for the hours shown, or that none is given."""
+    if not isinstance(index, int | float):
+        return writer._(N_("no UV index given"))
+    return writer._(
+        N_("UV index up to {index} ({category})"),
+        index=writer.w.number(index),
+        category=writer._(str(uv_category(float(index)))),
+    )
+
+
 def hours_block(writer: Writer, location: str, out: Output) -> str:
     """ "**Paris, France**, the next 24 hours: rain now, stopping around 16:00; ..." """
     data = out.data
@@ -186,8 +198,11 @@ def hours_block(writer: Writer, location: str, out: Output) -> str:
     parts: list[str] = []
     if plan.topics & {"starts", "stops"}:
         parts.append(_starts_stops(writer, summary, data))
-    if plan.wants_rain or plan.topics & {"starts", "stops"} or not plan.wants_temperature:
+    uv = "uv" in plan.topics
+    if plan.wants_rain or plan.topics & {"starts", "stops"} or not (plan.wants_temperature or uv):
         parts.append(writer.w.formats.list_sep.join(_falls(writer, summary, data)))
+    if uv:
+        parts.append(uv_part(writer, summary.get("uv_index_max")))
     low, high = summary.get("temperature_min"), summary.get("temperature_max")
     if (plan.wants_temperature or plan.general) and low is not None and high is not None:
         parts.append(

@@ -72,6 +72,8 @@ PARTS = ("morning", "afternoon", "evening", "tonight", "next_hours")
 # Clock times ([parts]): "{n} pm" adds 12 hours, "{n} am" and "{n} Uhr" are as written;
 # hours_ahead is "the next {n} hours".
 CLOCKS = ("pm", "am", "clock", "hours_ahead")
+# Clock words ([parts]): the time each one says ("noon", "Mitternacht", "正午").
+CLOCK_WORDS = {"noon": "12:00", "midnight": "00:00"}
 # Scripts written without spaces: their words are found anywhere in the text.
 UNSPACED = frozenset({"han", "kana"})
 
@@ -168,6 +170,11 @@ class Language:
         return {c: self._patterns(self._parts.get(c, [])) for c in CLOCKS}
 
     @cached_property
+    def clock_words(self) -> dict[str, WordList]:
+        """The words that are a clock time, by the "HH:MM" they say ("midi": "12:00")."""
+        return {time: self._list(self._parts.get(key, [])) for key, time in CLOCK_WORDS.items()}
+
+    @cached_property
     def prepositions(self) -> WordList:
         """Words after which a place name follows."""
         return self._list(self._places.get("prepositions", []))
@@ -222,6 +229,7 @@ class Language:
             *self.topics.values(),
             *self.times.values(),
             *self.parts.values(),
+            *self.clock_words.values(),
             *self.weekdays,
             self.never,
         ]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from weatherbot.offline.catalogue import N_
 from weatherbot.offline.outputs import parse_moment
+from weatherbot.tools.sky import uv_category
 
 if TYPE_CHECKING:
     from weatherbot.offline.outputs import Output
@@ -92,7 +93,13 @@ def protection(writer: Writer, outputs: list[Output]) -> str | None:
     if "uv" not in writer.plan.topics:
         return None
     worst: tuple[float, str] | None = None
+    names = {out.name for out in outputs}
     for out in outputs:
+        if out.name == "get_hourly_forecast" and not out.error and "get_forecast" not in names:
+            # UV at a clock time: the highest of the hours shown.
+            index = (out.data.get("summary") or {}).get("uv_index_max")
+            if isinstance(index, int | float):
+                worst = (float(index), uv_category(float(index)) or "")
         if out.name != "get_forecast" or out.error:
             continue
         for _, row in writer.selected_rows(out.data):
