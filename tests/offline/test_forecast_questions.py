@@ -249,3 +249,22 @@ def test_uv_at_an_hour_is_that_window_s_uv(fake_weather: FakeWeather) -> None:
     highest = max(row["uv_index"] for row in rows)
     assert f"13:00-16:00: UV index up to {highest:.1f}" in text, text
     assert f"Sun protection: yes (UV {highest:.1f}" in text, text
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("quand arrête-t-il de pleuvoir à Paris", "pluie en ce moment, arrêt vers 16 h 00"),
+        ("quand est-ce que la pluie s'arrête a paris", "pluie en ce moment, arrêt vers 16 h 00"),
+        ("a quelle heure commence la pluie a oslo", "neige à partir de 0 h 00 cette nuit"),
+        ("quand commence la neige à oslo", "neige à partir de 0 h 00 cette nuit"),
+    ],
+)
+def test_french_starts_and_stops(question: str, said: str, fake_weather: FakeWeather) -> None:
+    # The inverted and unaccented forms were read as today's rain, a 7-day forecast, or a
+    # place called "arrête" (after the pronoun of "s'arrête").
+    text, calls = ask(question)
+    (call,) = calls
+    assert call["name"] == "get_hourly_forecast" and call["arguments"]["hours"] == 24, calls
+    assert "arrête" not in call["arguments"]["location"]
+    assert said in text, text

@@ -42,6 +42,9 @@ _TOKEN = re.compile(
 
 # French and Italian elisions before a name: d'Amiens, l'Aquila, jusqu'à.
 _ELIDED = re.compile(r"^((?:[dlnmtsjc]|qu|jusqu|lorsqu|puisqu)['’])(\w.*)$")
+# The elisions a place name may follow: d'Amiens, l'Aquila, jusqu'Amiens; a
+# pronoun's (s'arrête, n'est, m'habille) starts a verb, never a place.
+_PLACE_ELISION = re.compile(r"^(?:d|l|jusqu)['’]$")
 
 
 @dataclass(frozen=True)
@@ -148,8 +151,8 @@ class _Reader:
         places ("in Alpha, Bravo and Charlie")."""
         if index > 0 and self.vocabulary.preposition(self.tokens[index - 1].folded):
             return True
-        if index > 0 and self.tokens[index - 1].text.endswith(("'", "’")):
-            return True  # d'Amiens
+        if index > 0 and _PLACE_ELISION.match(self.tokens[index - 1].folded):
+            return True  # d'Amiens; not the pronoun of "la pluie s'arrête a Paris"
         j = index - 1
         while j >= self.last_place_end and j >= 0:
             token = self.tokens[j]
