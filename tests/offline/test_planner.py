@@ -252,3 +252,27 @@ def test_lower_case_places(question: str, places: list[str]) -> None:
 def test_short_questions_find_their_language(question: str, language: str, first_day: int) -> None:
     result = plan(question)
     assert (result.language, result.days.first_day) == (language, first_day)
+
+
+@pytest.mark.parametrize(
+    ("question", "place", "guessed"),
+    [
+        # "San" (Segou, Mali) won although the next word goes on into San Francisco.
+        ("whats the weather in san fran at 3pm", "San Francisco", True),
+        ("weather in San Fran tomorrow", "San Francisco", True),
+        ("weather in san francisco at 3pm", "San Francisco", False),
+        ("weather in rio de janeiro", "Rio de Janeiro", False),
+    ],
+)
+def test_a_name_going_on_into_a_longer_one_is_the_longer(
+    question: str, place: str, guessed: bool
+) -> None:
+    (found,) = plan(question).places
+    assert found.entry is not None and found.entry.name == place, found
+    assert found.guessed is guessed  # the answer says what it read "san fran" as
+
+
+def test_a_name_going_on_into_small_places_only_is_not_its_first_word() -> None:
+    # Only small places' names go on from "san agus" (San Agustín...): no guess, but the
+    # one-word "San" (Mali) is not it either; the geocoder gets the words as typed.
+    assert names(plan("weather in san agus tomorrow")) == ["san agus"]

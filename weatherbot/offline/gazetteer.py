@@ -32,6 +32,9 @@ Kind = Literal["city", "country", "region"]
 
 _KINDS: dict[str, Kind] = {"c": "city", "n": "country", "r": "region"}
 _FILE = ("data", "gazetteer.tsv")
+# How many names starting with a prefix `completion` reads: enough for "san fran" (the San
+# Francisco of several countries), bounded so a short prefix costs nothing.
+_COMPLETIONS = 64
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,26 @@ class Gazetteer:
         prefix = (folded_words + " ").encode()
         start = self._bisect(prefix)
         return self._data.startswith(prefix, start, self._names[1])
+
+    def completion(self, prefix: str, population: int = 0) -> Entry | None:
+        """The most populous city of at least `population` whose own folded name starts with
+        the folded `prefix` and goes on ("san fran": San Francisco), or None. The names are sorted,
+        so the candidates are one stretch of the section; a few dozen are read at most."""
+        key, end = fold(prefix).encode(), self._names[1]
+        at, best = self._bisect(key), None
+        for _ in range(_COMPLETIONS):
+            if not self._data.startswith(key, at, end):
+                break
+            line_end = self._data.index(b"\n", at)
+            name, _, ids = self._data[at:line_end].partition(b"\t")
+            at = line_end + 1
+            for entry in self._entries(_ids(ids.decode()), ()) if name != key else ():
+                # Its own name, not another one: "San Francisco de Quito" is Quito.
+                own = fold(entry.name).encode().startswith(key)
+                big = entry.kind == "city" and entry.population >= population
+                if own and big and (best is None or entry.population > best.population):
+                    best = entry
+        return best
 
     def country_code(self, name: str) -> str | None:
         """A country's ISO2 code from any of its names ("Deutschland" -> "DE"), else None."""

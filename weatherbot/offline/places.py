@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from weatherbot.offline.choosing import clear_winner, is_qualifier, narrowed
 from weatherbot.offline.cjk import cjk_places
@@ -22,6 +22,7 @@ from weatherbot.offline.gazetteer import fold as fold_name
 from weatherbot.offline.language import Language
 from weatherbot.offline.matching import CJK, WordList, fold
 from weatherbot.offline.place_ref import PlaceRef
+from weatherbot.offline.tokens import PLACE_ELISION, tokens
 from weatherbot.offline.typos import close_enough
 from weatherbot.providers.places import parse_coordinates
 
@@ -29,54 +30,6 @@ from weatherbot.providers.places import parse_coordinates
 # ("boston tomorrow" is Boston) and the word is not also an ordinary word of some language
 # (`only_as_names` in the data: "nice weather" is not Nice, "split my trip" not Split).
 BIG_CITY = 250_000
-
-_TOKEN = re.compile(
-    r"(?P<coord>[-+]?\d{1,3}\.\d+\s*,\s*[-+]?\d{1,3}(?:\.\d+)?"
-    r"|[-+]?\d{1,3}(?:\.\d+)?\s*,\s*[-+]?\d{1,3}\.\d+)"
-    r"|(?P<num>\d+(?:[.:,]\d+)?[^\W\d_]*)"
-    r"|(?P<word>[^\W\d_]+(?:['.\-][^\W\d_]+)*\.?)"
-    r"|(?P<sep>[,;&/+(（、，])"
-    r"|(?P<end>[?!.:)\]\"“”«»？！。：）]+)"
-)
-
-
-# French and Italian elisions before a name: d'Amiens, l'Aquila, jusqu'à.
-_ELIDED = re.compile(r"^((?:[dlnmtsjc]|qu|jusqu|lorsqu|puisqu)['’])(\w.*)$")
-# The elisions a place name may follow: d'Amiens, l'Aquila, jusqu'Amiens; a
-# pronoun's (s'arrête, n'est, m'habille) starts a verb, never a place.
-_PLACE_ELISION = re.compile(r"^(?:d|l|jusqu)['’]$")
-
-
-@dataclass(frozen=True)
-class _Token:
-    text: str
-    folded: str
-    kind: str  # word | num | coord | sep | end
-    start: int
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
-
-
-def _tokens(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "end"
-        value = match.group()
-        if kind == "word" and value.endswith(".") and value.count(".") == 1 and len(value) > 4:
-            value = value[:-1]  # "Berlin." ends a sentence; "St." and "D.C." keep the dot
-        if kind == "word" and value.casefold().endswith(("'s", "’s")) and len(value) > 3:
-            value = value[:-2]  # "London's weather"
-        elided = _ELIDED.match(value) if kind == "word" else None
-        if elided:
-            # "d'Amiens", "l'Aquila": the article or preposition, then the name.
-            tokens.append(_Token(elided.group(1), fold(elided.group(1)), "word", match.start()))
-            rest = elided.group(2)
-            tokens.append(_Token(rest, fold(rest), "word", match.start() + len(elided.group(1))))
-            continue
-        tokens.append(_Token(value, fold(value), kind, match.start()))
-    return tokens
 
 
 class _Vocabulary:
@@ -113,7 +66,7 @@ class _Reader:
 
     def __init__(self, text: str, vocabulary: _Vocabulary, gazetteer: Gazetteer) -> None:
         self.text = text
-        self.tokens = _tokens(text)
+        self.tokens = tokens(text)
         self.vocabulary = vocabulary
         self.gazetteer = gazetteer
         self.last_place_end = 0  # the token after the last place read
@@ -151,7 +104,7 @@ class _Reader:
         places ("in Alpha, Bravo and Charlie")."""
         if index > 0 and self.vocabulary.preposition(self.tokens[index - 1].folded):
             return True
-        if index > 0 and _PLACE_ELISION.match(self.tokens[index - 1].folded):
+        if index > 0 and PLACE_ELISION.match(self.tokens[index - 1].folded):
             return True  # d'Amiens; not the pronoun of "la pluie s'arrête a Paris"
         j = index - 1
         while j >= self.last_place_end and j >= 0:
@@ -207,6 +160,26 @@ class _Reader:
             return length, entries, text
         return None
 
+    def _next_words(self, index: int, length: int) -> str | None:
+        """The words of a match and the word after it, if that one may be part of a name."""
+        after = index + length
+        if after >= len(self.tokens) or self.blocked_at(after):
+            return None
+        if len(self.tokens[after].folded) < 3:
+            return None
+        return " ".join(t.text for t in self.tokens[index : after + 1])
+
+    def _goes_on(self, index: int, length: int) -> bool:
+        """Whether the next word starts a longer name the index has (the match is not it)."""
+        words = self._next_words(index, length)
+        return words is not None and self.gazetteer.completion(words) is not None
+
+    def _longer(self, index: int, length: int) -> tuple[int, Entry, str] | None:
+        """A big city's name the match and the next word begin ("san fran"), read as it."""
+        words = self._next_words(index, length)
+        entry = self.gazetteer.completion(words, BIG_CITY) if words else None
+        return (length + 1, entry, words) if entry is not None and words else None
+
     def _abbreviation(self, text: str) -> bool:
         return any(e.abbreviation for e in self.gazetteer.exact(text))
 
@@ -259,7 +232,14 @@ class _Reader:
                 i += 1
                 continue
             match = self._match(i)
-            if match is not None:
+            longer = self._longer(i, match[0]) if match is not None else None
+            if longer is not None:
+                # "san fran": the words go on into a longer name, so "San" (Mali) is not it.
+                length, entry, text = longer
+                i = self.last_place_end = self._place(found, i, length, [entry], text)
+                found[-1] = replace(found[-1], guessed=found[-1].entry is entry)
+                continue
+            if match is not None and longer is None and not self._goes_on(i, match[0]):
                 length, entries, text = match
                 i = self.last_place_end = self._place(found, i, length, entries, text)
                 continue
