@@ -268,3 +268,13 @@ def test_french_starts_and_stops(question: str, said: str, fake_weather: FakeWea
     assert call["name"] == "get_hourly_forecast" and call["arguments"]["hours"] == 24, calls
     assert "arrête" not in call["arguments"]["location"]
     assert said in text, text
+
+
+def test_advice_names_the_places_as_resolved(fake_weather: FakeWeather) -> None:
+    # The advice headings printed the places as typed: "**sydney**: Sun protection...".
+    text, _ = ask("uv index sydney and tokyo tomorrow")
+    assert "**Sydney**: Sun protection: yes" in text, text
+    assert "**Tokyo**: Sun protection:" in text, text
+    assert "**sydney**" not in text and "**tokyo**" not in text, text
+    text, _ = ask("is oslo warmer than paris")
+    assert "Paris is warmer than Oslo" in text, text

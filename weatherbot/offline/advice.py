@@ -187,7 +187,9 @@ def lines(writer: Writer, per_place: Sequence[tuple[str, Sequence[Output]]]) -> 
         out += _compare(writer, per_place)
     advised: list[str] = []
     for location, outputs in per_place:
-        prefix = f"**{writer.short(location)}**{writer.w.colon}" if len(per_place) > 1 else ""
+        # Named as the blocks above name it (the tool's resolved name), not as typed ("sydney").
+        named = location.split(",")[0]
+        prefix = f"**{named}**{writer.w.colon}" if len(per_place) > 1 else ""
         chance = _chance(writer, outputs)
         if "umbrella" in plan.topics and chance is not None:
             advised.append(prefix + _umbrella(writer, chance, _kind(writer, outputs)))

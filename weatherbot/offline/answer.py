@@ -10,6 +10,7 @@ from weatherbot.offline import advice
 from weatherbot.offline.catalogue import N_
 from weatherbot.offline.hours_answer import hours_block
 from weatherbot.offline.intent import Plan
+from weatherbot.offline.matching import fold
 from weatherbot.offline.outputs import Output, parse
 from weatherbot.offline.provenance import provenance as provenance_lines
 from weatherbot.offline.writer import Writer
@@ -79,8 +80,10 @@ def write_answer(
             continue
         location = next((str(o.data["location"]) for o in outputs if o.data.get("location")), query)
         per_place.append((location, outputs))
-        if len(typed) == len(places):
-            writer.short_names[location] = markdown_literal(typed[len(per_place) - 1])
+        # The name as typed only where it is another name ("Lisboa"), not another case ("oslo").
+        as_typed = typed[len(per_place) - 1] if len(typed) == len(places) else ""
+        if as_typed and fold(as_typed) != fold(location.split(",")[0]):
+            writer.short_names[location] = markdown_literal(as_typed)
         own_blocks = ("get_forecast", "get_hourly_forecast")
         others = [o for o in outputs if o.name not in own_blocks]
         if others:
