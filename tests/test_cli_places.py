@@ -160,9 +160,7 @@ def test_replacing_a_place_says_so(home_in_sf: FakeWeather) -> None:
     assert result.stdout.startswith("saved HOME: Paris")
 
 
-def test_an_unwritable_home_is_one_clear_line(
-    home_in_sf: FakeWeather, clean_env: Path
-) -> None:
+def test_an_unwritable_home_is_one_clear_line(home_in_sf: FakeWeather, clean_env: Path) -> None:
     # What a read-only home does (root can write anywhere, so a directory stands in the way).
     lock = clean_env / "places.json.lock"
     lock.unlink(missing_ok=True)  # left by the fixture's own `place add`

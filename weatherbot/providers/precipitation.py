@@ -42,8 +42,8 @@ def kinds(
     """The kinds forecast to fall, the main one first.
 
     The weather code names the most significant weather of the period, so its kind leads;
-    the amounts add the rest, largest first (snow compared as water). Rain and snow in the
-    same hour is sleet.
+    the amounts add the rest, largest first (snow compared as water). `given`: kinds the
+    provider names itself (MET's "sleet" symbols), first.
     """
     amounts = {
         "rain": rain_mm or 0.0,
