@@ -206,6 +206,16 @@ def _current(now: Current | None, zone: LocalZone) -> Current | None:
     return replace(now, time=zone.local(now.time), description=description)
 
 
+def _localised(hour: Hour, zone: LocalZone) -> Hour:
+    """The hour with its time in the place's zone (Open-Meteo's already is: no copy then)."""
+    local = zone.local(hour.time)
+    return (
+        hour
+        if local.tzinfo is hour.time.tzinfo and local == hour.time
+        else replace(hour, time=local)
+    )
+
+
 def _described(record: R) -> R:
     """A Day or Hour with the description of its WMO code when the provider sent none."""
     if record.description is not None or record.weather_code is None:
@@ -252,7 +262,7 @@ def assemble(
         fetched_at=datetime.now(UTC),
         current=current,
         daily=daily,
-        hourly=tuple(_described(replace(h, time=zone.local(h.time))) for h in hours),
+        hourly=tuple(_described(_localised(h, zone)) for h in hours),
         alerts=alerts,
         horizon_days=horizon_days,
     )

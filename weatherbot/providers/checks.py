@@ -178,11 +178,12 @@ def _day(day: Day) -> tuple[Day, list[Problem]]:
 
 def _hour(hour: Hour) -> tuple[Hour, list[Problem]]:
     good, problems = checked(hour, HOUR_FIELDS, hour.time.date())
-    return replace(
-        good,
-        description=optional_text(good.description, DESCRIPTION_MAX),
-        precipitation_kinds=_kinds(good.precipitation_kinds),
-    ), problems
+    description = optional_text(good.description, DESCRIPTION_MAX)
+    kinds = _kinds(good.precipitation_kinds)
+    # 384 hours a forecast: a copy only when something changed (replace() is the slow part).
+    if description == good.description and kinds == good.precipitation_kinds:
+        return good, problems
+    return replace(good, description=description, precipitation_kinds=kinds), problems
 
 
 def clean_alert(alert: Alert) -> Alert:

@@ -22,6 +22,7 @@ from weatherbot.providers.cache import FORECAST_TTL_S, DiskCache, cached, reques
 from weatherbot.providers.http import HttpClient
 from weatherbot.providers.models import Current, Day, Forecast, Hour, Place
 from weatherbot.providers.precipitation import hourly_kinds, kinds
+from weatherbot.providers.weather_codes import describe
 
 FORECAST_PATH = "/v1/forecast"
 # One request per place answers every tool (current, each hour, each day, 16 days): Open-Meteo
@@ -150,6 +151,8 @@ def _hours(block: Any, units: Mapping[str, Any], zone: LocalZone) -> list[Hour]:
                 wind_speed_ms=to_ms(column("wind_speed_10m"), units.get("wind_speed_10m")),
                 uv_index=number(column("uv_index")),
                 weather_code=code,
+                # Described here, not by assemble: one dataclass copy fewer for 384 hours.
+                description=describe(code),
                 is_day=None if day_flag is None else day_flag == 1,
             )
         )
