@@ -166,7 +166,6 @@ def now(
             settings,
             sleep=lambda s: cli_options.pause(s),
             on_warning=warn,
-            stale_s=now_snapshot.STALE_LIMIT_S,
             quick=True,
             cache=cache,
         )

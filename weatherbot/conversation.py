@@ -96,7 +96,8 @@ class Session:
         self.place_choices = PlaceChoices()
 
     def _profile(self, settings: Settings) -> Profile:
-        saved = SavedPlacesFile(settings.home, on_warning=self._warn).load()
+        # Read once per session and settings: the instructions and every question's service.
+        saved = self._saved = SavedPlacesFile(settings.home, on_warning=self._warn).load()
         default = saved.default_place()
         return Profile(
             model=settings.model,
@@ -276,6 +277,7 @@ class Session:
                     sleep=self._runtime.sleep,
                     choices=self.place_choices,
                     on_warning=self._warn,
+                    saved=self._saved,
                 )
             ),
             stream=self.settings.stream if stream is None else stream,

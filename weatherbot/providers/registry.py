@@ -139,20 +139,19 @@ def build_service(
     clock: Callable[[], float] = time.time,
     choices: PlaceChoices | None = None,
     on_warning: Callable[[str], None] | None = None,
-    stale_s: float = 0.0,
     quick: bool = False,
-    hold: bool = False,
     cache: DiskCache | None = None,
+    saved: Saved | None = None,
 ) -> WeatherService:
     """The weather service for one question: geocoder + configured provider + fallbacks.
 
-    Cheap to call per question: HTTP connection pools are shared per process. `stale_s` > 0
-    lets cached answers up to that old stand in during an outage (`now` wants a stale line
-    rather than none; a question wants the error). `quick`: one short try per request.
-    `hold`: answer from kept data up to `stale_s` old without asking (the provider just
-    failed; a status bar polling it again every few seconds would only add to its load).
-    `cache`: this one instead (the caller reads whether old data stood in).
+    Cheap to call per question: HTTP connection pools are shared per process. `quick`: one
+    short try per request (`now`). `cache`: this one instead of the settings' (`now` passes
+    one that lets old answers stand in, and reads whether they did). `saved`: the saved
+    places when the caller has read them already (else places.json is read here).
     """
+    if saved is None:
+        saved = saved_places(settings, on_warning)
     if settings.provider == SAMPLE:
         # Recorded data only: no HTTP client, no cache, no socket.
         from weatherbot.providers.sample import SampleGeocoder, SampleProvider
@@ -161,16 +160,14 @@ def build_service(
             SampleGeocoder(),
             [SampleProvider()],
             choices=choices,
-            saved=saved_places(settings, on_warning),
+            saved=saved,
             wind_unit=settings.wind_unit,
             precipitation_unit=settings.precipitation_unit,
         )
     names = list(dict.fromkeys([settings.provider, *settings.fallback_providers]))
     plugins = {} if all(n in PROVIDERS for n in names) else _plugins()
     factories = [_factory(name, plugins) for name in names]
-    cache = cache or DiskCache(
-        settings.cache_dir, clock, refresh=settings.refresh, stale_s=stale_s, hold=hold
-    )
+    cache = cache or DiskCache(settings.cache_dir, clock, refresh=settings.refresh)
     http_factory = HttpFactory(cache, settings.contact, sleep, quick=quick)
 
     from weatherbot.providers.air_quality import TITLE, OpenMeteoAirQuality
@@ -185,7 +182,7 @@ def build_service(
         [factory(settings, http_factory) for factory in factories],
         choices=choices,
         air=air,
-        saved=saved_places(settings, on_warning),
+        saved=saved,
         wind_unit=settings.wind_unit,
         precipitation_unit=settings.precipitation_unit,
     )
