@@ -114,6 +114,29 @@ def test_sunset_in_tokyo(fake_weather: FakeWeather) -> None:
     assert "6時38分" in text, text
 
 
+@pytest.mark.parametrize(
+    ("daylight", "expected"),
+    [
+        (0.0, "does not rise that day (polar night)"),
+        (86_400.0, "does not set that day (midnight sun)"),
+    ],
+)
+def test_polar_night_and_midnight_sun_are_said_as_such(
+    fake_weather: FakeWeather, daylight: float, expected: str
+) -> None:
+    from tests.fakes.server import Response
+
+    # Oslo's shape with the sun left out, as a day beyond the polar circle has it.
+    body = synthetic.forecast(synthetic.CITIES["oslo"])
+    days = len(body["daily"]["time"])
+    body["daily"].update(
+        sunrise=[None] * days, sunset=[None] * days, daylight_duration=[daylight] * days
+    )
+    fake_weather.server.inject("GET", "/v1/forecast", Response(body=body), 1)
+    text, _ = ask("when is sunrise in oslo")
+    assert expected in text and "no sunrise time given" not in text, text
+
+
 def test_air_in_delhi(fake_weather: FakeWeather) -> None:
     text, calls = ask("How is the air in Delhi?")
     (call,) = calls

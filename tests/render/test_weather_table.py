@@ -123,3 +123,6 @@ def test_sun_times_are_the_places_own_clock() -> None:
     assert sun(tokyo) == "06:38–16:28"
     assert sun({"sunrise": None, "sunset": None}) == "–"
     assert sun({"sunrise": "not a time", "sunset": "2026-12-07T16:28+09:00"}) == "--:--–16:28"
+    # No sun times because there is no sunrise or sunset, not because they are unknown.
+    assert sun({"sunrise": None, "sunset": None, "daylight_hours": 0.0}) == "polar night"
+    assert sun({"sunrise": None, "sunset": None, "daylight_hours": 24.0}) == "no sunset"

@@ -36,35 +36,46 @@ def _time(writer: Writer, value: Any) -> str | None:
     return writer.w.clock(moment) if moment is not None else None
 
 
+# (key, its time, none given) for sunrise and sunset.
+SUN_TIMES = (
+    ("sunrise", N_("sunrise {time}"), N_("no sunrise time given")),
+    ("sunset", N_("sunset {time}"), N_("no sunset time given")),
+)
+# A day of no daylight or of all of it has no sunrise or sunset (the tool sends null): said
+# as what it is, not as a time the provider failed to give.
+POLAR_NIGHT = N_("the sun does not rise that day (polar night)")
+MIDNIGHT_SUN = N_("the sun does not set that day (midnight sun)")
+FULL_DAY_H = 23.9
+
+
+def _polar(writer: Writer, row: Mapping[str, Any]) -> str | None:
+    hours = row.get("daylight_hours")
+    if not isinstance(hours, int | float) or row.get("sunrise") or row.get("sunset"):
+        return None
+    if hours == 0:
+        return writer._(POLAR_NIGHT)
+    return writer._(MIDNIGHT_SUN) if hours >= FULL_DAY_H else None
+
+
 def sun_facts(writer: Writer, row: Mapping[str, Any]) -> list[str]:
     """What the question asks of the sun, UV and moon for one forecast day."""
     topics = writer.plan.topics
     facts: list[str] = []
-    if "sunrise" in topics:
-        shown = _time(writer, row.get("sunrise"))
-        facts.append(
-            writer._(N_("sunrise {time}"), time=shown)
-            if shown
-            else writer._(N_("no sunrise time given"))
-        )
-    if "sunset" in topics:
-        shown = _time(writer, row.get("sunset"))
-        facts.append(
-            writer._(N_("sunset {time}"), time=shown)
-            if shown
-            else writer._(N_("no sunset time given"))
-        )
+    polar = _polar(writer, row)
+    if polar and topics & {"sunrise", "sunset", "daylight"}:
+        facts.append(polar)
+    for key, given, missing in SUN_TIMES:
+        if key in topics and not polar:
+            shown = _time(writer, row.get(key))
+            facts.append(writer._(given, time=shown) if shown else writer._(missing))
     if "daylight" in topics:
         hours = row.get("daylight_hours")
         if isinstance(hours, int | float):
             facts.append(writer._(N_("{hours} h of daylight"), hours=writer.w.number(hours)))
-            for key, message in (
-                ("sunrise", N_("sunrise {time}")),
-                ("sunset", N_("sunset {time}")),
-            ):
+            for key, given, _ in SUN_TIMES:
                 shown = _time(writer, row.get(key))
                 if shown and key not in topics:
-                    facts.append(writer._(message, time=shown))
+                    facts.append(writer._(given, time=shown))
     if "moon" in topics and row.get("moon_phase"):
         facts.append(
             writer._(

@@ -117,9 +117,15 @@ def clock(moment: Any) -> str:
 
 
 def sun(day: Mapping[str, Any]) -> str:
-    """Sunrise and sunset in one cell, "08:31–16:53"; "–" when neither is known (polar days)."""
+    """Sunrise and sunset in one cell, "08:31–16:53"; "polar night" / "no sunset" on a day
+    without either (daylight 0 or 24 h); "–" when neither is known."""
     rise, set_ = clock(day.get("sunrise")), clock(day.get("sunset"))
     if rise == MISSING and set_ == MISSING:
+        daylight = day.get("daylight_hours")
+        if daylight == 0:
+            return "polar night"
+        if isinstance(daylight, int | float) and daylight >= 23.9:
+            return "no sunset"
         return MISSING
     # One side unknown reads as an unknown clock, not as a dash beside the dash between them.
     return f"{_or_unknown(rise)}–{_or_unknown(set_)}"
