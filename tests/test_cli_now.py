@@ -143,6 +143,27 @@ def test_provider_down_shows_the_last_data_marked_stale(
     assert doc["stale"] is True and 7190 < doc["age_s"] < 7300
 
 
+def test_a_silent_provider_costs_one_short_wait_then_none(
+    fake_weather: FakeWeather, clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.fakes.server import Response
+
+    assert now("Paris, France", monkeypatch=monkeypatch).exit_code == 0
+    for entry in (clean_env / "cache").glob("*.json"):
+        data = json.loads(entry.read_text())
+        data["stored_at"] -= 2 * 3600
+        entry.write_text(json.dumps(data))
+    # A server that accepts the request and never answers (the 47 s a prompt used to hang).
+    monkeypatch.setattr("weatherbot.providers.registry.QUICK_S", 0.3)
+    fake_weather.server.inject("GET", "/v1/forecast", Response(hang=True), times=5)
+    forecasts = fake_weather.forecasts()
+    first = now("Paris, France", monkeypatch=monkeypatch)
+    assert first.exit_code == 0 and first.stdout == "Paris: 🌧 11°C 85% (stale 2h)\n"
+    assert fake_weather.forecasts() == forecasts + 1  # one try, no retries
+    again = now("Paris, France", "-f", "%t", monkeypatch=monkeypatch)
+    assert again.stdout == "11°C (stale 2h)\n" and fake_weather.forecasts() == forecasts + 1
+
+
 def _program(home: Path, fake: FakeWeather, *args: str) -> subprocess.CompletedProcess[str]:
     env = {
         "PATH": os.environ.get("PATH", ""),

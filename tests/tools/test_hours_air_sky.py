@@ -190,11 +190,24 @@ def test_the_offline_sample_has_no_air_quality(tmp_path: Path) -> None:
 def test_unknown_variables_are_refused_like_the_real_server(
     fake_weather: FakeWeather, settings: Settings
 ) -> None:
-    # Guard for the requests themselves: the fake answers 400 to a name Open-Meteo lacks.
+    import httpx2
+
+    # The guard itself: a misspelt variable is a 400 with Open-Meteo's reason, as for real...
+    refused = httpx2.get(
+        fake_weather.base_url + "/v1/forecast",
+        params={"latitude": "48.8534", "longitude": "2.3488", "daily": "tempeture_2m_max"},
+    )
+    assert refused.status_code == 400
+    assert refused.json()["reason"] == (
+        "Cannot initialize WeatherVariable from invalid String value tempeture_2m_max for key daily"
+    )
+    # ...so every variable the provider asks for is one Open-Meteo has.
     out = call(settings, "get_forecast", location="Paris, France", days=1)
     assert "error" not in out
-    forecast_request = next(r for r in fake_weather.server.requests if r.path == "/v1/forecast")
-    assert "uv_index_max" in forecast_request.query["daily"]
+    asked = [r for r in fake_weather.server.requests if r.path == "/v1/forecast"][-1]
+    assert "uv_index_max" in asked.query["daily"]
+    air = call(settings, "get_air_quality", location="Paris, France")
+    assert "error" not in air
 
 
 def test_impossible_air_readings_are_left_out_and_said(
