@@ -67,9 +67,7 @@ def get_air_quality(
         "ozone": _tenth(air.ozone),
         "nitrogen_dioxide": _tenth(air.nitrogen_dioxide),
         "concentration_unit": "µg/m³",
-        "pollen": None
-        if air.pollen is None
-        else {k: _tenth(v) or 0.0 for k, v in air.pollen.items()},
+        "pollen": None if air.pollen is None else {k: round(v, 1) for k, v in air.pollen.items()},
         "pollen_unit": "grains/m³",
         "days": _days(air),
     }
