@@ -99,13 +99,22 @@ def test_provider_down_and_nothing_kept_is_na(
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     # One short try: a status bar asking every few seconds must not hammer a failing server.
     assert fake_weather.searches() == 1 and no_waiting == []
-    doc = json.loads(now("Paris, France", "--json").stdout)
+    # Within the minute it is not asked again, and the line says why at once.
+    held = json.loads(now("Paris, France", "--json").stdout)
+    assert held == {
+        "error": "unavailable",
+        "message": "the weather service failed less than a minute ago; not asked again yet",
+    }
+    assert fake_weather.searches() == 1
+    # --refresh asks anyway (and meets the second injected failure).
+    doc = json.loads(now("--refresh", "Paris, France", "--json").stdout)
     assert doc == {
         "error": "upstream_error",
         "message": "Open-Meteo geocoding failed (HTTP 503): fault injected by the test",
     }
-    # Not an outage (an unknown place): still one line for the bar, and the reason.
-    unknown = now("Narnia")
+    assert fake_weather.searches() == 2
+    # Not an outage (an unknown place; --refresh past the hold): one line for the bar, and why.
+    unknown = now("--refresh", "Narnia")
     assert unknown.exit_code == 1 and unknown.stdout == "n/a\n" and "Narnia" in unknown.stderr
 
 

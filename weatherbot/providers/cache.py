@@ -50,7 +50,8 @@ class DiskCache:
         self.refresh = refresh
         # > 0: an answer up to this old stands in for one the provider cannot give now.
         self.stale_s = stale_s
-        # True: an entry up to stale_s old is served without asking the provider at all.
+        # True: the provider just failed: an entry up to stale_s old is served, and without
+        # one the request fails at once, rather than asking the provider again.
         self.hold = hold
         # Whether an old entry stood in for an answer in this process (the caller says so).
         self.stood_in = False
@@ -104,11 +105,18 @@ class DiskCache:
         hit = self.get(key, ttl_s)
         if hit is not None:
             return hit
-        if self.hold and self.stale_s:
-            held = self.get(key, self.stale_s, even_on_refresh=True)
-            if held is not None:
-                self.stood_in = True
-                return held
+        if self.hold:
+            held = self.get(key, self.stale_s, even_on_refresh=True) if self.stale_s else None
+            if held is None:
+                # Asking again so soon would only wait on the same failure (a prompt, every
+                # few seconds); the caller shows what it has and says why.
+                raise ProviderError(
+                    "unavailable",
+                    "the weather service failed less than a minute ago; not asked again yet",
+                    hint="--refresh asks it now",
+                )
+            self.stood_in = True
+            return held
         try:
             value = compute()
         except ProviderError as exc:

@@ -16,8 +16,9 @@ from weatherbot.providers.service import PlaceChoices, WeatherService
 from weatherbot.settings import Settings
 
 ENTRY_POINT_GROUP = "weatherbot.providers"
-# How long one request of a quick service (`now`) may take: a prompt waits for it.
-QUICK_S = 3.0
+# How long one request of a quick service (`now`) may take: a prompt waits for it, but a slow
+# network (4 s answers) must still get one through.
+QUICK_S = 5.0
 SAMPLE = "sample"
 
 
