@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -103,6 +103,20 @@ def _display_arguments(raw: Any) -> dict[str, Any]:
         return {}
 
 
+# How often the main thread wakes while lookups run. The kernel may hand a Ctrl-C's SIGINT to
+# a worker thread; Python then only notices it when the main thread next runs bytecode, so an
+# untimed wait would sit out a hanging lookup (seen in CI: 60 s).
+WAKE_S = 0.1
+
+
+def _settled(futures: list[Future[tuple[ToolOutput, int]]]) -> list[Future[tuple[ToolOutput, int]]]:
+    """Wait for every future, waking often enough for a pending KeyboardInterrupt to surface."""
+    pending = set(futures)
+    while pending:
+        _done, pending = wait(pending, timeout=WAKE_S)
+    return futures
+
+
 def run_tool_calls(
     calls: Sequence[ToolCall],
     registry: ToolRegistry,
@@ -117,7 +131,7 @@ def run_tool_calls(
     pool = ThreadPoolExecutor(max_workers=max(1, min(MAX_WORKERS, len(accepted))))
     try:
         futures = [pool.submit(_timed, call, registry, ctx, clock) for call in accepted]
-        timed = [future.result() for future in futures]
+        timed = [future.result() for future in _settled(futures)]
     finally:
         # Never wait for lookups still in flight: on Ctrl-C the turn is cancelled now, not
         # after a slow provider's timeout (`with` would join the workers first).
