@@ -79,6 +79,19 @@ def test_a_damaged_file_is_moved_aside_not_lost(fake_weather: FakeWeather, clean
     assert len(kept) == 1 and kept[0].read_text() == '{"places": {"home": '
 
 
+def test_a_damaged_file_made_by_hand_is_kept_private(
+    fake_weather: FakeWeather, clean_env: Path
+) -> None:
+    """Where people live stays theirs: the set-aside copy is 0600 even when the file was 0644."""
+    clean_env.mkdir(parents=True, exist_ok=True)
+    damaged = clean_env / "places.json"
+    damaged.write_text('{"places": {"home": ')
+    damaged.chmod(0o644)
+    assert "was damaged" in run("place", "list").stderr
+    (kept,) = clean_env.glob("places.json.corrupt-*")
+    assert kept.stat().st_mode & 0o777 == 0o600
+
+
 def test_weather_without_a_place_uses_the_default(home_in_sf: FakeWeather) -> None:
     searches = home_in_sf.searches()
     result = run("weather", "--json")

@@ -7,7 +7,7 @@ refused, never followed (a link planted in a shared or copied home would otherwi
 weatherbot append to, chmod or read a file of the link's choosing); and only regular files of
 a sane size are read (a FIFO would block forever, /dev/zero would fill the memory).
 
-A leaf module: the state store, the cache and the input history share it.
+A leaf module: the state store, the saved places, the cache and the input history share it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import contextlib
 import os
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 # The largest private file weatherbot reads (or appends to). Each is read whole into memory and
@@ -204,3 +205,25 @@ def write_private(path: Path, data: bytes, *, durable: bool = True) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def aside_path(path: Path, kind: str, now: float) -> Path:
+    """A free `<name>.<kind>-<UTC time>[-n]` path beside `path` (never an earlier one's)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(now))
+    target = path.with_name(f"{path.name}.{kind}-{stamp}")
+    n = 1
+    while os.path.lexists(target):
+        n += 1
+        target = path.with_name(f"{path.name}.{kind}-{stamp}-{n}")
+    return target
+
+
+def move_aside(path: Path, kind: str, now: float) -> Path:
+    """Rename `path` to a free `aside_path` and return it; OSError when it cannot be moved."""
+    target = aside_path(path, kind, now)
+    os.replace(path, target)
+    # The copy holds what the user kept: private like every file here, even when the damaged
+    # file was not (made by hand, or by an older weatherbot).
+    with contextlib.suppress(OSError):
+        os.chmod(target, 0o600, follow_symlinks=False)
+    return target

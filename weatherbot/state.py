@@ -21,7 +21,9 @@ from weatherbot.history import capped, trimmed
 from weatherbot.private_files import (
     RefusedFile,
     append_private,
+    aside_path,
     make_private_dir,
+    move_aside,
     read_private,
     write_private,
 )
@@ -87,24 +89,9 @@ class StateStore:
         # mode: 0600 whatever the umask (filelock >= 3.10; without it the file is 0666 - umask).
         return FileLock(str(self._lock_path), timeout=LOCK_TIMEOUT_S, mode=0o600)
 
-    def _aside_path(self, kind: str) -> Path:
-        """A free `state.json.<kind>-<time>` path beside the state file."""
-        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self._clock()))
-        target = self.path.with_name(f"{self.path.name}.{kind}-{stamp}")
-        n = 1
-        while os.path.lexists(target):
-            n += 1
-            target = self.path.with_name(f"{self.path.name}.{kind}-{stamp}-{n}")
-        return target
-
     def _move_aside(self, reason: str) -> None:
-        target = self._aside_path("corrupt")
         try:
-            os.replace(self.path, target)
-            # The copy holds the user's conversations: private like every file here, even
-            # when the damaged file was not (made by hand, or by an older weatherbot).
-            with contextlib.suppress(OSError):
-                os.chmod(target, 0o600, follow_symlinks=False)
+            target = move_aside(self.path, "corrupt", self._clock())
         except OSError as exc:
             # Never go on without it: the next write would replace what the user may need.
             raise self._error(
@@ -118,7 +105,7 @@ class StateStore:
         summary = "; ".join(found.problems[:2]) + ("; ..." if count > 2 else "")
         entries = "entry" if count == 1 else "entries"
         what = f"state file {self.path} had {count} damaged or oversized {entries}"
-        target = self._aside_path("damaged")
+        target = aside_path(self.path, "damaged", self._clock())
         kept = {
             "note": f"entries weatherbot could not use in {self.path}, as they were",
             "problems": found.problems,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -17,7 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from weatherbot.errors import ConfigError, UsageError
-from weatherbot.private_files import RefusedFile, read_private, write_private
+from weatherbot.private_files import (
+    RefusedFile,
+    aside_path,
+    move_aside,
+    read_private,
+    write_private,
+)
 from weatherbot.providers.models import Place
 
 FILE_NAME = "places.json"
@@ -174,20 +179,9 @@ class SavedPlacesFile:
             self._keep_damaged(saved)
         return saved
 
-    def _aside(self, kind: str) -> Path:
-        """A free `places.json.<kind>-<time>[-n]` beside the file (never an earlier one)."""
-        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self._clock()))
-        target = self.path.with_name(f"{FILE_NAME}.{kind}-{stamp}")
-        n = 1
-        while os.path.lexists(target):
-            n += 1
-            target = self.path.with_name(f"{FILE_NAME}.{kind}-{stamp}-{n}")
-        return target
-
     def _move_aside(self, reason: str) -> None:
-        target = self._aside("corrupt")
         try:
-            os.replace(self.path, target)
+            target = move_aside(self.path, "corrupt", self._clock())
         except OSError as exc:
             raise ConfigError(
                 f"{self.path} is damaged ({reason}) and cannot be moved aside: {exc.strerror}",
@@ -197,7 +191,7 @@ class SavedPlacesFile:
 
     def _keep_damaged(self, saved: Saved) -> None:
         names = ", ".join(repr(name) for name, _, _ in saved.damaged)
-        target = self._aside("damaged")
+        target = aside_path(self.path, "damaged", self._clock())
         kept = [{"name": n, "problem": why, "entry": entry} for n, why, entry in saved.damaged]
         try:
             write_private(target, json.dumps(kept, ensure_ascii=False, indent=1).encode("utf-8"))
