@@ -103,6 +103,29 @@ def _display_arguments(raw: Any) -> dict[str, Any]:
         return {}
 
 
+def _result(call: ToolCall, value: ToolOutput, duration_ms: int) -> ToolResult:
+    return ToolResult(
+        call.call_id,
+        call.name,
+        _display_arguments(call.arguments),
+        output_text(value),
+        error_code(value),
+        duration_ms,
+        value,
+    )
+
+
+def run_tool_call(
+    call: ToolCall,
+    registry: ToolRegistry,
+    ctx: ToolContext,
+    clock: Callable[[], float] = time.perf_counter,
+) -> ToolResult:
+    """Run one call in this thread (the MCP server's calls come one per request)."""
+    value, duration_ms = _timed(call, registry, ctx, clock)
+    return _result(call, value, duration_ms)
+
+
 # How often the main thread wakes while lookups run. The kernel may hand a Ctrl-C's SIGINT to
 # a worker thread; Python then only notices it when the main thread next runs bytecode, so an
 # untimed wait would sit out a hanging lookup (seen in CI: 60 s).
@@ -139,17 +162,7 @@ def run_tool_calls(
     message = f"too many tool calls in one step (at most {MAX_CALLS_PER_STEP}); ask again"
     timed += [(error_value("too_many_calls", message), 0)] * (len(calls) - len(accepted))
     for call, (value, duration_ms) in zip(calls, timed, strict=True):
-        results.append(
-            ToolResult(
-                call.call_id,
-                call.name,
-                _display_arguments(call.arguments),
-                output_text(value),
-                error_code(value),
-                duration_ms,
-                value,
-            )
-        )
+        results.append(_result(call, value, duration_ms))
     for result in results:
         yield ToolCallFinished(
             result.call_id,

@@ -59,6 +59,13 @@ class ToolSpec:
         """The neutral schema: name, description, parameters (backends convert it)."""
         return {"name": self.name, "description": self.description, "parameters": self.parameters}
 
+    def output_schema(self) -> dict[str, Any] | None:
+        """The JSON schema of the output, from the TypedDict the function returns (if it does)."""
+        from weatherbot.tools.output_schema import typed_dict_schema
+
+        returned = get_type_hints(self.func).get("return")
+        return typed_dict_schema(returned) if typing.is_typeddict(returned) else None
+
 
 def _param_schema(name: str, hint: Any) -> tuple[dict[str, Any], str, tuple[Any, ...] | None, bool]:
     description = None
