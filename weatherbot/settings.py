@@ -43,6 +43,7 @@ _CONFIG_KEYS = {
     "contact": "WEATHERBOT_CONTACT",
     "stream": "WEATHERBOT_STREAM",
     "api_timeout": "WEATHERBOT_API_TIMEOUT",
+    "mcp_allowed_origins": "WEATHERBOT_MCP_ALLOWED_ORIGINS",
 }
 DEFAULT_API_TIMEOUT_S = 60.0
 # An hour: more than any model takes for one request; a longer wait is a typo or a hang.
@@ -107,6 +108,10 @@ class Settings:
     # Every WEATHERBOT_<PROVIDER>_URL / _API_KEY, by lower-case provider key ("met_norway").
     provider_urls: Mapping[str, str] = field(default_factory=dict)
     provider_keys: Mapping[str, Secret] = field(default_factory=dict)
+    # `weatherbot mcp --http`: the bearer token clients must send, and the browser origins
+    # allowed besides the server's own (WEATHERBOT_MCP_TOKEN, WEATHERBOT_MCP_ALLOWED_ORIGINS).
+    mcp_token: Secret | None = None
+    mcp_allowed_origins: tuple[str, ...] = ()
 
     @property
     def state_path(self) -> Path:
@@ -129,6 +134,11 @@ def _unit_choice(value: str | None, allowed: tuple[str, ...], what: str) -> str:
     if text not in allowed:
         raise ConfigError(f"unknown {what} unit {value!r}", hint="choose " + ", ".join(allowed))
     return text
+
+
+def _listed(value: str | None) -> tuple[str, ...]:
+    """A comma-separated setting as its non-empty items."""
+    return tuple(item.strip() for item in (value or "").split(",") if item.strip())
 
 
 def _truthy(value: str) -> bool:
@@ -286,4 +296,6 @@ def load_settings(
         else (False if "NO_COLOR" in values else None),
         provider_urls=provider_urls,
         provider_keys=provider_keys,
+        mcp_token=Secret(mcp_token) if (mcp_token := get("WEATHERBOT_MCP_TOKEN")) else None,
+        mcp_allowed_origins=_listed(get("WEATHERBOT_MCP_ALLOWED_ORIGINS")),
     )
