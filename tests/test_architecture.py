@@ -121,6 +121,54 @@ def test_only_backends_import_openai() -> None:
     assert offenders == []
 
 
+def _third_party_imports(path: Path) -> set[str]:
+    """The top-level names of every package a file imports (at any depth)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_the_mcp_package_imports_the_mcp_sdk() -> None:
+    """The SDK is an optional extra: nothing else may need it."""
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if "mcp" not in path.relative_to(PACKAGE).parts[:1]
+        and _third_party_imports(path) & {"mcp", "mcp_types", "uvicorn", "starlette"}
+    ]
+    assert offenders == []
+
+
+def test_the_mcp_server_serves_tools_never_backends() -> None:
+    """mcp → tools (DESIGN.md): no model, conversation, renderer or terminal behind it."""
+    graph = _graph()
+    forbidden = (
+        "weatherbot.backends",
+        "weatherbot.conversation",
+        "weatherbot.offline",
+        "weatherbot.render",
+        "weatherbot.cli",
+        "weatherbot.repl",
+    )
+    wrong = [
+        f"{module} imports {target}"
+        for module, targets in graph.items()
+        if module.startswith("weatherbot.mcp")
+        for target in targets
+        if target.startswith(forbidden)
+    ]
+    assert wrong == []
+    # And nothing but the command imports it.
+    users = {
+        m for m, targets in graph.items() if any(t.startswith("weatherbot.mcp") for t in targets)
+    }
+    assert {m for m in users if not m.startswith("weatherbot.mcp")} == {"weatherbot.cli_mcp"}
+
+
 def test_no_module_is_over_400_lines() -> None:
     long = {
         str(p.relative_to(PACKAGE)): n

@@ -14,6 +14,7 @@ import typer
 
 from weatherbot import __version__, signals
 from weatherbot.backends import catalogue
+from weatherbot.cli_mcp import mcp
 from weatherbot.cli_options import (
     BackendOpt,
     Command,
@@ -297,6 +298,7 @@ def chat(
 
 app.command("weather", cls=Command)(weather)
 app.command("now", cls=Command)(now)
+app.command("mcp", cls=Command)(mcp)
 
 
 def _exit_code(code: object) -> int:
