@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -22,7 +24,7 @@ from weatherbot.cli_options import (
     guarded,
     settings_from,
 )
-from weatherbot.errors import UsageError
+from weatherbot.errors import ExitCode, UsageError
 
 INSTALL_HINT = "install it with: pip install 'weatherbot[mcp]'"
 
@@ -46,6 +48,18 @@ def _client_gone(exc: BaseException) -> bool:
 
     gone = (BrokenPipeError, ConnectionResetError, anyio.BrokenResourceError)
     return isinstance(exc, (*gone, anyio.ClosedResourceError))
+
+
+def _stop_at_once(signum: int, _frame: FrameType | None) -> None:
+    """Ctrl-C (or SIGTERM/SIGHUP) on the stdio server: stop now, not at the next input line.
+
+    The SDK reads stdin in a worker thread that nothing can interrupt, and a normal shutdown
+    waits for that thread: Ctrl-C would act only once another line arrived. The server holds
+    nothing worth saving (cache files are written whole, by rename), so it exits at once.
+    """
+    err_print("weatherbot: interrupted", "yellow")
+    sys.stderr.flush()
+    os._exit(int(ExitCode.INTERRUPTED))
 
 
 def mcp(
@@ -110,6 +124,10 @@ def mcp(
         if bind is None:
             import anyio
 
+            for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+                number = getattr(signal, name, None)  # Windows has no SIGHUP
+                if number is not None:
+                    signal.signal(number, _stop_at_once)
             try:
                 anyio.run(serve_stdio, server)
             except BaseException as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -158,3 +159,26 @@ def test_nothing_but_the_mcp_command_imports_the_sdk() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "[]\n"
+
+
+def test_ctrl_c_stops_a_waiting_server_at_once(fake_weather: FakeWeather) -> None:
+    # A user trying `weatherbot mcp` in a terminal: it waits for input; Ctrl-C must not wait
+    # for the next line too (the SDK reads stdin in a thread a normal shutdown waits for).
+    server = subprocess.Popen(
+        COMMAND,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=server_env(),
+    )
+    assert server.stdin is not None and server.stdout is not None and server.stderr is not None
+    server.stdin.write(_messages())
+    server.stdin.flush()
+    assert json.loads(server.stdout.readline())["id"] == 0  # serving, handlers in place
+    server.send_signal(signal.SIGINT)
+    try:
+        assert server.wait(timeout=WAIT_S) == 130
+    finally:
+        server.kill()
+        server.stdin.close()
+    assert server.stderr.read().decode() == "weatherbot: interrupted\n"
