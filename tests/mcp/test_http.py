@@ -250,3 +250,11 @@ def test_a_port_in_use_is_one_line_and_exit_2() -> None:
     assert done.returncode == 2
     assert done.stderr.startswith(f"weatherbot: cannot listen on 127.0.0.1:{port}: ")
     assert done.stderr.count("\n") == 1
+
+
+def test_a_get_is_answered_at_once_not_held_open(served: tuple[str, Any]) -> None:
+    # Stateless: no stream of server messages to offer, so no connection is left hanging.
+    url, _server = served
+    reply = httpx2.get(url, headers={"accept": "text/event-stream"}, timeout=WAIT_S)
+    assert reply.status_code == 405
+    assert reply.headers["allow"] == "POST"

@@ -129,6 +129,14 @@ class Guard:
         if not self._authorized(headers.get("authorization")):
             await _refuse(send, 401, "a bearer token is required", {"www-authenticate": "Bearer"})
             return
+        if scope.get("method") == "GET":
+            # A GET opens a stream for messages the server starts; a stateless server starts
+            # none, and the SDK would hold that stream open forever (an idle connection per
+            # client at a load balancer, and a shutdown that waits on it). The spec's answer:
+            await _refuse(
+                send, 405, "this server sends no stream; POST requests", {"allow": "POST"}
+            )
+            return
         await self.app(scope, receive, send)
 
 
