@@ -14,7 +14,7 @@ import typer
 
 from weatherbot import __version__, signals
 from weatherbot.backends import catalogue
-from weatherbot.cli_mcp import mcp
+from weatherbot.cli_mcp import MCP_EXAMPLES, mcp
 from weatherbot.cli_options import (
     BackendOpt,
     Command,
@@ -298,7 +298,7 @@ def chat(
 
 app.command("weather", cls=Command)(weather)
 app.command("now", cls=Command)(now)
-app.command("mcp", cls=Command)(mcp)
+app.command("mcp", cls=Command, epilog=MCP_EXAMPLES)(mcp)
 
 
 def _exit_code(code: object) -> int:

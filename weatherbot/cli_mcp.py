@@ -21,6 +21,7 @@ from weatherbot.cli_options import (
     UnitsOpt,
     WindOpt,
     err_print,
+    examples,
     guarded,
     settings_from,
 )
@@ -62,6 +63,13 @@ def _stop_at_once(signum: int, _frame: FrameType | None) -> None:
     os._exit(int(ExitCode.INTERRUPTED))
 
 
+MCP_EXAMPLES = examples(
+    "weatherbot mcp                        # stdio: a client starts it",
+    "weatherbot mcp --http 127.0.0.1:8765  # at http://127.0.0.1:8765/mcp",
+    "weatherbot mcp --offline -v           # sample data, a line per call",
+)
+
+
 def mcp(
     http: Annotated[
         str | None,
@@ -91,7 +99,6 @@ def mcp(
     """Serve the weather tools over MCP, for Claude Desktop, Cursor, agents, llm...
 
     stdio by default: the client starts `weatherbot mcp` itself. Logs go to stderr.
-    Example: weatherbot mcp --http 127.0.0.1:8765
     """
 
     def body() -> None:

@@ -49,6 +49,12 @@ class Command(TyperCommand):
         return _help_default_false(super().get_help_option(ctx))
 
 
+def examples(*lines: str) -> str:
+    """A command's epilog: its examples, one per line, under the options in --help."""
+    # "\b" keeps Typer's Rich help from joining the lines into one paragraph.
+    return "Examples:\b\n" + "\n".join(lines)
+
+
 # -- shared options ---------------------------------------------------------------------------
 
 BackendOpt = Annotated[
