@@ -34,6 +34,7 @@ from typer.testing import CliRunner, Result
 from tests.fakes.backends import BACKENDS, KEY, BackendUnderTest, serve_backend
 from tests.fakes.weather_server import FakeWeather
 from weatherbot.cli import app
+from weatherbot.render.plain_text import markdown_to_text
 from weatherbot.tools.weather import default_registry
 
 runner = CliRunner()
@@ -299,8 +300,9 @@ def test_seed_question(contract: Contract) -> None:
     assert contract.weather.forecasts() == 1
 
     rendered = contract.ask(SEED)
-    # stdout holds the answer, exactly once (streamed or not), and nothing else.
-    assert flat(rendered.stdout) == flat(doc["answer"])
+    # stdout holds the answer, exactly once (streamed or not), and nothing else: as plain
+    # text, since stdout is not a terminal here.
+    assert flat(rendered.stdout) == flat(markdown_to_text(doc["answer"]))
     assert SF in flat(rendered.stdout)
     check_tool_lines(rendered, doc)
     assert KEY not in rendered.stdout + rendered.stderr + json.dumps(doc)

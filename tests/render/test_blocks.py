@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.markdown import Markdown
 
-from weatherbot.render.blocks import BlockSplitter, markdown, render_block
+from weatherbot.render.block_splitter import BlockSplitter
+from weatherbot.render.blocks import markdown, render_block
 from weatherbot.render.links import show_link_targets
 
 from .helpers import LONG_MARKDOWN, TRICKY_MARKDOWN, one_shot, rich_console, screen

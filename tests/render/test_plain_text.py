@@ -39,3 +39,9 @@ def test_a_table_keeps_its_columns_without_trailing_spaces() -> None:
 def test_long_lines_are_not_wrapped() -> None:
     sentence = "word " * 60
     assert markdown_to_text(sentence) == sentence.strip()
+
+
+def test_table_columns_line_up_with_wide_characters() -> None:
+    # 星期一 is three characters but six columns on a terminal.
+    table = "| 日 | 高 |\n|---|---|\n| 星期一 | 11 |\n| Tue | 9 |"
+    assert markdown_to_text(table) == "日      高\n星期一  11\nTue     9"

@@ -48,6 +48,8 @@ LONDON_RAIN = json.dumps(
     }
 )
 ANSWER = "It is **11.2 °C** in London.\n\nThe chance of rain today is 40%."
+# What pipes and files get: the Markdown as plain text (issue 18: no raw `**`).
+PLAIN_ANSWER = "It is 11.2 °C in London.\n\nThe chance of rain today is 40%."
 
 TOOL_EVENTS: list[Event] = [
     RunStatus("in_progress"),
@@ -96,38 +98,40 @@ def run_plain(events: list[Event], *, stream: bool, verbose: bool = False) -> tu
 
 def test_plain_non_stream_prints_the_answer_once_and_tools_on_stderr() -> None:
     out, err = run_plain([*TOOL_EVENTS, DONE], stream=False)
-    assert out == ANSWER + "\n"
+    assert out == PLAIN_ANSWER + "\n"
     assert err == TOOL_LINES + FOOTER
 
 
 def test_plain_non_stream_ignores_deltas_and_prints_the_final_answer() -> None:
     out, _ = run_plain([*pieces(ANSWER, 5), DONE], stream=False)
-    assert out == ANSWER + "\n"
+    assert out == PLAIN_ANSWER + "\n"
 
 
 @pytest.mark.parametrize("size", [1, 2, 7, 1000])
 def test_plain_stream_prints_each_piece_once(size: int) -> None:
     out, err = run_plain([*TOOL_EVENTS, *pieces(ANSWER, size), DONE], stream=True)
-    assert out == ANSWER + "\n"
+    assert out == PLAIN_ANSWER + "\n"
     assert err == TOOL_LINES + FOOTER
 
 
-def test_plain_stream_text_is_written_as_it_arrives() -> None:
+def test_plain_stream_writes_each_block_as_plain_text_once_it_is_finished() -> None:
     out, err = io.StringIO(), io.StringIO()
     consoles = make_consoles(None, stdout=out, stderr=err)
     renderer = TerminalRenderer(consoles.out, consoles.err, stream=True, rich_output=False)
-    renderer.handle(TextDelta("It is "))
-    assert out.getvalue() == "It is "
-    renderer.handle(TextDelta("11 °C"))
-    assert out.getvalue() == "It is 11 °C"
-    renderer.handle(Done("It is 11 °C", Ids()))
-    assert out.getvalue() == "It is 11 °C\n"
+    renderer.handle(TextDelta("It is **11"))
+    assert out.getvalue() == ""  # the marker is not known to be one yet: nothing raw goes out
+    renderer.handle(TextDelta(" °C**.\n\n- rain"))
+    assert out.getvalue() == "It is 11 °C.\n"
+    renderer.handle(TextDelta("\n- _wind_\n"))
+    assert out.getvalue() == "It is 11 °C.\n"  # a list goes on until a block after it
+    renderer.handle(Done("It is **11 °C**.\n\n- rain\n- _wind_\n", Ids()))
+    assert out.getvalue() == "It is 11 °C.\n\n- rain\n- wind\n"
 
 
 def test_plain_stream_without_deltas_falls_back_to_the_final_answer() -> None:
     # A polled run yields no text deltas even when streaming was asked for.
     out, _ = run_plain([*TOOL_EVENTS, DONE], stream=True)
-    assert out == ANSWER + "\n"
+    assert out == PLAIN_ANSWER + "\n"
 
 
 def test_verbose_adds_the_full_tool_output_as_pretty_json() -> None:

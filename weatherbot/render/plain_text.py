@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
+from rich.cells import cell_len
 
 _PARSER = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 
@@ -63,9 +64,10 @@ def _table(node: SyntaxTreeNode) -> str:
             for section in node.children for row in section.children]  # fmt: skip
     if not rows:
         return ""
-    widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
-             for row in rows]  # fmt: skip
+    # Columns by terminal cells, not characters: 星期一 takes six columns, not three.
+    widths = [max(cell_len(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell + " " * (widths[i] - cell_len(cell)) for i, cell in enumerate(row))
+             .rstrip() for row in rows]  # fmt: skip
     return "\n".join(lines)
 
 

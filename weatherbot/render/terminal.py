@@ -19,7 +19,9 @@ from weatherbot.events import (
     ToolCallFinished,
     ToolCallStarted,
 )
-from weatherbot.render.sanitize import StreamCleaner, clean
+from weatherbot.render.plain_stream import PlainStream
+from weatherbot.render.plain_text import markdown_to_text
+from weatherbot.render.sanitize import clean
 from weatherbot.tools.outputs import ToolOutput
 
 if TYPE_CHECKING:
@@ -112,7 +114,8 @@ class TerminalRenderer:
         self._started: dict[str, ToolCallStarted] = {}
         self._outputs: list[ToolOutput] = []
         self._text: list[str] = []
-        self._pieces = StreamCleaner()
+        # Streamed text for pipes: plain text, written per finished Markdown block.
+        self._plain = PlainStream(out.file)
         # Streamed Markdown, drawn at a bounded frame rate (`clock` drives it in tests).
         self._markdown: LiveMarkdown | None = None
         if stream and rich_output:
@@ -137,10 +140,7 @@ class TerminalRenderer:
         if self._markdown is not None:
             self._markdown.finish()
         elif self.stream:
-            rest = self._pieces.finish()
-            if rest:
-                self.out.file.write(rest)
-                self.out.file.flush()
+            self._plain.finish()
 
     # -- events ----------------------------------------------------------------------------
 
@@ -190,9 +190,8 @@ class TerminalRenderer:
             return
         self._stop_spinner()
         if self._markdown is None:
-            # Pipes get text at the pace it arrives, not line-buffered.
-            self.out.file.write(self._pieces.feed(text))
-            self.out.file.flush()
+            # Pipes get each block as it is finished, as plain text: no marker ever shows.
+            self._plain.feed(text)
             return
         self._markdown.feed(text)
 
@@ -202,10 +201,7 @@ class TerminalRenderer:
             if self._markdown is not None:
                 self._markdown.finish()
             else:
-                self.out.file.write(self._pieces.finish())
-                if not "".join(self._text).endswith("\n"):
-                    self.out.file.write("\n")
-                self.out.file.flush()
+                self._plain.finish()
         else:
             answer = done.answer or "".join(self._text)
             if self.rich_output:
@@ -213,7 +209,9 @@ class TerminalRenderer:
 
                 self.out.print(markdown(clean(answer, keep_newlines=True)))
             else:
-                self.out.file.write(clean(answer, keep_newlines=True).rstrip("\n") + "\n")
+                # Cleaned again: dropping markers can join the halves of a key (`**sk-**…`).
+                text = clean(markdown_to_text(clean(answer, keep_newlines=True)), True)
+                self.out.file.write(text + "\n")
                 self.out.file.flush()
         footer = provenance_footer(self._outputs)
         if footer:
