@@ -22,7 +22,11 @@ def test_seed_question_without_key_answers_from_open_meteo(fake_weather: FakeWea
     assert "57.2 °F" in result.stdout  # 14.0 °C from the provider, in the US unit
     assert "20%" in result.stdout
     assert "San Francisco, California, United States" in result.stdout
-    assert "Open-Meteo" in result.stdout
+    # The source is said once, on the provenance line under the answer (stderr), not in it.
+    assert "Open-Meteo" not in result.stdout
+    assert result.stderr.splitlines()[-1].startswith(
+        "Open-Meteo · San Francisco, California, United States · data "
+    )
     assert "-> get_current_temperature(location='San Francisco, California, United States'" in (
         " ".join(result.stderr.split())
     )
@@ -94,7 +98,9 @@ def test_offline_flag_makes_no_network_connection(monkeypatch: pytest.MonkeyPatc
     )
     assert result.exit_code == 0, result.stderr
     assert "8.3 °C" in result.stdout and "57%" in result.stdout
-    assert "Recorded sample from 2026-05-11" in result.stdout
+    assert result.stderr.splitlines()[-1].startswith(
+        "Open-Meteo (recorded sample, 2026-05-11) · London, England, United Kingdom · data "
+    )
     assert OFFLINE_NOTICE not in result.stderr  # the user asked for it
 
 

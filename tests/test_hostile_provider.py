@@ -176,6 +176,7 @@ def test_markdown_in_a_place_name_is_shown_as_written_in_a_terminal(
     assert child.exitstatus == 0, output
     assert "\x1b]8;" not in output  # no hyperlink at all
     visible = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", output)
-    answer = " ".join(visible.split("Source:")[0].split())  # not the footer: it is plain text
+    # Not the provenance line under it (stderr, plain text: the name as written).
+    answer = " ".join(visible.split("Open-Meteo · ")[0].split())
     assert MARKDOWN_NAME in answer
     assert "57%" in visible  # the figures after the name are all there

@@ -183,9 +183,8 @@ def test_seed_question_infers_fahrenheit_and_answers_from_the_outputs(tmp_path: 
     assert turn.outputs[0]["temperature"] == 57.2
     assert turn.answer == (
         "**San Francisco, California, United States**: 57.2 °F now; "
-        "20% chance of rain today (2026-11-24).\n\n"
-        "_Source: Open-Meteo, data for 2026-11-24 14:30 (local time)._"
-    )
+        "20% chance of rain today (2026-11-24)."
+    )  # the source is said once, by the renderer's provenance line (issue 18)
     # The gazetteer knew the place (no geocoding); both tools share one forecast.
     assert turn.geocoder.queries == []
     assert turn.provider.requests == ["San Francisco"]
@@ -245,10 +244,7 @@ def test_several_places_each_in_its_own_unit(tmp_path: Path) -> None:
     lines = turn.answer.split("\n\n")
     assert lines[0].startswith("**London, England, United Kingdom**: 8.3 °C now; 57% chance")
     assert lines[1].startswith("**San Francisco, California, United States**: 57.2 °F now; 20%")
-    assert lines[2] == (
-        "_Source: Open-Meteo, data for London 2026-11-24 22:30, "
-        "San Francisco 2026-11-24 14:30 (local time)._"
-    )
+    assert len(lines) == 2  # no source line: the renderer's provenance line says it
     assert turn.geocoder.queries == []
 
 
@@ -277,9 +273,7 @@ def test_chinese_seed_question(tmp_path: Path) -> None:
         ("get_rain_probability", {"location": "San Francisco, California, United States"}),
     ]
     assert turn.answer == (
-        "**San Francisco, California, United States**：现在 57.2°F；"
-        "今天（11月24日）降雨概率 20%。\n\n"
-        "_来源：Open-Meteo，数据时间 11月24日 14:30（当地时间）。_"
+        "**San Francisco, California, United States**：现在 57.2°F；今天（11月24日）降雨概率 20%。"
     )
 
 
@@ -334,7 +328,7 @@ def test_unknown_place_next_to_a_known_one(tmp_path: Path) -> None:
     assert (
         blocks[1] == "**London, England, United Kingdom**: 57% chance of rain today (2026-11-24)."
     )
-    assert blocks[2] == "_Source: Open-Meteo, data for 2026-11-24 (local date)._"
+    assert len(blocks) == 2  # no source line: the renderer's provenance line says it
 
 
 def test_missing_probability_is_said_plainly(tmp_path: Path) -> None:
@@ -406,10 +400,8 @@ def test_sample_data_is_never_presented_as_now(tmp_path: Path) -> None:
     assert " now" not in turn.answer
     assert turn.answer == (
         "**London, England, United Kingdom**: 8.3 °C at 2026-11-24 22:30; "
-        "57% chance of rain on 2026-11-24.\n\n"
-        "_Source: Open-Meteo, data for 2026-11-24 22:30 (local time)._\n"
-        "_Recorded sample from 2026-05-11, not live data._"
-    )
+        "57% chance of rain on 2026-11-24."
+    )  # that it is a recording is said by the provenance line, from the outputs' source
 
 
 def test_sample_tomorrow_is_a_date_not_tomorrow(tmp_path: Path) -> None:
@@ -472,7 +464,8 @@ def test_real_sample_provider_for_the_readme_question(tmp_path: Path) -> None:
     assert isinstance(done, Done)
     assert "8.3 °C" in done.answer and "57% chance of rain on 2026-05-11" in done.answer
     assert " now" not in done.answer
-    assert "_Recorded sample from 2026-05-11, not live data._" in done.answer
+    # The provenance line under the answer shows each output's source: the recording's date.
+    assert {o["source"] for o in outputs} == {"Open-Meteo (recorded sample, 2026-05-11)"}
 
 
 def test_real_sample_provider_for_several_recordings(tmp_path: Path) -> None:
@@ -491,4 +484,8 @@ def test_real_sample_provider_for_several_recordings(tmp_path: Path) -> None:
     done = events[-1]
     assert isinstance(done, Done)
     assert " now" not in done.answer
-    assert done.answer.endswith("_Recorded samples from 2026-05-11 and 2026-02-06, not live data._")
+    sources = {json.loads(e.output)["source"] for e in events if isinstance(e, ToolCallFinished)}
+    assert {s.split("(")[1] for s in sources} == {
+        "recorded sample, 2026-05-11)",
+        "recorded sample, 2026-02-06)",
+    }

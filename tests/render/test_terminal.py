@@ -318,3 +318,36 @@ def test_tool_lines_wrap_at_words_on_a_terminal_and_stay_whole_in_a_pipe(termina
     # Nothing lost, and the figures are not cut ("11." / "2 C" is what the terminal did).
     assert "".join("".join(lines).split()) == "".join((TOOL_LINES + FOOTER).split())
     assert any("11.2 C" in line for line in lines) and any("40% rain" in line for line in lines)
+
+
+def test_places_whose_data_differ_get_a_provenance_line_each() -> None:
+    # issue 18: `cached 7 min ago · cached 6 min ago` did not say which place was which.
+    paris = json.dumps(
+        {**json.loads(LONDON_TEMP), "location": "Paris, France", "time": "2026-11-24T15:30"}
+    )
+    london = json.dumps({**json.loads(LONDON_TEMP), "cache_age_s": 420})
+    events: list[Event] = [
+        ToolCallFinished("a", "get_current_temperature", london, None, 1, value(london)),
+        ToolCallFinished("b", "get_current_temperature", paris, None, 1, value(paris)),
+        ToolCallFinished("c", "get_rain_probability", LONDON_RAIN, None, 1, value(LONDON_RAIN)),
+        Done("11 °C", Ids()),
+    ]
+    _, err = run_plain(events, stream=False)
+    assert err.splitlines()[-2:] == [
+        "sample · London, England, United Kingdom · data 2026-11-24 14:30 local time"
+        " · cached 7 min ago",
+        "sample · Paris, France · data 2026-11-24 15:30 local time",
+    ]
+
+
+def test_places_whose_data_agree_share_one_provenance_line() -> None:
+    paris = json.dumps({**json.loads(LONDON_TEMP), "location": "Paris, France"})
+    events: list[Event] = [
+        ToolCallFinished("a", "get_current_temperature", LONDON_TEMP, None, 1, value(LONDON_TEMP)),
+        ToolCallFinished("b", "get_current_temperature", paris, None, 1, value(paris)),
+        Done("11 °C", Ids()),
+    ]
+    _, err = run_plain(events, stream=False)
+    assert err.splitlines()[-1] == (
+        "sample · London, England, United Kingdom; Paris, France · data 2026-11-24 14:30 local time"
+    )

@@ -226,34 +226,50 @@ def _age(seconds: float) -> str:
     return f"{round(seconds / 3600)} h"
 
 
-def provenance_footer(outputs: Sequence[ToolOutput]) -> str:
-    """`Open-Meteo · San Francisco, California, United States · data 2026-11-24 14:30`."""
-    sources: list[str] = []
-    places: list[str] = []
-    times: list[str] = []
-    extras: list[str] = []
+def _place_facts(outputs: Sequence[ToolOutput]) -> dict[str, tuple[str, str, str]]:
+    """Per place (in order): its sources, its data's local times and its oldest cache age."""
+    facts: dict[str, tuple[list[str], list[str], float]] = {}
     for output in outputs:
         data: Mapping[str, object] = output
-        if data.get("error"):
+        source = data.get("source")
+        if data.get("error") or not isinstance(source, str):
             continue
-        for key, bucket in (("source", sources), ("location", places)):
-            value = data.get(key)
-            if isinstance(value, str) and clean(value) not in bucket:
-                bucket.append(clean(value))
+        location = data.get("location")
+        sources, times, age = facts.setdefault(
+            clean(location) if isinstance(location, str) else "", ([], [], 0.0)
+        )
+        if clean(source) not in sources:
+            sources.append(clean(source))
         when = data.get("time")
-        if isinstance(when, str):
-            stamp = when[:16].replace("T", " ")
-            if stamp not in times:
-                times.append(stamp)
-        age = data.get("cache_age_s")
-        if isinstance(age, int | float) and age > 0:
-            text = f"cached {_age(age)} ago"
-            if text not in extras:
-                extras.append(text)
-    if not sources:
+        if isinstance(when, str) and (stamp := clean(when[:16].replace("T", " "))) not in times:
+            times.append(stamp)
+        cached = data.get("cache_age_s")
+        if isinstance(cached, int | float) and cached > age:
+            facts[clean(location) if isinstance(location, str) else ""] = (sources, times, cached)
+    return {
+        place: (
+            ", ".join(sources),
+            "data " + ", ".join(times) + " local time" if times else "",
+            f"cached {_age(age)} ago" if age > 0 else "",
+        )
+        for place, (sources, times, age) in facts.items()
+    }
+
+
+def provenance_footer(outputs: Sequence[ToolOutput]) -> str:
+    """Where the numbers come from, said once under the answer.
+
+    `Open-Meteo · San Francisco, California, United States · data 2026-11-24 14:30 local
+    time`: one line when every place's data has the same source, time and age; else one line
+    per place, so each age and time is said beside the place it is about.
+    """
+    facts = _place_facts(outputs)
+    if not facts:
         return ""
-    parts = [", ".join(sources), "; ".join(places)]
-    if times:
-        parts.append("data " + ", ".join(times) + " local time")
-    parts.extend(extras)
-    return " · ".join(p for p in parts if p)
+    distinct = set(facts.values())
+    if len(distinct) == 1:
+        source, when, age = next(iter(distinct))
+        groups = [(source, "; ".join(p for p in facts if p), when, age)]
+    else:
+        groups = [(source, place, when, age) for place, (source, when, age) in facts.items()]
+    return "\n".join(" · ".join(part for part in group if part) for group in groups)
