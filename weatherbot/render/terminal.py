@@ -85,6 +85,18 @@ def key_result(finished: ToolCallFinished) -> str:
     return ", ".join(parts)
 
 
+def fetching_text(calls: Sequence[ToolCallStarted]) -> str:
+    """`fetching Tokyo, Paris…`: the places being looked up (else the tools being run)."""
+    names: list[str] = []
+    for call in calls:
+        location = call.arguments.get("location")
+        name = location.split(",")[0] if isinstance(location, str) and location else call.name
+        shown = clean(name)[:30]
+        if shown and shown not in names:
+            names.append(shown)
+    return "fetching " + ", ".join(names) + "…"
+
+
 def tool_line(started: ToolCallStarted | None, finished: ToolCallFinished) -> str:
     """`-> get_current_temperature(location='San Francisco, CA', ...)  57.2 F  (120 ms)`."""
     args = format_arguments(started.arguments) if started else ""
@@ -123,11 +135,20 @@ class TerminalRenderer:
 
             self._markdown = LiveMarkdown(out, clock=clock)
         self._status: Status | None = None
-        if spinner and err.is_terminal:
-            self._status = err.status("thinking…", spinner="dots")
-            self._status.start()
+        # A live status line only where it can be erased again: a terminal, with colour.
+        self._spinner = spinner and err.is_terminal
+        self._running: dict[str, None] = {}  # tool calls started, not yet finished (in order)
+        if self._spinner:
+            self._start_spinner(Text("thinking…"))
 
     # -- lifecycle -------------------------------------------------------------------------
+
+    def _start_spinner(self, text: Text) -> None:
+        if self._status is None:
+            self._status = self.err.status(text, spinner="dots")
+            self._status.start()
+        else:
+            self._status.update(text)
 
     def _stop_spinner(self) -> None:
         if self._status is not None:
@@ -149,8 +170,9 @@ class TerminalRenderer:
         if isinstance(event, TextDelta):
             self._on_text(event.text)
         elif isinstance(event, ToolCallStarted):
-            self._stop_spinner()
             self._started[event.call_id] = event
+            self._running[event.call_id] = None
+            self._on_tool_started()
         elif isinstance(event, ToolCallFinished):
             self._on_tool(event)
         elif isinstance(event, RunStatus):
@@ -173,8 +195,15 @@ class TerminalRenderer:
         with self._markdown.paused():
             self.err.print(text, highlight=False, soft_wrap=whole_lines)
 
+    def _on_tool_started(self) -> None:
+        """`fetching Tokyo, Paris…` while the calls run: the screen is not blank for seconds."""
+        if not self._spinner or (self._markdown is not None and self._text):
+            return  # (a status line under streamed text would be drawn over by it)
+        self._start_spinner(Text(fetching_text([self._started[c] for c in self._running])))
+
     def _on_tool(self, event: ToolCallFinished) -> None:
         self._stop_spinner()
+        self._running.pop(event.call_id, None)
         if event.value is not None:
             self._outputs.append(event.value)
         self._to_err(Text(tool_line(self._started.get(event.call_id), event), style="dim"))
@@ -183,6 +212,8 @@ class TerminalRenderer:
             if event.value is not None:
                 pretty = json.dumps(event.value, indent=2, ensure_ascii=False)
             self._to_err(Text(clean(pretty, keep_newlines=True), style="dim"))
+        if not self._running and self._spinner and not self._text:
+            self._start_spinner(Text("thinking…"))  # the model now writes from the outputs
 
     def _on_text(self, text: str) -> None:
         self._text.append(text)
