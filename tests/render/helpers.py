@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
-from rich.markdown import Markdown
 
-from weatherbot.render.links import show_link_targets
+from weatherbot.render import blocks
 
 
 @dataclass
@@ -116,9 +115,9 @@ def rich_console(buffer: io.StringIO, height: int = 12, width: int = 44) -> Cons
 def one_shot(markdown: str, width: int = 44) -> str:
     """The screen after Rich prints `markdown` in one go: what streaming must end up as."""
     buffer = io.StringIO()
-    whole = Markdown(markdown)
-    show_link_targets(whole.parsed)  # as weatherbot renders links (render/links.py)
-    rich_console(buffer, width=width).print(whole)
+    # Rich's Markdown as weatherbot configures it: link targets shown (render/links.py),
+    # tables without blank edge lines (test_blocks compares it with Rich's own).
+    rich_console(buffer, width=width).print(blocks.markdown(markdown))
     return screen(buffer.getvalue())
 
 

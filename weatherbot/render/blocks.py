@@ -14,13 +14,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from markdown_it import MarkdownIt
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.control import Control
-from rich.markdown import Markdown
+from rich.markdown import Markdown, MarkdownElement, TableElement
 from rich.segment import ControlType, Segment
+from rich.table import Table
 
 from weatherbot.redaction import held_back
 from weatherbot.render.block_splitter import BlockSplitter
@@ -37,7 +38,27 @@ FPS = 12.5
 # only the parse. The parser is configured as Rich configures its own, and the template carries
 # Rich's defaults, so `markdown(text)` renders exactly as `Markdown(text)` (tests compare them).
 _PARSER = MarkdownIt().enable("strikethrough").enable("table")
-_TEMPLATE = Markdown("")
+
+
+class _TableElement(TableElement):
+    """Rich's Markdown table without its box's top and bottom edges: in the SIMPLE box they are
+    blank lines, which beside the blank line between blocks made two (issue 18)."""
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for part in super().__rich_console__(console, options):
+            if isinstance(part, Table):
+                part.show_edge = False
+            yield part
+
+
+class _Markdown(Markdown):
+    elements: ClassVar[dict[str, type[MarkdownElement]]] = {
+        **Markdown.elements,
+        "table_open": _TableElement,
+    }
+
+
+_TEMPLATE = _Markdown("")
 # A one-line paragraph that stands in for the block before: see `render_block`.
 _STAND_IN = "x"
 _NEW_LINE_AFTER: dict[str, bool] = {}  # last top-level token type of a block -> Rich's flag
