@@ -107,7 +107,7 @@ def test_output_left_in_the_buffer_is_flushed() -> None:
     assert (result.returncode, result.stdout) == (2, "buffered, not flushed")
 
 
-def test_a_reader_that_went_away_is_exit_1_without_a_traceback() -> None:
+def test_a_reader_that_went_away_is_exit_0_without_a_traceback() -> None:
     read, write = os.pipe()
     os.close(read)  # like `| head` that has already left
     setup = (
@@ -121,7 +121,7 @@ def test_a_reader_that_went_away_is_exit_1_without_a_traceback() -> None:
         result = _main_with(setup, stdout=write)
     finally:
         os.close(write)
-    assert result.returncode == 1
+    assert result.returncode == 0  # as git, gh and llm: the reader had what it wanted
     assert result.stderr == ""
 
 
@@ -133,7 +133,7 @@ def test_a_reader_that_went_away_is_exit_1_without_a_traceback() -> None:
         ["ask", "--offline", "Will it rain in London?"],
     ],
 )
-def test_output_to_a_closed_pipe_is_exit_1_quietly(args: list[str]) -> None:
+def test_output_to_a_closed_pipe_is_exit_0_quietly(args: list[str]) -> None:
     read, write = os.pipe()
     os.close(read)
     try:
@@ -148,7 +148,7 @@ def test_output_to_a_closed_pipe_is_exit_1_quietly(args: list[str]) -> None:
         )
     finally:
         os.close(write)
-    assert result.returncode == 1
+    assert result.returncode == 0
     assert "error" not in result.stderr and "Traceback" not in result.stderr
 
 

@@ -11,7 +11,7 @@ once with `--stream`. What must hold for every backend:
   show` prints its questions in order and `thread list` both conversations;
 - no place at all: no tool call, an answer that asks which place;
 - an unknown place: `not_found` tool outputs, an answer that says so, exit 0;
-- a failing provider: the error code in every tool output, no invented figures, exit 0, the
+- a failing provider: the error code in every tool output, no invented figures, exit 1, the
   backoff through the CLI's sleep seam;
 - the same events: every started tool call finished once (`duration_ms` int, `error` null on
   success, the code otherwise) in `--json`, and one `-> name(location=...` line each on stderr.
@@ -35,6 +35,7 @@ from tests.fakes.backends import BACKENDS, KEY, BackendUnderTest, serve_backend
 from tests.fakes.weather_server import FakeWeather
 from weatherbot.cli import app
 from weatherbot.render.plain_text import markdown_to_text
+from weatherbot.settings import DEFAULT_MODEL
 from weatherbot.tools.weather import default_registry
 
 runner = CliRunner()
@@ -89,7 +90,7 @@ CHAT_USAGE = ("prompt_tokens", "completion_tokens", "total_tokens")
 RESPONSES_USAGE = ("input_tokens", "output_tokens", "total_tokens")
 DIFFERENCES = {
     "assistants": Difference(
-        model="gpt-5.4-mini",
+        model=DEFAULT_MODEL,
         assistant_prefix="asst_",
         thread_prefix="thread_",
         run_prefix="run_",
@@ -98,7 +99,7 @@ DIFFERENCES = {
         sf_argument="San Francisco, CA",
     ),
     "responses": Difference(
-        model="gpt-5.4-mini",
+        model=DEFAULT_MODEL,
         assistant_prefix=None,
         thread_prefix="conv_",
         run_prefix="resp_",
@@ -107,7 +108,7 @@ DIFFERENCES = {
         sf_argument="San Francisco, CA",
     ),
     "chat": Difference(
-        model="gpt-5.4-mini",
+        model=DEFAULT_MODEL,
         assistant_prefix=None,
         thread_prefix="local_",
         run_prefix="chatcmpl-",  # the id of the turn's last completion
@@ -146,20 +147,24 @@ class Contract:
     def expected(self) -> Difference:
         return DIFFERENCES[self.name]
 
-    def ask(self, question: str, *extra: str) -> Result:
-        """`weatherbot ask` rendered (plain: CliRunner is not a terminal); exit 0 checked."""
+    def ask(self, question: str, *extra: str, exit_code: int = 0) -> Result:
+        """`weatherbot ask` rendered (plain: CliRunner is not a terminal); the exit code checked."""
         result = runner.invoke(app, ["ask", *self.backend.flags(self.stream), *extra, question])
-        assert result.exit_code == 0, (result.stdout, result.stderr)
+        assert result.exit_code == exit_code, (result.stdout, result.stderr)
         assert "Traceback" not in result.stderr
         return result
 
-    def ask_json(self, question: str, *extra: str) -> dict[str, Any]:
+    def ask_json(self, question: str, *extra: str, exit_code: int = 0) -> dict[str, Any]:
         """`weatherbot ask --json`: exactly one JSON object on stdout, checked for the contract."""
-        result = self.ask(question, "--json", *extra)
+        result = self.ask(question, "--json", *extra, exit_code=exit_code)
         lines = [line for line in result.stdout.splitlines() if line.strip()]
         assert len(lines) == 1, result.stdout
         doc: dict[str, Any] = json.loads(lines[0])
-        check_document(self, doc)
+        if exit_code:
+            # A failed turn that still has its answer: status "error" and the error's line.
+            assert doc.pop("error").startswith("every weather lookup failed"), doc
+            assert doc["status"] == "error"
+        check_document(self, doc, "error" if exit_code else "completed")
         return doc
 
     def model_requests(self) -> list[dict[str, Any]]:
@@ -210,12 +215,12 @@ def contract(
 # -- checks shared by every scenario --------------------------------------------------------
 
 
-def check_document(contract: Contract, doc: dict[str, Any]) -> None:
+def check_document(contract: Contract, doc: dict[str, Any], status: str = "completed") -> None:
     """The --json fields, the documented ids, and the tool-call event pairing."""
     assert set(doc) == JSON_FIELDS, sorted(doc)
     expected = contract.expected
     assert doc["backend"] == contract.name
-    assert doc["status"] == "completed"
+    assert doc["status"] == status
     assert doc["model"] == expected.model
     assert isinstance(doc["answer"], str) and doc["answer"].strip()
     for key, prefix in (
@@ -389,7 +394,8 @@ def test_failing_provider(contract: Contract) -> None:
     # Every attempt at the forecast fails: three per question (a request and two retries),
     # for the --json run and for the rendered one.
     contract.weather.fail("/v1/forecast", 503, times=6, reason="down for maintenance")
-    doc = contract.ask_json(SEED)
+    # Every lookup failed (an outage): the answer says so, and the exit code is 1, as `weather`.
+    doc = contract.ask_json(SEED, exit_code=1)
     assert sorted(c["name"] for c in doc["tool_calls"]) == SEED_TOOLS
     assert [c["error"] for c in doc["tool_calls"]] == ["upstream_error", "upstream_error"]
     for call in doc["tool_calls"]:
@@ -402,7 +408,7 @@ def test_failing_provider(contract: Contract) -> None:
     assert contract.weather.forecasts() == 3
     assert [s for s in contract.sleeps if s > 0] == [0.5, 1.0]
 
-    rendered = contract.ask(SEED)
+    rendered = contract.ask(SEED, exit_code=1)
     check_tool_lines(rendered, doc)
     assert rendered.stderr.count("error: upstream_error") == 2
     assert not re.search(r"\d\s*(°|%)", rendered.stdout), rendered.stdout

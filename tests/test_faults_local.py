@@ -599,7 +599,7 @@ def test_thread_list_into_head_stops_quietly(clean_env: Path) -> None:
     status, stderr, out = _piped(clean_env, "thread list", "head -1")
     assert out.startswith("local_") and len(out.splitlines()) == 1
     assert stderr == ""  # like `git log | head`: nothing to report
-    assert status == 1  # output that never reached its reader is not a success (Rich, Click)
+    assert status == 0  # the reader took what it wanted: not a failure (git, gh, llm)
     assert len(json.loads((clean_env / "state.json").read_text())["threads"]) == 3000
 
 
@@ -616,12 +616,12 @@ def test_answers_into_head_stop_quietly(command: str, reader: str, clean_env: Pa
     assert out.strip()
     # The tool lines are stderr's usual content; nothing else may appear there.
     assert "weatherbot:" not in stderr and "Traceback" not in stderr and "Error" not in stderr
-    # 0 when everything fitted in the pipe before head left, 1 when a write found it closed.
-    assert status in (0, 1)
+    # 0 whether everything fitted in the pipe before head left or a write found it closed.
+    assert status == 0
 
 
 @pytest.mark.parametrize("stream", ["--stream", "--no-stream"])
-def test_an_answer_into_a_closed_pipe_is_exit_1_quietly(stream: str, clean_env: Path) -> None:
+def test_an_answer_into_a_closed_pipe_is_exit_0_quietly(stream: str, clean_env: Path) -> None:
     read, write = os.pipe()
     os.close(read)  # the reader has already left: the first write fails, every time
     try:
@@ -637,7 +637,7 @@ def test_an_answer_into_a_closed_pipe_is_exit_1_quietly(stream: str, clean_env: 
         )
     finally:
         os.close(write)
-    assert result.returncode == 1
+    assert result.returncode == 0
     assert "weatherbot:" not in result.stderr and "Traceback" not in result.stderr
     # The conversation is remembered (a streamed answer the reader cut short is not stored:
     # weatherbot stops at once, as `git log | head` does, rather than finish the answer).
@@ -717,7 +717,7 @@ def _stored_history(home: Path) -> list[dict[str, Any]]:
 
 
 def test_a_huge_answer_is_printed_whole_and_stored_cut_with_a_note(
-    fake_chat: FakeChat, clean_env: Path
+    fake_chat: FakeChat, fake_weather: FakeWeather, clean_env: Path
 ) -> None:
     answer = "It will rain. " * 360_000  # 5,040,000 characters
     fake_chat.model.queue.append(Reply(text=answer))

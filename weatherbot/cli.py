@@ -14,7 +14,10 @@ import typer
 
 from weatherbot import __version__, signals
 from weatherbot.backends import catalogue
+from weatherbot.cli_completion import COMPLETION_EXAMPLES, completion
+from weatherbot.cli_config import config_app
 from weatherbot.cli_mcp import MCP_EXAMPLES, mcp
+from weatherbot.cli_models import MODELS_EXAMPLES, models
 from weatherbot.cli_options import (
     BackendOpt,
     Command,
@@ -53,12 +56,14 @@ app = typer.Typer(
 app.add_typer(thread_app, name="thread")
 app.add_typer(assistant_app, name="assistant")
 app.add_typer(place_app, name="place")
+app.add_typer(config_app, name="config")
 
 # Young objects collected per generation-0 run in `main` (Python's default is 700).
 GC_THRESHOLD = 50_000
 
 OFFLINE_NOTICE = (
-    "no OPENAI_API_KEY: answering with the built-in offline planner; see README to use a model"
+    "no OPENAI_API_KEY: answering with the built-in offline planner; "
+    "set OPENAI_API_KEY to use a model"
 )
 
 
@@ -157,6 +162,9 @@ def ask(
 ) -> None:
     """Ask one question (a new conversation unless -c or --thread)."""
 
+    # What a failure's --json object can say: filled in as the command gets that far.
+    turn: dict[str, Any] = {"events": [], "backend": backend, "model": None, "thread_id": None}
+
     def body() -> None:
         from weatherbot.render.consoles import make_consoles
 
@@ -178,21 +186,64 @@ def ask(
         from weatherbot.conversation import clean_question
 
         text = clean_question(_read_question(list(question or [])))
-        name = _backend_name(settings, verbose)
+        name = turn["backend"] = _backend_name(settings, verbose)
         session = _session(settings, name, consoles.err)
+        turn["model"] = session.model
         try:
             session.select_thread(continue_last=continue_, thread_id=thread)
+            # A remembered thread is continued on its own backend (conversation._move_to).
+            turn["thread_id"], turn["backend"] = session.thread_id, session.backend_name
+            turn["model"] = session.model
             if json_out:
-                _ask_json(session, text, name)
+                _ask_json(session, text, turn)
             else:
-                _ask_rendered(session, text, consoles, settings)
+                _ask_rendered(session, text, consoles, settings, turn["events"])
+                _check_outage(turn["events"])
         finally:
             session.close()
 
-    guarded(debug, body)
+    def json_body() -> None:
+        try:
+            body()
+        except (Exception, KeyboardInterrupt) as exc:
+            if not isinstance(exc, BrokenPipeError):
+                # Every failure, a usage error before any question too, gives the one object
+                # --json promises; the error boundary then prints the line and sets the code.
+                typer.echo(_failure_json(turn, exc))
+            raise
+
+    guarded(debug, json_body if json_out else body)
 
 
-def _ask_rendered(session: Any, text: str, consoles: Any, settings: Any) -> None:
+def _check_outage(events: list[Any]) -> None:
+    """Exit 1 (after the answer) when every tool call of the turn failed with an outage."""
+    from weatherbot.errors import OUTAGE_CODES, ProviderError
+    from weatherbot.events import ToolCallFinished
+
+    finished = [e for e in events if isinstance(e, ToolCallFinished)]
+    if not finished or any(e.error not in OUTAGE_CODES for e in finished):
+        return
+    first = finished[0]
+    detail = first.value.get("message") if isinstance(first.value, dict) else None
+    raise ProviderError(
+        str(first.error),
+        f"every weather lookup failed: {detail or first.error}",
+        hint="try again in a moment, or choose another provider with --provider",
+    )
+
+
+def _failure_json(turn: dict[str, Any], exc: BaseException) -> str:
+    from weatherbot.render.json_output import build_json, dumps
+
+    # The answer stays when there is one (every tool lookup failed, and the model said so).
+    doc = build_json(turn["events"], turn["backend"], turn["model"])
+    doc["status"] = "interrupted" if isinstance(exc, KeyboardInterrupt | Interrupted) else "error"
+    doc["thread_id"] = doc["thread_id"] or turn["thread_id"]
+    doc["error"] = "interrupted" if isinstance(exc, KeyboardInterrupt) else error_message(exc)
+    return str(dumps(doc))
+
+
+def _ask_rendered(session: Any, text: str, consoles: Any, settings: Any, events: list[Any]) -> None:
     from weatherbot.render.terminal import TerminalRenderer
 
     renderer = TerminalRenderer(
@@ -205,37 +256,27 @@ def _ask_rendered(session: Any, text: str, consoles: Any, settings: Any) -> None
     )
     try:
         for event in session.ask(text):
+            events.append(event)
             renderer.handle(event)
     finally:
         renderer.close()
 
 
-def _ask_json(session: Any, text: str, name: str) -> None:
+def _ask_json(session: Any, text: str, turn: dict[str, Any]) -> None:
     from weatherbot.events import Notice
     from weatherbot.render.json_output import build_json, dumps
     from weatherbot.render.sanitize import clean
 
-    events: list[Any] = []
-    try:
-        for event in session.ask(text):
-            if isinstance(event, Notice):
-                # Warnings (a thread re-created, a run cancelled) still reach the user.
-                err_print(clean(event.text), "yellow")
-            events.append(event)
-    except (Exception, KeyboardInterrupt) as exc:
-        if isinstance(exc, BrokenPipeError):
-            raise  # stdout's reader has gone: there is nobody to give the object to
-        # Every failure, an unexpected one too, still gives the one object --json promises;
-        # the error boundary then prints the line on stderr and sets the exit code.
-        doc = build_json(events, name, session.model)
-        doc["status"] = (
-            "interrupted" if isinstance(exc, KeyboardInterrupt | Interrupted) else "error"
-        )
-        doc["thread_id"] = doc["thread_id"] or session.thread_id
-        doc["error"] = "interrupted" if isinstance(exc, KeyboardInterrupt) else error_message(exc)
-        typer.echo(dumps(doc))
-        raise
-    typer.echo(dumps(build_json(events, name, session.model)))
+    events: list[Any] = turn["events"]
+    for event in session.ask(text):
+        if isinstance(event, Notice):
+            # Warnings (a thread re-created, a run cancelled) still reach the user.
+            err_print(clean(event.text), "yellow")
+        events.append(event)
+    # The thread a failure's object names is the one the turn was on.
+    turn["thread_id"] = session.thread_id
+    _check_outage(events)
+    typer.echo(dumps(build_json(events, turn["backend"], session.model)))
 
 
 # -- chat -----------------------------------------------------------------------------------
@@ -299,6 +340,8 @@ def chat(
 app.command("weather", cls=Command)(weather)
 app.command("now", cls=Command)(now)
 app.command("mcp", cls=Command, epilog=MCP_EXAMPLES)(mcp)
+app.command("models", cls=Command, epilog=MODELS_EXAMPLES)(models)
+app.command("completion", cls=Command, epilog=COMPLETION_EXAMPLES)(completion)
 
 
 def _exit_code(code: object) -> int:
@@ -350,8 +393,8 @@ def main() -> None:
     # is written and closed before its command returns; worker threads are joined, except a
     # weather lookup left running after Ctrl-C on purpose. Tearing down the interpreter
     # (~250 ms with openai loaded) would only free memory.
-    delivered = _flush(sys.stdout)
+    # Output whose reader left early (`| head`) is not a failure: the reader had what it
+    # wanted (git, gh and llm exit 0 too); a failure before that keeps its own code.
+    _flush(sys.stdout)
     _flush(sys.stderr)
-    # Output that never reached its reader is a failure (exit 1, as Rich and Click make it),
-    # reported by the status alone: the reader is gone, and a traceback would help nobody.
-    os._exit(code or (0 if delivered else 1))
+    os._exit(code)

@@ -40,6 +40,20 @@ class Group(TyperGroup):
         """The help option, with a bool default."""
         return _help_default_false(super().get_help_option(ctx))
 
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
+    ) -> None:
+        # The app has add_completion=False (no --install-completion that edits rc files), so
+        # Typer never registers its shell classes; a shell asking to complete needs them.
+        import os
+
+        var = complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+        if os.environ.get(var):
+            from typer._completion_classes import completion_init
+
+            completion_init()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
 
 class Command(TyperCommand):
     """A Typer command whose --help flag needs no coercion (see the note above)."""
@@ -108,16 +122,44 @@ RefreshOpt = Annotated[
 ]
 
 
+# Whether err_print may colour: False after --no-color or NO_COLOR (set by settings_from).
+_color: bool | None = None
+
+
 def settings_from(**flags: Any) -> Any:
     """Settings from the command's flags (`offline` and `no_color` are shorthands)."""
+    global _color
     from weatherbot.settings import load_settings
 
+    _color = None
+    if flags.pop("no_color", False):
+        flags["color"] = _color = False
     if flags.pop("offline", False):
+        _refuse_with_offline(flags.get("backend"), flags.get("provider"))
         flags["backend"] = catalogue.OFFLINE
         flags["provider"] = "sample"
-    if flags.pop("no_color", False):
-        flags["color"] = False
-    return load_settings(**flags)
+    settings = load_settings(**flags)
+    _color = settings.color
+    # A config.toml key that means nothing: said once per command (it is usually a typo).
+    for note in settings.notes:
+        warn(note)
+    return settings
+
+
+def _refuse_with_offline(backend: str | None, provider: str | None) -> None:
+    """--offline fixes the backend and the provider: another one beside it is a usage error."""
+    from weatherbot.errors import UsageError
+
+    if backend is not None and backend.strip().lower() != catalogue.OFFLINE:
+        raise UsageError(
+            f"--offline cannot be combined with --backend {backend}",
+            hint="--offline is the offline planner on recorded data; drop one of them",
+        )
+    if provider is not None and provider.strip().lower() != "sample":
+        raise UsageError(
+            f"--offline cannot be combined with --provider {provider}",
+            hint="--offline uses the recorded sample data; drop one of them",
+        )
 
 
 # -- the error boundary -----------------------------------------------------------------------
@@ -137,7 +179,8 @@ def err_print(message: str, style: str = "red") -> None:
     from weatherbot.render.consoles import SafeConsole
     from weatherbot.render.sanitize import clean
 
-    console = SafeConsole(stderr=True)
+    # no_color=None leaves Rich to honour NO_COLOR from the environment.
+    console = SafeConsole(stderr=True, no_color=True if _color is False else None)
     # soft_wrap keeps the line whole where something reads it; a terminal would otherwise
     # break it mid-word at its edge. One line even when an id in it has line breaks.
     console.print(Text(clean(message), style=style), soft_wrap=not console.is_terminal)
@@ -161,8 +204,9 @@ def fail(exc: BaseException, debug: bool) -> NoReturn:
         err_print(line, "yellow" if isinstance(exc, Interrupted) else "red")
         raise typer.Exit(int(exc.exit_code))
     if isinstance(exc, BrokenPipeError):
-        # Whoever read our output has gone (`| head`): exit 1 quietly, as Rich and Click do.
-        raise typer.Exit(int(ExitCode.FAILURE))
+        # Whoever read our output has gone (`| head`): they took what they wanted, so stop
+        # quietly with 0, as git, gh and llm do; nothing is said (stderr may be the same pipe).
+        raise typer.Exit(int(ExitCode.OK))
     if isinstance(exc, KeyboardInterrupt):
         err_print("weatherbot: interrupted", "yellow")
         raise typer.Exit(int(ExitCode.INTERRUPTED))

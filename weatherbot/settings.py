@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from weatherbot import redaction
+from weatherbot.config_file import CONFIG_FILE, read_config
 from weatherbot.errors import ConfigError
 
-DEFAULT_MODEL = "gpt-5.4-mini"
+DEFAULT_MODEL = "gpt-5.6-luna"
 DEFAULT_PROVIDER = "open-meteo"
 DEFAULT_OPEN_METEO_URL = "https://api.open-meteo.com"
 DEFAULT_OPEN_METEO_GEOCODING_URL = "https://geocoding-api.open-meteo.com"
@@ -27,24 +27,19 @@ _UNIT_ALIASES = {
     "in": "inch", "inches": "inch",
 }  # fmt: skip
 
-# Keys that may come from config.toml; secrets never do (they would sit in a plain file).
-_CONFIG_KEYS = {
+# The flags load_settings takes for a variable, so `config show` can say "flag".
+_FLAG_VARS = {
     "backend": "WEATHERBOT_BACKEND",
     "model": "WEATHERBOT_MODEL",
     "provider": "WEATHERBOT_PROVIDER",
     "units": "WEATHERBOT_UNITS",
     "wind_unit": "WEATHERBOT_WIND_UNIT",
     "precipitation_unit": "WEATHERBOT_PRECIPITATION_UNIT",
-    "fallback_providers": "WEATHERBOT_FALLBACK_PROVIDERS",
-    "base_url": "OPENAI_BASE_URL",
-    "open_meteo_url": "WEATHERBOT_OPEN_METEO_URL",
-    "open_meteo_geocoding_url": "WEATHERBOT_OPEN_METEO_GEOCODING_URL",
-    "open_meteo_air_quality_url": "WEATHERBOT_OPEN_METEO_AIR_QUALITY_URL",
-    "contact": "WEATHERBOT_CONTACT",
     "stream": "WEATHERBOT_STREAM",
-    "api_timeout": "WEATHERBOT_API_TIMEOUT",
-    "mcp_allowed_origins": "WEATHERBOT_MCP_ALLOWED_ORIGINS",
+    "home": "WEATHERBOT_HOME",
 }
+FLAG = "flag"
+ENVIRONMENT = "environment"
 DEFAULT_API_TIMEOUT_S = 60.0
 # An hour: more than any model takes for one request; a longer wait is a typo or a hang.
 MAX_API_TIMEOUT_S = 3600.0
@@ -112,6 +107,20 @@ class Settings:
     # allowed besides the server's own (WEATHERBOT_MCP_TOKEN, WEATHERBOT_MCP_ALLOWED_ORIGINS).
     mcp_token: Secret | None = None
     mcp_allowed_origins: tuple[str, ...] = ()
+    # Where each variable's value came from ("flag", "environment", a .env or config.toml
+    # path); a variable missing here has its default. `weatherbot config show` reads it.
+    sources: Mapping[str, str] = field(default_factory=dict)
+    # One line each: config.toml keys that mean nothing (a typo), for the CLI to warn about.
+    notes: tuple[str, ...] = ()
+
+    def where(self, name: str) -> str:
+        """' in FILE' / ' from NAME' for an error about variable `name`; '' for a flag."""
+        return _where(name, self.sources.get(name))
+
+    @property
+    def config_path(self) -> Path:
+        """The config file (it need not exist)."""
+        return self.home / CONFIG_FILE
 
     @property
     def state_path(self) -> Path:
@@ -128,11 +137,26 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-def _unit_choice(value: str | None, allowed: tuple[str, ...], what: str) -> str:
+def _ours(name: str) -> bool:
+    """A variable weatherbot reads (the rest of the environment is none of its business)."""
+    return name.startswith(("OPENAI_", "WEATHERBOT_")) or name == "NO_COLOR"
+
+
+def _where(name: str, source: str | None) -> str:
+    if source in (None, FLAG):
+        return ""
+    if source == ENVIRONMENT:
+        return f" from {name}"
+    return f" in {source}"
+
+
+def _unit_choice(value: str | None, allowed: tuple[str, ...], what: str, where: str) -> str:
     text = (value or "auto").strip().lower()
     text = _UNIT_ALIASES.get(text, text)
     if text not in allowed:
-        raise ConfigError(f"unknown {what} unit {value!r}", hint="choose " + ", ".join(allowed))
+        raise ConfigError(
+            f"unknown {what} unit {value!r}{where}", hint="choose " + ", ".join(allowed)
+        )
     return text
 
 
@@ -163,39 +187,6 @@ def _check_home(home: Path) -> None:
         )
 
 
-def _read_config(home: Path) -> dict[str, str]:
-    path = home / "config.toml"
-    if not path.is_file():
-        return {}
-    problem: str | None = None
-    try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except OSError as exc:
-        problem = f"cannot read {path}: {exc.strerror or exc}"
-    except UnicodeDecodeError as exc:
-        problem = f"config file {path} is not valid UTF-8 (byte {exc.start + 1})"
-    except RecursionError:
-        # tomllib recurses once per nested array or table: ~1,000 levels exhaust the stack.
-        problem = f"config file {path} is nested too deeply"
-    except tomllib.TOMLDecodeError as exc:
-        problem = f"config file {path} is not valid TOML: {exc}"
-    except ValueError:
-        # The only other ValueError: an integer over Python's 4,300-digit limit.
-        problem = f"config file {path} holds a number with too many digits"
-    if problem is not None:
-        raise ConfigError(problem, hint="fix or remove the config file")
-    out: dict[str, str] = {}
-    for key, env_name in _CONFIG_KEYS.items():
-        if key in data:
-            value = data[key]
-            if isinstance(value, bool):
-                value = "true" if value else "false"
-            elif isinstance(value, list):
-                value = ",".join(str(v) for v in value)
-            out[env_name] = str(value)
-    return out
-
-
 def _read_dotenv(cwd: Path) -> dict[str, str]:
     path = cwd / ".env"
     if not path.is_file():
@@ -205,6 +196,13 @@ def _read_dotenv(cwd: Path) -> dict[str, str]:
     return {k: v for k, v in dotenv_values(path).items() if v is not None}
 
 
+def home_from_environment() -> Path:
+    """WEATHERBOT_HOME from the environment or .env (or the default), nothing else read."""
+    merged = {**_read_dotenv(Path.cwd()), **os.environ}
+    text = merged.get("WEATHERBOT_HOME")
+    return Path(text).expanduser() if text else default_home()
+
+
 def load_settings(
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
@@ -212,31 +210,54 @@ def load_settings(
 ) -> Settings:
     """Resolve settings from flags, the environment, ./.env, config.toml and defaults."""
     real_env = dict(os.environ if env is None else env)
+    dotenv_path = (cwd or Path.cwd()) / ".env"
     dotenv = _read_dotenv(cwd or Path.cwd())
     # .env never overrides the real environment.
     merged: dict[str, str] = {**dotenv, **real_env}
     home_text = flags.get("home") or merged.get("WEATHERBOT_HOME")
     home = Path(home_text).expanduser() if home_text else default_home()
     _check_home(home)
-    config = _read_config(home)
+    config, notes = read_config(home)
     values: dict[str, str] = {**config, **merged}
+    sources: dict[str, str] = {}
+    for layer, source in (
+        (config, str(home / CONFIG_FILE)),
+        (dotenv, str(dotenv_path)),
+        (real_env, ENVIRONMENT),
+    ):
+        sources.update(
+            {name: source for name, value in layer.items() if value != "" and _ours(name)}
+        )
+    for flag, value in flags.items():
+        if value is not None and flag in _FLAG_VARS:
+            sources[_FLAG_VARS[flag]] = FLAG
 
     def get(name: str) -> str | None:
         value = values.get(name)
         return value if value not in (None, "") else None
 
+    def where(name: str) -> str:
+        return _where(name, sources.get(name))
+
     # Checked against the backend catalogue where the backend is chosen (catalogue.resolve).
     backend = (flags.get("backend") or get("WEATHERBOT_BACKEND") or "auto").strip().lower()
     units = (flags.get("units") or get("WEATHERBOT_UNITS") or "auto").lower()
     if units not in UNIT_SYSTEMS:
-        raise ConfigError(f"unknown units {units!r}", hint="choose metric, imperial or auto")
+        raise ConfigError(
+            f"unknown units {units!r}{where('WEATHERBOT_UNITS')}",
+            hint="choose metric, imperial or auto",
+        )
     wind_unit = _unit_choice(
-        flags.get("wind_unit") or get("WEATHERBOT_WIND_UNIT"), WIND_UNITS, "wind"
+        flags.get("wind_unit") or get("WEATHERBOT_WIND_UNIT"),
+        WIND_UNITS,
+        "wind",
+        where("WEATHERBOT_WIND_UNIT"),
     )
     precipitation_unit = _unit_choice(
         flags.get("precipitation_unit") or get("WEATHERBOT_PRECIPITATION_UNIT"),
         PRECIPITATION_UNITS,
         "precipitation",
+        where("WEATHERBOT_PRECIPITATION_UNIT"),
     )
 
     provider_urls: dict[str, str] = {}
@@ -258,8 +279,8 @@ def load_settings(
     # The comparison also refuses nan; an unbounded value (1e300) overflows the clocks below.
     if not 0 < api_timeout <= MAX_API_TIMEOUT_S:
         raise ConfigError(
-            f"WEATHERBOT_API_TIMEOUT must be a number of seconds above 0 and at most "
-            f"{MAX_API_TIMEOUT_S:.0f}, not {api_timeout_text!r}",
+            f"WEATHERBOT_API_TIMEOUT{where('WEATHERBOT_API_TIMEOUT')} must be a number of "
+            f"seconds above 0 and at most {MAX_API_TIMEOUT_S:.0f}, not {api_timeout_text!r}",
             hint=f"the default is {DEFAULT_API_TIMEOUT_S:.0f}; raise it for slow local models",
         )
     api_key = get("OPENAI_API_KEY")
@@ -298,4 +319,6 @@ def load_settings(
         provider_keys=provider_keys,
         mcp_token=Secret(mcp_token) if (mcp_token := get("WEATHERBOT_MCP_TOKEN")) else None,
         mcp_allowed_origins=_listed(get("WEATHERBOT_MCP_ALLOWED_ORIGINS")),
+        sources=sources,
+        notes=tuple(notes),
     )

@@ -22,7 +22,7 @@ from weatherbot.backends.base import (
 from weatherbot.backends.chat import ChatBackend
 from weatherbot.errors import APIError, ConfigError, Interrupted
 from weatherbot.events import Done, Event, Message, TextDelta, ToolCallFinished, ToolCallStarted
-from weatherbot.settings import Secret, Settings
+from weatherbot.settings import DEFAULT_MODEL, Secret, Settings
 from weatherbot.tools.weather import default_registry
 
 QUESTION = "What's the weather in San Francisco today and the likelihood it'll rain?"
@@ -165,7 +165,7 @@ def test_tools_rejected_is_a_config_error(fake: FakeChat, tmp_path: Path, stream
         list(backend.run_turn(request(stream=stream)))
     assert info.value.exit_code == 2
     assert str(info.value) == (
-        f"the model gpt-5.4-mini at {fake.base_url}/v1 does not accept tools"
+        f"the model {DEFAULT_MODEL} at {fake.base_url}/v1 does not accept tools"
     )
     assert info.value.hint is not None and "--backend offline" in info.value.hint
 

@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-from weatherbot.backends.openai_client import map_openai_error, server_message
+from weatherbot.backends.openai_client import map_openai_error, model_not_found, server_message
 from weatherbot.errors import APIError, WeatherbotError
 from weatherbot.tools.execute import ToolCall
 
@@ -130,12 +130,25 @@ def is_locked(exc: Exception) -> bool:
     return any(marker in text for marker in _LOCKED_TEXTS)
 
 
-def mapped(exc: Exception) -> WeatherbotError:
-    """map_openai_error, with a hint about the sunset when the whole API answers 404."""
+# A 404 about one object (a thread, run or assistant by its id), not the API as a whole.
+_OBJECT_MISSING = re.compile(
+    r"\bno (assistant|thread|run|message)s? found|\b(asst|thread|run|msg|step)_\w", re.IGNORECASE
+)
+
+
+def endpoint_missing(exc: Exception) -> bool:
+    """A 404 that says the Assistants endpoint itself is gone (not a model, not one object)."""
     import openai
 
+    if not isinstance(exc, openai.NotFoundError) or model_not_found(exc):
+        return False
+    return not _OBJECT_MISSING.search(server_message(exc))
+
+
+def mapped(exc: Exception) -> WeatherbotError:
+    """map_openai_error, with a hint about the sunset when the whole API answers 404."""
     error = map_openai_error(exc)
-    if isinstance(exc, openai.NotFoundError):
+    if endpoint_missing(exc):
         error.hint = SUNSET_HINT
     return error
 

@@ -100,12 +100,12 @@ def choices() -> tuple[str, ...]:
     return (AUTO, *CATALOGUE)
 
 
-def get(name: str) -> BackendInfo:
-    """The catalogue entry for a concrete backend name."""
+def get(name: str, where: str = "") -> BackendInfo:
+    """The catalogue entry for a concrete backend name (`where`: the setting's file, if any)."""
     info = CATALOGUE.get(name.strip().lower())
     if info is None:
         raise ConfigError(
-            f"unknown backend {name!r}", hint=f"choose one of: {', '.join(choices())}"
+            f"unknown backend {name!r}{where}", hint=f"choose one of: {', '.join(choices())}"
         )
     return info
 
@@ -114,7 +114,7 @@ def resolve(settings: Settings) -> BackendInfo:
     """The backend the settings ask for; `auto` means offline without a key, else by server."""
     name = settings.backend
     if name != AUTO:
-        return get(name)
+        return get(name, settings.where("WEATHERBOT_BACKEND"))
     if not settings.api_key:
         return CATALOGUE[OFFLINE]
     if settings.base_url is None or any(h in settings.base_url for h in OPENAI_HOSTS):

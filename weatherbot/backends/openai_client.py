@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -206,6 +207,31 @@ def cut_mid_answer(exc: Exception, what: str) -> APIError:
     )
 
 
+# How servers say a model name is wrong: OpenAI ("The model 'x' does not exist or you do not
+# have access to it", code model_not_found), vLLM ("The model `x` does not exist."), Ollama
+# ('model "x" not found, try pulling it first'), others ("unknown model", "no such model").
+# Not "Invalid model": servers say that of a model that exists but cannot take the request.
+_MODEL_MISSING = re.compile(
+    r"\bmodel\b.{0,200}?\b(does not exist|not found|not exist|is not available)"
+    r"|\b(unknown|no such) model\b",
+    re.IGNORECASE,
+)
+MODELS_HINT = "weatherbot models lists the models this server offers; choose one with --model"
+
+
+def model_not_found(exc: Exception) -> bool:
+    """A 404, or a 400, that says the requested model does not exist on the server."""
+    import openai
+
+    if not isinstance(exc, openai.NotFoundError | openai.BadRequestError):
+        return False
+    body = getattr(exc, "body", None)
+    error = body.get("error", body) if isinstance(body, Mapping) else None
+    if isinstance(error, Mapping) and error.get("code") == "model_not_found":
+        return True
+    return bool(_MODEL_MISSING.search(server_message(exc)))
+
+
 def map_openai_error(exc: Exception, what: str = "the model API") -> WeatherbotError:
     """A one-line WeatherbotError for an openai SDK exception (never includes the key)."""
     import openai
@@ -228,6 +254,12 @@ def map_openai_error(exc: Exception, what: str = "the model API") -> WeatherbotE
         return APIError(
             f"{what} is rate limiting us (HTTP 429): {server_message(exc)}",
             hint=_retry_hint(exc, "wait a moment and try again, or check your plan's quota"),
+        )
+    if model_not_found(exc):
+        # A configuration error, as a wrong flag is: nothing to retry until the name changes.
+        status = getattr(exc, "status_code", 404)
+        return ConfigError(
+            f"{what} has no such model (HTTP {status}): {server_message(exc)}", hint=MODELS_HINT
         )
     if isinstance(exc, openai.NotFoundError):
         return APIError(

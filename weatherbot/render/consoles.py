@@ -29,6 +29,16 @@ class SafeConsole(Console):
         kwargs.setdefault("highlight", False)
         super().__init__(**kwargs)
 
+    def on_broken_pipe(self) -> None:
+        """The reader left (`| head`): Rich's own handling, but to the error boundary.
+
+        Rich raises SystemExit(1); the CLI's boundary (cli_options.fail) stops with 0 quietly.
+        """
+        try:
+            super().on_broken_pipe()
+        except SystemExit:
+            raise BrokenPipeError from None
+
     def render(
         self, renderable: RenderableType, options: ConsoleOptions | None = None
     ) -> Iterable[Segment]:
