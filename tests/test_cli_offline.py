@@ -132,8 +132,9 @@ def test_provider_outage_is_reported_not_invented(
         "GET", "/v1/forecast", Response(503, {"error": True, "reason": "down"}), times=3
     )
     result = runner.invoke(app, ["ask", "--json", "Will it rain in London today?"])
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # every lookup failed with an outage (issue 18, item 8)
     doc = json.loads(result.stdout)
+    assert doc["status"] == "error" and doc["error"].startswith("every weather lookup failed")
     assert all(c["error"] == "upstream_error" for c in doc["tool_calls"])
     assert "%" not in doc["answer"]
     assert sleeps == [0.5, 1.0]  # retried with backoff, through the injected sleep

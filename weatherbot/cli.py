@@ -19,8 +19,11 @@ from weatherbot.cli_config import config_app
 from weatherbot.cli_mcp import MCP_EXAMPLES, mcp
 from weatherbot.cli_models import MODELS_EXAMPLES, models
 from weatherbot.cli_options import (
+    OUTPUT,
+    WORDS,
     BackendOpt,
     Command,
+    ContinueOpt,
     DebugOpt,
     Group,
     ModelOpt,
@@ -30,18 +33,19 @@ from weatherbot.cli_options import (
     ProviderOpt,
     RefreshOpt,
     StreamOpt,
+    ThreadOpt,
     UnitsOpt,
     VerboseOpt,
     WindOpt,
     err_print,
-    error_message,
     guarded,
     settings_from,
 )
 from weatherbot.cli_places import place_app
 from weatherbot.cli_threads import assistant_app, thread_app
-from weatherbot.cli_weather import now, weather
-from weatherbot.errors import Interrupted, UsageError
+from weatherbot.cli_turn import ASK_EXAMPLES, CHAT_EXAMPLES, check_outage, failure_json
+from weatherbot.cli_weather import NOW_EXAMPLES, WEATHER_EXAMPLES, now, weather
+from weatherbot.errors import UsageError
 
 app = typer.Typer(
     name="weatherbot",
@@ -130,32 +134,36 @@ def _read_question(words: list[str]) -> str:
 # -- ask ------------------------------------------------------------------------------------
 
 
-@app.command(cls=Command)
+@app.command(cls=Command, epilog=ASK_EXAMPLES)
 def ask(
     question: Annotated[
         list[str] | None,
         typer.Argument(
-            help="The question; '-' or nothing reads it from stdin.", show_default=False
+            metavar="QUESTION",
+            click_type=WORDS,
+            help="The question; '-' or nothing reads it from stdin.",
+            show_default=False,
         ),
     ] = None,
-    continue_: Annotated[
-        bool, typer.Option("--continue", "-c", help="Continue the last conversation.")
-    ] = False,
-    thread: Annotated[
-        str | None, typer.Option("--thread", "-t", help="Continue the conversation with this id.")
-    ] = None,
-    json_out: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object (answer, ids, tool calls).")
-    ] = False,
-    stream: StreamOpt = None,
+    continue_: ContinueOpt = False,
+    thread: ThreadOpt = None,
     backend: BackendOpt = None,
     model: ModelOpt = None,
-    provider: ProviderOpt = None,
     offline: OfflineOpt = False,
+    provider: ProviderOpt = None,
     units: UnitsOpt = None,
     wind_unit: WindOpt = None,
     precipitation_unit: PrecipitationOpt = None,
     refresh: RefreshOpt = False,
+    json_out: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print one JSON object (answer, ids, tool calls).",
+            rich_help_panel=OUTPUT,
+        ),
+    ] = False,
+    stream: StreamOpt = None,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
     no_color: NoColorOpt = False,
@@ -198,7 +206,7 @@ def ask(
                 _ask_json(session, text, turn)
             else:
                 _ask_rendered(session, text, consoles, settings, turn["events"])
-                _check_outage(turn["events"])
+                check_outage(turn["events"])
         finally:
             session.close()
 
@@ -209,38 +217,10 @@ def ask(
             if not isinstance(exc, BrokenPipeError):
                 # Every failure, a usage error before any question too, gives the one object
                 # --json promises; the error boundary then prints the line and sets the code.
-                typer.echo(_failure_json(turn, exc))
+                typer.echo(failure_json(turn, exc))
             raise
 
     guarded(debug, json_body if json_out else body)
-
-
-def _check_outage(events: list[Any]) -> None:
-    """Exit 1 (after the answer) when every tool call of the turn failed with an outage."""
-    from weatherbot.errors import OUTAGE_CODES, ProviderError
-    from weatherbot.events import ToolCallFinished
-
-    finished = [e for e in events if isinstance(e, ToolCallFinished)]
-    if not finished or any(e.error not in OUTAGE_CODES for e in finished):
-        return
-    first = finished[0]
-    detail = first.value.get("message") if isinstance(first.value, dict) else None
-    raise ProviderError(
-        str(first.error),
-        f"every weather lookup failed: {detail or first.error}",
-        hint="try again in a moment, or choose another provider with --provider",
-    )
-
-
-def _failure_json(turn: dict[str, Any], exc: BaseException) -> str:
-    from weatherbot.render.json_output import build_json, dumps
-
-    # The answer stays when there is one (every tool lookup failed, and the model said so).
-    doc = build_json(turn["events"], turn["backend"], turn["model"])
-    doc["status"] = "interrupted" if isinstance(exc, KeyboardInterrupt | Interrupted) else "error"
-    doc["thread_id"] = doc["thread_id"] or turn["thread_id"]
-    doc["error"] = "interrupted" if isinstance(exc, KeyboardInterrupt) else error_message(exc)
-    return str(dumps(doc))
 
 
 def _ask_rendered(session: Any, text: str, consoles: Any, settings: Any, events: list[Any]) -> None:
@@ -275,30 +255,26 @@ def _ask_json(session: Any, text: str, turn: dict[str, Any]) -> None:
         events.append(event)
     # The thread a failure's object names is the one the turn was on.
     turn["thread_id"] = session.thread_id
-    _check_outage(events)
+    check_outage(events)
     typer.echo(dumps(build_json(events, turn["backend"], session.model)))
 
 
 # -- chat -----------------------------------------------------------------------------------
 
 
-@app.command(cls=Command)
+@app.command(cls=Command, epilog=CHAT_EXAMPLES)
 def chat(
-    continue_: Annotated[
-        bool, typer.Option("--continue", "-c", help="Continue the last conversation.")
-    ] = False,
-    thread: Annotated[
-        str | None, typer.Option("--thread", "-t", help="Continue the conversation with this id.")
-    ] = None,
-    stream: StreamOpt = None,
+    continue_: ContinueOpt = False,
+    thread: ThreadOpt = None,
     backend: BackendOpt = None,
     model: ModelOpt = None,
-    provider: ProviderOpt = None,
     offline: OfflineOpt = False,
+    provider: ProviderOpt = None,
     units: UnitsOpt = None,
     wind_unit: WindOpt = None,
     precipitation_unit: PrecipitationOpt = None,
     refresh: RefreshOpt = False,
+    stream: StreamOpt = None,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
     no_color: NoColorOpt = False,
@@ -337,8 +313,8 @@ def chat(
 
 # -- weather and now (no model): cli_weather --------------------------------------------------
 
-app.command("weather", cls=Command)(weather)
-app.command("now", cls=Command)(now)
+app.command("weather", cls=Command, epilog=WEATHER_EXAMPLES)(weather)
+app.command("now", cls=Command, epilog=NOW_EXAMPLES)(now)
 app.command("mcp", cls=Command, epilog=MCP_EXAMPLES)(mcp)
 app.command("models", cls=Command, epilog=MODELS_EXAMPLES)(models)
 app.command("completion", cls=Command, epilog=COMPLETION_EXAMPLES)(completion)

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from weatherbot.cli_options import examples
+from weatherbot.cli_options import WORDS, examples
 
 SHELLS = ("bash", "zsh", "fish", "powershell")
 COMPLETION_EXAMPLES = examples(
@@ -23,7 +23,9 @@ COMPLETION_EXAMPLES = examples(
 
 
 def completion(
-    shell: Annotated[str, typer.Argument(metavar="SHELL", help=f"One of: {', '.join(SHELLS)}.")],
+    shell: Annotated[
+        str, typer.Argument(metavar="SHELL", click_type=WORDS, help=f"One of: {', '.join(SHELLS)}.")
+    ],
 ) -> None:
     """Print the shell completion script for bash, zsh, fish or powershell."""
     from typer._completion_classes import completion_init

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, NoReturn
 
 import typer
+from typer._click import types as _click_types
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from weatherbot.backends import catalogue
@@ -71,54 +72,148 @@ def examples(*lines: str) -> str:
 
 # -- shared options ---------------------------------------------------------------------------
 
+
+# Typer carries its own copy of Click: a type must come from it to be taken as a type.
+class _Words(_click_types.StringParamType):
+    """Text, shown in help by the argument's own name (PLACE) rather than as `<str>`."""
+
+    def get_metavar(self, *args: Any, **kwargs: Any) -> str | None:
+        """No type column: the argument's metavar says what it is."""
+        return ""
+
+
+WORDS = _Words()
+
+# Help panels, so a command with many options reads in groups (ask and chat have 17).
+CONVERSATION = "Conversation"
+MODEL = "Model"
+WEATHER = "Weather"
+OUTPUT = "Output"
+# Built-in providers, for --provider's help (tests check it against the registry).
+PROVIDER_NAMES = ("open-meteo", "met-norway", "nws", "openweathermap", "weatherapi", "sample")
+# "\\[" keeps Rich help from reading "[env: X]" as markup (it would vanish, leaving "spinner .").
 BackendOpt = Annotated[
     str | None,
     typer.Option(
         "--backend",
         "-b",
-        help=f"{', '.join(catalogue.choices())} [env: WEATHERBOT_BACKEND]",
+        metavar="BACKEND",
+        help="auto (default: offline without a key, responses for OpenAI, chat for other "
+        "servers), assistants, responses, chat, offline (the planner on live weather; "
+        "--offline: no network) \\[env: WEATHERBOT_BACKEND]",
         show_default=False,
+        rich_help_panel=MODEL,
+        autocompletion=lambda: list(catalogue.choices()),
     ),
 ]
 ModelOpt = Annotated[
-    str | None, typer.Option("--model", "-m", help="Model name [env: WEATHERBOT_MODEL]")
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        metavar="MODEL",
+        help="Model name (default gpt-5.6-luna; weatherbot models lists the server's). "
+        "\\[env: WEATHERBOT_MODEL]",
+        rich_help_panel=MODEL,
+    ),
 ]
 ProviderOpt = Annotated[
     str | None,
-    typer.Option("--provider", "-p", help="Weather provider [env: WEATHERBOT_PROVIDER]"),
+    typer.Option(
+        "--provider",
+        "-p",
+        metavar="PROVIDER",
+        help=f"Weather provider: {', '.join(PROVIDER_NAMES)} (default open-meteo). "
+        "\\[env: WEATHERBOT_PROVIDER]",
+        rich_help_panel=WEATHER,
+        autocompletion=lambda: list(PROVIDER_NAMES),
+    ),
 ]
 OfflineOpt = Annotated[
     bool,
     typer.Option(
-        "--offline", help="No model and no network: the built-in planner on recorded sample data."
+        "--offline",
+        help="No model and no network: the built-in planner on recorded sample data.",
+        rich_help_panel=MODEL,
     ),
 ]
 UnitsOpt = Annotated[
-    str | None, typer.Option("--units", help="metric, imperial or auto [env: WEATHERBOT_UNITS]")
+    str | None,
+    typer.Option(
+        "--units",
+        metavar="SYSTEM",
+        help="metric, imperial or auto \\[env: WEATHERBOT_UNITS]",
+        rich_help_panel=WEATHER,
+    ),
 ]
 WindOpt = Annotated[
     str | None,
-    typer.Option("--wind-unit", help="auto, m/s, km/h or mph [env: WEATHERBOT_WIND_UNIT]"),
+    typer.Option(
+        "--wind-unit",
+        metavar="UNIT",
+        help="auto, m/s, km/h or mph \\[env: WEATHERBOT_WIND_UNIT]",
+        rich_help_panel=WEATHER,
+    ),
 ]
 PrecipitationOpt = Annotated[
     str | None,
     typer.Option(
-        "--precipitation-unit", help="auto, mm or inch [env: WEATHERBOT_PRECIPITATION_UNIT]"
+        "--precipitation-unit",
+        metavar="UNIT",
+        help="auto, mm or inch \\[env: WEATHERBOT_PRECIPITATION_UNIT]",
+        rich_help_panel=WEATHER,
     ),
 ]
 VerboseOpt = Annotated[
-    bool, typer.Option("--verbose", "-v", help="Show full tool outputs and backend choices.")
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Show full tool outputs and backend choices.",
+        rich_help_panel=OUTPUT,
+    ),
 ]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug details.")]
+DebugOpt = Annotated[
+    bool,
+    typer.Option("--debug", help="Show tracebacks and debug details.", rich_help_panel=OUTPUT),
+]
 NoColorOpt = Annotated[
-    bool, typer.Option("--no-color", help="No colours or spinner [env: NO_COLOR].")
+    bool,
+    typer.Option(
+        "--no-color", help="No colours or spinner \\[env: NO_COLOR].", rich_help_panel=OUTPUT
+    ),
 ]
 StreamOpt = Annotated[
     bool | None,
-    typer.Option("--stream/--no-stream", help="Print the answer as it is generated."),
+    typer.Option(
+        "--stream/--no-stream",
+        help="Print the answer as it is generated. \\[env: WEATHERBOT_STREAM]",
+        rich_help_panel=OUTPUT,
+    ),
+]
+ContinueOpt = Annotated[
+    bool,
+    typer.Option(
+        "--continue", "-c", help="Continue the last conversation.", rich_help_panel=CONVERSATION
+    ),
+]
+ThreadOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--thread",
+        "-t",
+        metavar="ID",
+        help="Continue the conversation with this id (weatherbot thread list).",
+        rich_help_panel=CONVERSATION,
+    ),
 ]
 RefreshOpt = Annotated[
-    bool, typer.Option("--refresh", help="Ignore cached weather data and fetch it again.")
+    bool,
+    typer.Option(
+        "--refresh",
+        help="Ignore cached weather data and fetch it again.",
+        rich_help_panel=WEATHER,
+    ),
 ]
 
 

@@ -11,7 +11,17 @@ from typing import Annotated
 
 import typer
 
-from weatherbot.cli_options import Command, DebugOpt, Group, err_print, guarded, settings_from, warn
+from weatherbot.cli_options import (
+    WORDS,
+    Command,
+    DebugOpt,
+    Group,
+    err_print,
+    examples,
+    guarded,
+    settings_from,
+    warn,
+)
 
 place_app = typer.Typer(
     cls=Group,
@@ -19,24 +29,39 @@ place_app = typer.Typer(
     no_args_is_help=True,
 )
 
-NameArg = Annotated[str, typer.Argument(help="The name to save it under, e.g. home or work.")]
+NameArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="NAME", click_type=WORDS, help="The name to save it under, e.g. home or work."
+    ),
+]
 
 
-@place_app.command("add", cls=Command)
+@place_app.command(
+    "add",
+    cls=Command,
+    epilog=examples(
+        'weatherbot place add home "Oakland, CA"',
+        'weatherbot place add work "Paris, France" --default',
+        "weatherbot place add cabin 61.1,10.5",
+    ),
+)
 def place_add(
     name: NameArg,
     where: Annotated[
-        str, typer.Argument(help="The place: 'City, ST', 'City, Country' or 'lat,lon'.")
+        str,
+        typer.Argument(
+            metavar="PLACE",
+            click_type=WORDS,
+            help="The place: 'City, ST', 'City, Country' or 'lat,lon'.",
+        ),
     ],
     default: Annotated[
         bool, typer.Option("--default", help="Also make it the default place.")
     ] = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Resolve a place once and save it under a name (the first one saved is the default).
-
-    Example: weatherbot place add home "Oakland, CA"
-    """
+    """Resolve a place once and save it under a name (the first one saved is the default)."""
 
     def body() -> None:
         from weatherbot.errors import UsageError
@@ -70,7 +95,7 @@ def place_add(
     guarded(debug, body)
 
 
-@place_app.command("list", cls=Command)
+@place_app.command("list", cls=Command, epilog=examples("weatherbot place list"))
 def place_list(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     debug: DebugOpt = False,
@@ -114,7 +139,7 @@ def place_list(
     guarded(debug, body)
 
 
-@place_app.command("remove", cls=Command)
+@place_app.command("remove", cls=Command, epilog=examples("weatherbot place remove work"))
 def place_remove(name: NameArg, debug: DebugOpt = False) -> None:
     """Forget a saved place."""
 
@@ -134,7 +159,7 @@ def place_remove(name: NameArg, debug: DebugOpt = False) -> None:
     guarded(debug, body)
 
 
-@place_app.command("default", cls=Command)
+@place_app.command("default", cls=Command, epilog=examples("weatherbot place default work"))
 def place_default(name: NameArg, debug: DebugOpt = False) -> None:
     """Make a saved place the one used when a command or question names none."""
 

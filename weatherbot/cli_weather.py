@@ -13,6 +13,7 @@ import typer
 
 from weatherbot import cli_options
 from weatherbot.cli_options import (
+    WORDS,
     DebugOpt,
     NoColorOpt,
     PrecipitationOpt,
@@ -20,9 +21,23 @@ from weatherbot.cli_options import (
     RefreshOpt,
     UnitsOpt,
     WindOpt,
+    examples,
     guarded,
     settings_from,
     warn,
+)
+
+WEATHER_EXAMPLES = examples(
+    "weatherbot weather Paris                 # now, 24 hours charted, 5 days",
+    "weatherbot weather Paris --days 16 --hours 48",
+    "weatherbot weather home --json           # a saved place, for scripts",
+    "weatherbot weather --offline London      # recorded data, no network",
+)
+NOW_EXAMPLES = examples(
+    "weatherbot now                           # the default place",
+    'weatherbot now Tokyo --format "%c %t %o"',
+    "weatherbot now Paris -f full",
+    "weatherbot now home --json",
 )
 
 # Not cli_options.OfflineOpt: these commands have no planner, only the recorded data.
@@ -35,6 +50,7 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
+        metavar="FORMAT",
         help="Fields: %c %C %t %f %o %p %w %h %u %S %s %m %l %L %a, or a preset: "
         "short, line (default), full. See README.",
     ),
@@ -44,14 +60,21 @@ FormatOpt = Annotated[
 def weather(
     place: Annotated[
         list[str] | None,
-        typer.Argument(help="A place or saved name (default: the default place)."),
+        typer.Argument(
+            metavar="PLACE",
+            click_type=WORDS,
+            help="A place or saved name (default: the default place).",
+        ),
     ] = None,
     # No max: past the provider's horizon the table shows what exists and says so (exit 0).
-    days: Annotated[int, typer.Option("--days", "-d", min=1, help="Days, today first (≤16).")] = 5,
+    days: Annotated[
+        int, typer.Option("--days", "-d", metavar="N", min=1, help="Days, today first (≤16).")
+    ] = 5,
     hours: Annotated[
         int | None,
         typer.Option(
             "--hours",
+            metavar="N",
             min=0,
             max=48,
             help="Hours to chart (0-48; default 24 on a terminal, none when piped).",
@@ -69,9 +92,7 @@ def weather(
 ) -> None:
     """The weather now, the next hours charted and the next days, straight from the provider.
 
-    Per day: high, low, chance and what falls (snow in cm or in), UV, sunrise-sunset.
-    Example: weatherbot weather Paris --days 16 --hours 48
-    """
+    Per day: high, low, chance and what falls (snow in cm or in), UV, sunrise-sunset."""
 
     def body() -> None:
         from weatherbot.tools.report import weather_report
@@ -110,7 +131,11 @@ def weather(
 def now(
     place: Annotated[
         list[str] | None,
-        typer.Argument(help="A place or saved name (default: the default place)."),
+        typer.Argument(
+            metavar="PLACE",
+            click_type=WORDS,
+            help="A place or saved name (default: the default place).",
+        ),
     ] = None,
     fmt: FormatOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -124,9 +149,7 @@ def now(
 ) -> None:
     """One line for status bars and prompts: the weather now, no model.
 
-    Provider unreachable: the last data marked stale (exit 0), or n/a (exit 1).
-    Example: weatherbot now home --format "%c %t %o"
-    """
+    Provider unreachable: the last data marked stale (exit 0), or n/a (exit 1)."""
 
     def body() -> None:
         import sys

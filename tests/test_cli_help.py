@@ -1,0 +1,85 @@
+"""Help that helps (issue 18, item 7): every command's --help at 80 columns, through the app."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from weatherbot.cli import app
+from weatherbot.cli_options import PROVIDER_NAMES
+from weatherbot.providers.registry import PROVIDERS
+
+runner = CliRunner()
+WITH_EXAMPLES = [
+    ["ask"],
+    ["chat"],
+    ["weather"],
+    ["now"],
+    ["mcp"],
+    ["models"],
+    ["completion"],
+    ["config", "show"],
+    ["config", "path"],
+    ["place", "add"],
+    ["place", "list"],
+    ["place", "remove"],
+    ["place", "default"],
+]
+EVERY = [[], ["thread"], ["assistant"], ["place"], ["config"], *WITH_EXAMPLES]
+
+
+def _flat(text: str) -> str:
+    """The help's words on one line, without the panels' box drawing."""
+    return " ".join(re.sub("[│╭╮╰╯─]", " ", text).split())
+
+
+def _help(args: list[str]) -> str:
+    result = runner.invoke(app, [*args, "--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.mark.parametrize("args", EVERY, ids=lambda a: " ".join(a) or "weatherbot")
+def test_help_fits_80_columns_without_python_type_names(args: list[str]) -> None:
+    text = _help(args)
+    assert all(len(line) <= 80 for line in text.splitlines()), text
+    assert not re.search(r"<(str|bool|int|float|list|function|text)", text), text
+    # "[env: X]" read as markup vanished and left "spinner ." behind.
+    assert not re.search(r"\w \.(\s|$)", text, re.MULTILINE), text
+
+
+@pytest.mark.parametrize("args", WITH_EXAMPLES, ids=" ".join)
+def test_every_command_shows_examples(args: list[str]) -> None:
+    text = _help(args)
+    examples = text[text.index("Examples:") :].splitlines()[1:]
+    assert any(line.strip().startswith(("weatherbot ", "echo ", "eval ", "$")) for line in examples)
+
+
+def test_ask_options_are_in_panels_with_meaningful_metavars() -> None:
+    text = _help(["ask"])
+    panels = re.findall(r"╭─ (\w+) ", text)
+    assert panels == ["Arguments", "Options", "Conversation", "Model", "Weather", "Output"]
+    for metavar in ("QUESTION", "ID", "BACKEND", "MODEL", "PROVIDER", "SYSTEM", "UNIT"):
+        assert metavar in text
+    flat = _flat(text)
+    assert "[env: NO_COLOR]" in flat and "[env: WEATHERBOT_BACKEND]" in flat
+    assert "auto (default" in flat and "default gpt-5.6-luna" in flat
+
+
+def test_provider_help_lists_every_built_in_provider() -> None:
+    assert set(PROVIDER_NAMES) == set(PROVIDERS)
+    flat = _flat(_help(["weather"]))
+    assert all(name in flat for name in PROVIDER_NAMES)
+
+
+def test_weather_offline_is_recorded_data_not_the_planner() -> None:
+    flat = _flat(_help(["weather"]))
+    offline = flat[flat.index("--offline") :][:80]
+    assert "recorded sample data" in offline and "planner" not in offline
+
+
+def test_backend_offline_and_the_offline_flag_are_told_apart() -> None:
+    flat = _flat(_help(["ask"]))
+    assert "offline (the planner on live weather; --offline: no network)" in flat
