@@ -317,7 +317,17 @@ def test_a_thread_id_of_dots_from_the_server_can_be_forgotten(
     )
     first = ask(SEED)
     assert first.exit_code == 1, first.stderr
-    assert bad_id in _thread_ids()  # remembered: -c would use it again
+    assert bad_id not in _thread_ids()  # a failed first question leaves no thread behind
+    # One an older weatherbot remembered is used again by -c until it is forgotten.
+    import os
+
+    from weatherbot.settings import load_settings
+    from weatherbot.state import StateStore
+
+    server = os.environ["OPENAI_BASE_URL"]
+    StateStore(load_settings().state_path).save_thread(
+        bad_id, f"assistants|{server}", "assistants", SEED, server=server
+    )
     again = ask("-c", SEED)
     assert again.exit_code == 1
     line = error_line(again)

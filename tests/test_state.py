@@ -83,3 +83,40 @@ def test_parallel_processes_lose_nothing(tmp_path: Path) -> None:
         assert p.exitcode == 0
     threads = StateStore(Path(path)).read()["threads"]
     assert len(threads) == 50
+
+
+def test_a_record_from_before_threads_knew_their_server_gets_it_from_its_scope(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "state.json"
+    old = {"id": "local_a", "scope": "chat|http://127.0.0.1:11434/v1", "title": "q"}
+    offline = {"id": "local_b", "scope": "offline", "backend": "offline", "title": "q"}
+    unknown = {"id": "conv_c", "title": "q"}  # no scope either: it stays unknown
+    threads = {"local_a": old, "local_b": offline, "conv_c": unknown}
+    path.write_text(json.dumps({"version": 1, "histories_checked": 1, "threads": threads}))
+    warnings: list[str] = []
+    store = StateStore(path, on_warning=warnings.append)
+    records = {t["id"]: t for t in store.list_threads()}
+    assert records["local_a"]["backend"] == "chat"
+    assert records["local_a"]["server"] == "http://127.0.0.1:11434/v1"
+    assert records["local_b"]["server"] is None
+    assert "server" not in records["conv_c"] and "backend" not in records["conv_c"]
+    assert warnings == []  # not damage: only older
+    # Used again, it is bound to where it is used.
+    store.save_thread("conv_c", "responses|u", "responses", "q", server="https://u/v1")
+    assert (store.get_thread("conv_c") or {})["server"] == "https://u/v1"
+
+
+def test_prune_and_prefixes(tmp_path: Path) -> None:
+    for thread_id, stamp in (("local_ab1", 100.0), ("local_ab2", 200.0), ("local_c", 300.0)):
+        StateStore(tmp_path / "state.json", clock=lambda s=stamp: s).save_thread(
+            thread_id, "offline", "offline", "q"
+        )
+    store = StateStore(tmp_path / "state.json")
+    assert store.matching_ids("local_ab") == ["local_ab1", "local_ab2"]
+    assert store.matching_ids("local_c") == ["local_c"]
+    assert store.latest_thread_id() == "local_c"
+    assert [t["id"] for t in store.prune_threads(250.0, dry_run=True)] == ["local_ab2", "local_ab1"]
+    assert len(store.list_threads()) == 3
+    store.prune_threads(150.0)
+    assert [t["id"] for t in store.list_threads()] == ["local_c", "local_ab2"]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from weatherbot.backends import catalogue
@@ -16,17 +16,27 @@ from weatherbot.backends.base import (
     TurnRequest,
     instructions_for,
 )
-from weatherbot.errors import StateError, UsageError
+from weatherbot.errors import StateError, UsageError, WeatherbotError
 from weatherbot.events import Done, Event, Ids, Message
 from weatherbot.providers.saved_places import SavedPlacesFile
 from weatherbot.providers.service import PlaceChoices
 from weatherbot.settings import Settings
 from weatherbot.state import StateStore
 from weatherbot.text_safety import replace_surrogates
+from weatherbot.thread_ids import (
+    DEFAULT_SERVER,
+    ThreadInfo,
+    home_of,
+    no_thread,
+    same_server,
+    thread_infos,
+    unique_id,
+)
 from weatherbot.tools.registry import ToolRegistry
 from weatherbot.tools.weather import ToolContext, default_registry
 
 MAX_QUESTION_CHARS = 20_000
+__all__ = ["Session", "ThreadInfo", "clean_question"]
 T = TypeVar("T")
 
 
@@ -56,18 +66,6 @@ def _history(record: Mapping[str, Any]) -> list[Message]:
     return [m for m in messages if m is not None]
 
 
-@dataclass(frozen=True)
-class ThreadInfo:
-    """A thread as `thread list` shows it."""
-
-    id: str
-    backend: str
-    title: str
-    created_at: float
-    last_used_at: float
-    current: bool
-
-
 class Session:
     """One backend, one state store, and the thread in use (for `ask` and `chat`)."""
 
@@ -91,6 +89,8 @@ class Session:
         self.profile = self._profile(settings)
         self._runtime = Runtime(settings, self.profile, self.registry, sleep=sleep, clock=clock)
         self._backend: Backend | None = None
+        # Backends built for threads that live elsewhere (thread show/delete), closed with ours.
+        self._others: list[Backend] = []
         self.thread_id: str | None = None
         # Places the user picked after an ambiguity, kept for the whole session (chat).
         self.place_choices = PlaceChoices()
@@ -116,7 +116,14 @@ class Session:
         """Threads and assistants are remembered per backend and server."""
         if not self.info.remote:
             return self.backend_name
-        return f"{self.backend_name}|{self.settings.base_url or 'https://api.openai.com/v1'}"
+        return f"{self.backend_name}|{self.server}"
+
+    @property
+    def server(self) -> str | None:
+        """The base URL this session's backend talks to; None for one without a server."""
+        if not self.info.remote:
+            return None
+        return self.settings.base_url or DEFAULT_SERVER
 
     @property
     def model(self) -> str | None:
@@ -134,6 +141,8 @@ class Session:
         """Release the backend's connections."""
         if self._backend is not None:
             self._backend.close()
+        while self._others:
+            self._others.pop().close()
 
     def apply_settings(self, settings: Settings) -> None:
         """Use new settings (units, provider) from the next question on, on the same thread."""
@@ -152,64 +161,107 @@ class Session:
     # -- threads -----------------------------------------------------------------------------
 
     def select_thread(self, *, continue_last: bool = False, thread_id: str | None = None) -> None:
-        """Pick the thread for the next question: a given id, the last one, or a new one."""
+        """Pick the thread for the next question: a given id (or a unique prefix of one), the
+        last one used (on any backend), or a new one. A remembered thread is continued on its
+        own backend and server, whatever is configured: it exists nowhere else."""
         if thread_id:
-            record = self.store.get_thread(thread_id)
-            if record is None and (thread_id.startswith("local_") or not self.info.remote):
-                raise UsageError(
-                    f"no thread {thread_id!r}", hint="see `weatherbot thread list` for the ids"
-                )
-            self.thread_id = thread_id
+            found = unique_id(thread_id, self.store.matching_ids(thread_id))
+            if found is None:
+                if thread_id.startswith("local_") or not self.info.remote:
+                    raise no_thread(thread_id)
+                # Perhaps a server thread made elsewhere: the server will say if it is not.
+                self.thread_id = thread_id
+                return
+            self._move_to(found)
+            self.thread_id = found
         elif continue_last:
-            last = self.store.last_thread_id(self.scope)
+            # A state whose thread records were lost (repaired) still has its pointers.
+            last = self.store.latest_thread_id() or self.store.last_thread_id(self.scope)
             if last is None:
                 raise UsageError(
                     "there is no earlier conversation to continue",
                     hint="ask without -c to start one",
                 )
+            self._move_to(last)
             self.thread_id = last
         else:
             self.thread_id = None
 
+    def _move_to(self, thread_id: str) -> None:
+        """Use the backend and server the thread lives on, if they are not this session's."""
+        backend, server, known = home_of(self.store.get_thread(thread_id) or {})
+        if backend is None or backend not in catalogue.CATALOGUE:
+            return  # a record that never said: the configured backend, as before
+        info = catalogue.get(backend)
+        target = server if info.remote and known else self.server if info.remote else None
+        if backend == self.backend_name and same_server(target, self.server):
+            return
+        where = f"{backend} at {target}" if target else backend
+        if self._warn is not None:
+            self._warn(f"thread {thread_id} lives on {where}; continuing it there")
+        self.info, self.backend_name = info, info.name
+        self.apply_settings(self.settings.with_overrides(backend=info.name, base_url=target))
+
+    def resolve_thread(self, thread_id: str | None) -> str:
+        """The remembered thread an id or unique prefix names; None names the latest one."""
+        if thread_id is None:
+            latest = self.store.latest_thread_id()
+            if latest is None:
+                raise UsageError(
+                    "there are no conversations yet", hint='start one with weatherbot ask "..."'
+                )
+            return latest
+        found = unique_id(thread_id, self.store.matching_ids(thread_id))
+        if found is None:
+            raise no_thread(thread_id)
+        return found
+
     def threads(self) -> list[ThreadInfo]:
-        """Every remembered thread, most recently used first."""
-        state = self.store.read()
-        current = set(state["last_thread"].values())
-        return [
-            ThreadInfo(
-                id=str(t.get("id")),
-                backend=str(t.get("backend", "?")),
-                title=str(t.get("title", "")),
-                created_at=float(t.get("created_at", 0)),
-                last_used_at=float(t.get("last_used_at", 0)),
-                current=t.get("id") in current,
-            )
-            for t in self.store.list_threads(state)
-        ]
+        """Every remembered thread, most recently used first; the current one marked (this
+        session's, or else the one `-c` would continue)."""
+        records = self.store.list_threads()
+        current = self.thread_id or (str(records[0].get("id")) if records else None)
+        return thread_infos(records, current)
 
     def _record(self, thread_id: str) -> Mapping[str, Any]:
         record = self.store.get_thread(thread_id)
         if record is None:
-            raise UsageError(f"no thread {thread_id!r}", hint="see `weatherbot thread list`")
+            raise no_thread(thread_id)
         return record
 
     def thread_messages(self, thread_id: str) -> list[ThreadMessage]:
-        """The messages of a remembered thread, oldest first."""
+        """The messages of a remembered thread (a whole id), oldest first, from its server."""
         record = self._record(thread_id)
         backend = self._backend_for(record)
         return backend.thread_messages(thread_id, _history(record))
 
-    def delete_thread(self, thread_id: str) -> None:
-        """Delete a thread on the server (where there is one) and forget it."""
+    def delete_thread(self, thread_id: str) -> bool | None:
+        """Delete a thread on its server (where there is one) and forget it. True: deleted
+        there; False: the server had no such thread; None: it lived only here."""
         record = self._record(thread_id)
-        self._backend_for(record).delete_thread(thread_id)
+        result = self._backend_for(record).delete_thread(thread_id)
         self.store.delete_thread(thread_id)
+        return result
 
     def _backend_for(self, record: Mapping[str, Any]) -> Backend:
-        name = str(record.get("backend", self.backend_name))
-        if name == self.backend_name:
+        """The backend of the thread's own backend and server (this session's if they match)."""
+        backend, server, known = home_of(record)
+        info = catalogue.get(backend) if backend in catalogue.CATALOGUE else self.info
+        target = (server if known else self.server) if info.remote else None
+        if info.name == self.backend_name and same_server(target, self.server):
             return self.backend
-        return catalogue.get(name).build(self._runtime)
+        settings = self.settings.with_overrides(backend=info.name, base_url=target)
+        other = info.build(
+            Runtime(
+                settings,
+                self.profile,
+                self.registry,
+                sleep=self._runtime.sleep,
+                clock=self._runtime.clock,
+            )
+        )
+        self._others.append(other)
+        return other
 
     def assistant_record(self) -> dict[str, Any] | None:
         """The remembered assistant for this backend and server."""
@@ -259,14 +311,13 @@ class Session:
         unsaved: list[StateError] = []
         assistant_id = self._ensure_assistant(unsaved)
         thread_id = self.thread_id
+        created = thread_id is None
         if thread_id is None:
             thread_id = self.backend.create_thread()
-        # Saved again after the answer; if only this first save fails, nothing is lost.
-        saved = self._saving(
-            [], self.store.save_thread, thread_id, self.scope, self.backend_name, question
-        )
         self.thread_id = thread_id
-        record = saved if saved is not None else self.store.get_thread(thread_id) or {}
+        # A thread is remembered once it has an answer (in _after_done): a failed or cancelled
+        # first question leaves nothing behind in `thread list`.
+        record = {} if created else self.store.get_thread(thread_id) or {}
         request = TurnRequest(
             question=question,
             thread_id=thread_id,
@@ -283,13 +334,28 @@ class Session:
             stream=self.settings.stream if stream is None else stream,
             history=_history(record),
         )
-        for event in self.backend.run_turn(request):
-            if isinstance(event, Done):
-                title = str(record.get("title") or question)
-                self._saving(unsaved, self._after_done, event, thread_id, assistant_id, title)
-            yield event
+        answered = False
+        try:
+            for event in self.backend.run_turn(request):
+                if isinstance(event, Done):
+                    answered = True
+                    title = str(record.get("title") or question)
+                    self._saving(unsaved, self._after_done, event, thread_id, assistant_id, title)
+                yield event
+        except Exception:
+            if created and not answered:
+                self._abandon(thread_id)
+            raise
+        finally:
+            if created and not answered:
+                self.thread_id = None  # the next question starts afresh
         if unsaved:
             raise StateError(f"the conversation was not saved: {unsaved[0]}", hint=unsaved[0].hint)
+
+    def _abandon(self, thread_id: str) -> None:
+        """Delete a new server thread whose first run failed (best effort: it was never shown)."""
+        with contextlib.suppress(WeatherbotError):
+            self.backend.delete_thread(thread_id)
 
     def _saving(self, failures: list[StateError], save: Callable[..., T], *args: Any) -> T | None:
         """`save(*args)`, or None with its StateError added to `failures`."""
@@ -315,4 +381,5 @@ class Session:
             self.backend_name,
             title=title,
             append_history=[m.to_dict() for m in done.history],
+            server=self.server,
         )

@@ -275,6 +275,32 @@ class StateStore:
         value = self.read()["last_thread"].get(scope)
         return value if isinstance(value, str) else None
 
+    def latest_thread_id(self, state: dict[str, Any] | None = None) -> str | None:
+        """The thread used last on any backend and server: `-c` continues it, `*` marks it."""
+        threads = self.list_threads(state)
+        return str(threads[0]["id"]) if threads else None
+
+    def matching_ids(self, prefix: str, state: dict[str, Any] | None = None) -> list[str]:
+        """The id equal to `prefix` alone, else every id that starts with it."""
+        ids = list((state or self.read())["threads"])
+        if prefix in ids:
+            return [prefix]
+        return sorted(i for i in ids if i.startswith(prefix))
+
+    def prune_threads(self, used_before: float, dry_run: bool = False) -> list[dict[str, Any]]:
+        """Forget the threads last used before `used_before` (epoch s); their records."""
+        with self.transaction() as data:
+            old = [t for t in data["threads"].values() if t["last_used_at"] < used_before]
+            old.sort(key=lambda t: t["last_used_at"], reverse=True)
+            if not dry_run:
+                for record in old:
+                    del data["threads"][record["id"]]
+                gone = {record["id"] for record in old}
+                for scope, tid in list(data["last_thread"].items()):
+                    if tid in gone:
+                        del data["last_thread"][scope]
+            return old
+
     def save_thread(
         self,
         thread_id: str,
@@ -282,8 +308,13 @@ class StateStore:
         backend: str,
         title: str,
         append_history: list[dict[str, Any]] | None = None,
+        server: str | None = None,
     ) -> dict[str, Any]:
-        """Create or touch a thread, append local history, mark it as last used; its record."""
+        """Create or touch a thread, append local history, mark it as last used; its record.
+
+        `server`: the base URL the thread lives on (None for a backend without one), so the
+        thread is continued, shown and deleted there whatever is configured later.
+        """
         now = self._clock()
         with self.transaction((thread_id,)) as data:
             record = data["threads"].get(thread_id)
@@ -291,12 +322,16 @@ class StateStore:
                 record = {
                     "id": thread_id,
                     "backend": backend,
+                    "server": server,
                     "scope": scope,
                     "title": shortened(title, 80),
                     "created_at": now,
                     "history": [],
                 }
                 data["threads"][thread_id] = record
+            # A record from before threads knew their home lives where it is used now.
+            record.setdefault("backend", backend)
+            record.setdefault("server", server)
             record["last_used_at"] = now
             if append_history:
                 # Only what is stored is capped (text per message, messages per thread): every

@@ -121,6 +121,10 @@ def _thread(key: str, record: dict[str, Any], found: Repair, history_too: bool) 
         if name in fixed and not isinstance(fixed[name], str):
             del fixed[name]
             problems.append(name)
+    if "server" in fixed and not (fixed["server"] is None or isinstance(fixed["server"], str)):
+        del fixed["server"]
+        problems.append("server")
+    _fill_home(fixed)
     if not isinstance(fixed.get("title", ""), str):
         fixed["title"] = ""
         problems.append("title")
@@ -142,6 +146,22 @@ def _thread(key: str, record: dict[str, Any], found: Repair, history_too: bool) 
     if problems:
         found.keep("threads", key, record, f"thread {key}: " + ", ".join(dict.fromkeys(problems)))
     return fixed
+
+
+def _fill_home(record: dict[str, Any]) -> None:
+    """Give a record from before threads knew their home its backend and server.
+
+    Older versions kept them only inside `scope` ("chat|http://host/v1", or "offline" for a
+    backend without a server). A record with no scope either keeps them unknown (absent): it
+    is then used with the backend and server configured, as those versions did.
+    """
+    scope = record.get("scope")
+    if not isinstance(scope, str) or not scope:
+        return
+    backend, bar, server = scope.partition("|")
+    record.setdefault("backend", backend)
+    if "server" not in record:
+        record["server"] = server if bar and server else None
 
 
 def _assistant(key: str, record: Any, found: Repair) -> dict[str, Any] | None:

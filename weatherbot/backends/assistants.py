@@ -106,8 +106,8 @@ class AssistantsBackend(SdkClient):
         except openai.OpenAIError as exc:
             raise mapped(exc) from None
 
-    def delete_thread(self, thread_id: str) -> None:
-        """Delete the thread (already gone counts as deleted)."""
+    def delete_thread(self, thread_id: str) -> bool:
+        """Delete the thread; False when it was already gone."""
         import openai
 
         try:
@@ -115,9 +115,10 @@ class AssistantsBackend(SdkClient):
                 self.beta.threads.delete(thread_id)
         except (openai.NotFoundError, UnaddressableId):
             # An id no URL can name ("..") names nothing the server could delete: forget it.
-            return
+            return False
         except openai.OpenAIError as exc:
             raise map_openai_error(exc) from None
+        return True
 
     def delete_assistant(self, assistant_id: str) -> None:
         """Delete the assistant (already gone counts as deleted)."""

@@ -132,8 +132,9 @@ class Backend(Protocol):
         """A new thread (server thread, conversation, or a local id)."""
         ...
 
-    def delete_thread(self, thread_id: str) -> None:
-        """Delete the thread on the server, where there is one."""
+    def delete_thread(self, thread_id: str) -> bool | None:
+        """Delete the thread on the server, where there is one: False if it had no such thread
+        (404), None if threads do not live on a server."""
         ...
 
     def delete_assistant(self, assistant_id: str) -> None:

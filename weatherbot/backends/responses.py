@@ -101,16 +101,17 @@ class ResponsesBackend(SdkClient):
             raise map_openai_error(exc) from None
         return str(conversation.id)
 
-    def delete_thread(self, thread_id: str) -> None:
-        """Delete the Conversation (already gone counts as deleted)."""
+    def delete_thread(self, thread_id: str) -> bool:
+        """Delete the Conversation; False when it was already gone."""
         import openai
 
         try:
             self.api.delete_conversation(thread_id)
         except openai.NotFoundError:
-            return
+            return False
         except openai.OpenAIError as exc:
             raise map_openai_error(exc) from None
+        return True
 
     def delete_assistant(self, assistant_id: str) -> None:
         """Nothing on the server to delete."""
