@@ -16,14 +16,18 @@ from weatherbot.cli_options import (
     Command,
     DebugOpt,
     Group,
+    NoColorOpt,
     err_print,
+    examples,
     guarded,
     settings_from,
     warn,
 )
 
 if TYPE_CHECKING:
-    from weatherbot.conversation import Session
+    from rich.console import Console
+
+    from weatherbot.conversation import Session, ThreadInfo
     from weatherbot.settings import Settings
 
 thread_app = typer.Typer(
@@ -33,7 +37,36 @@ assistant_app = typer.Typer(
     cls=Group, help="Show or delete the remembered assistant.", no_args_is_help=True
 )
 
-ThreadIdArg = Annotated[str, typer.Argument(help="The conversation id (see thread list).")]
+ThreadIdArg = Annotated[
+    str, typer.Argument(help="The conversation id, or the start of it (see thread list).")
+]
+LatestIdArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="The conversation id, or the start of it; the latest one if left out.",
+        show_default=False,
+    ),
+]
+# How many threads `thread list` shows on a terminal unless told (pipes and --json get all).
+TERMINAL_LIMIT = 20
+
+LIST_EXAMPLES = examples(
+    "weatherbot thread list",
+    "weatherbot thread list --limit 5",
+    "weatherbot thread list --all | grep Paris",
+    "weatherbot thread list --json",
+)
+SHOW_EXAMPLES = examples(
+    "weatherbot thread show",
+    "weatherbot thread show local_3f2a",
+    "weatherbot thread show conv_68b | less",
+)
+DELETE_EXAMPLES = examples("weatherbot thread delete local_3f2a")
+PRUNE_EXAMPLES = examples(
+    "weatherbot thread prune --older-than 30d --dry-run",
+    "weatherbot thread prune --older-than 2w",
+    "weatherbot thread prune --older-than 12h",
+)
 
 
 def _session(settings: Settings) -> Session:
@@ -42,80 +75,157 @@ def _session(settings: Settings) -> Session:
     return Session(settings, catalogue.resolve(settings).name, on_warning=warn)
 
 
-@thread_app.command("list", cls=Command)
+@thread_app.command("list", cls=Command, epilog=LIST_EXAMPLES)
 def thread_list(
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            min=1,
+            help=f"Show the N most recent (on a terminal: {TERMINAL_LIMIT} unless told).",
+            show_default=False,
+        ),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", "-a", help="Show every one.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     debug: DebugOpt = False,
 ) -> None:
-    """List remembered conversations, most recent first."""
+    """List remembered conversations, most recent first (* marks the one -c continues)."""
 
     def body() -> None:
+        from weatherbot.render.consoles import SafeConsole
+
         threads = _session(settings_from()).threads()
+        out = SafeConsole()
+        terminal = out.is_terminal and not json_out
+        cap = None if all_ else limit or (TERMINAL_LIMIT if terminal else None)
+        shown = threads[:cap] if cap else threads
         if json_out:
             from weatherbot.render.json_output import dumps
 
-            typer.echo(dumps([t.__dict__ for t in threads]))
+            typer.echo(dumps([t.__dict__ for t in shown]))
             return
         if not threads:
             err_print('no conversations yet; start one with weatherbot ask "..."', "dim")
             return
-        from weatherbot.render.consoles import SafeConsole
-        from weatherbot.render.sanitize import clean
-        from weatherbot.render.thread_table import thread_table, when
+        _print_threads(out, shown)
+        hidden = len(threads) - len(shown)
+        if hidden and terminal:
+            more = "1 more conversation" if hidden == 1 else f"{hidden} more conversations"
+            err_print(f"{more} (--all shows every one, --limit N the N most recent)", "dim")
 
-        out = SafeConsole()
-        if not out.is_terminal:
-            # Pipes get one tab-separated line per thread, easy to cut and grep.
-            for t in threads:
-                mark = "*" if t.current else ""
-                fields = (t.id, t.backend, when(t.last_used_at), mark, t.title)
-                typer.echo("\t".join(clean(field) for field in fields))
-            return
+    guarded(debug, body)
+
+
+def _print_threads(out: Console, threads: list[ThreadInfo]) -> None:
+    from weatherbot.render.sanitize import clean
+    from weatherbot.render.thread_table import thread_table, when
+
+    if out.is_terminal:
         out.print(thread_table(threads, marked={t.id for t in threads if t.current}))
+        return
+    # Pipes get one tab-separated line per thread, easy to cut and grep.
+    for t in threads:
+        mark = "*" if t.current else ""
+        fields = (t.id, t.backend, t.server or "-", when(t.last_used_at), mark, t.title)
+        typer.echo("\t".join(clean(field) for field in fields))
 
-    guarded(debug, body)
 
-
-@thread_app.command("show", cls=Command)
-def thread_show(thread_id: ThreadIdArg, debug: DebugOpt = False) -> None:
-    """Print a conversation's messages."""
+@thread_app.command("show", cls=Command, epilog=SHOW_EXAMPLES)
+def thread_show(
+    thread_id: LatestIdArg = None, no_color: NoColorOpt = False, debug: DebugOpt = False
+) -> None:
+    """Print a conversation's messages (the latest conversation without an id)."""
 
     def body() -> None:
-        from rich.text import Text
+        from weatherbot.render.consoles import make_consoles
+        from weatherbot.render.thread_messages import print_messages
 
-        from weatherbot.render.consoles import SafeConsole
-        from weatherbot.render.sanitize import clean
-
-        session = _session(settings_from())
+        settings = settings_from(no_color=no_color)
+        session = _session(settings)
         try:
-            messages = session.thread_messages(thread_id)
+            found = session.resolve_thread(thread_id)
+            messages = session.thread_messages(found)
         finally:
             session.close()
-        out = SafeConsole()
-        for message in messages:
-            out.print(Text(f"{message.role}:", style="bold"))
-            out.print(Text(clean(message.text, keep_newlines=True)))
-            out.print()
+        consoles = make_consoles(settings.color)
+        rich = consoles.rich_output and settings.color is not False
+        if thread_id != found:
+            err_print(f"thread {found}", "dim")
+        print_messages(consoles.out, messages, rich=rich)
 
     guarded(debug, body)
 
 
-@thread_app.command("delete", cls=Command)
+@thread_app.command("delete", cls=Command, epilog=DELETE_EXAMPLES)
 def thread_delete(thread_id: ThreadIdArg, debug: DebugOpt = False) -> None:
-    """Delete a conversation (on the server too, where it lives there)."""
+    """Delete a conversation (on its server too, where it lives there)."""
 
     def body() -> None:
+        from weatherbot.thread_ids import home_of
+
         session = _session(settings_from())
         try:
-            session.delete_thread(thread_id)
+            found = session.resolve_thread(thread_id)
+            record = session.store.get_thread(found) or {}
+            deleted = session.delete_thread(found)
         finally:
             session.close()
-        err_print(f"deleted {thread_id}", "dim")
+        if deleted is False:
+            where = home_of(record)[1] or "its server"
+            err_print(f"{found} was already gone on {where}; forgot it here", "yellow")
+        else:
+            err_print(f"deleted {found}", "dim")
 
     guarded(debug, body)
 
 
-@assistant_app.command("show", cls=Command)
+@thread_app.command("prune", cls=Command, epilog=PRUNE_EXAMPLES)
+def thread_prune(
+    older_than: Annotated[
+        str,
+        typer.Option(
+            "--older-than",
+            metavar="AGE",
+            help="Forget conversations last used longer ago than AGE: 12h, 30d, 2w.",
+            show_default=False,
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only list what would be forgotten.")
+    ] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Forget old conversations here (server copies are left; thread delete removes one)."""
+
+    def body() -> None:
+        from weatherbot.render.sanitize import clean
+        from weatherbot.render.thread_table import when
+        from weatherbot.thread_ids import parse_age
+
+        age = parse_age(older_than)
+        store = _session(settings_from()).store
+        cutoff = store.now() - age
+        pruned = store.prune_threads(cutoff, dry_run=dry_run)
+        for record in pruned:
+            stamp = when(float(record.get("last_used_at", 0)))
+            typer.echo(f"{clean(str(record['id']))}\t{stamp}\t{clean(str(record['title']))}")
+        count = "1 conversation" if len(pruned) == 1 else f"{len(pruned)} conversations"
+        before = f"last used before {when(cutoff)}"
+        if dry_run:
+            err_print(f"would prune {count} {before} (nothing changed: --dry-run)", "dim")
+        else:
+            err_print(f"pruned {count} {before}", "dim")
+
+    guarded(debug, body)
+
+
+@assistant_app.command(
+    "show",
+    cls=Command,
+    epilog=examples("weatherbot assistant show", "weatherbot assistant show --backend chat"),
+)
 def assistant_show(backend: BackendOpt = None, debug: DebugOpt = False) -> None:
     """Show the remembered assistant for the current backend and server."""
 
@@ -128,7 +238,8 @@ def assistant_show(backend: BackendOpt = None, debug: DebugOpt = False) -> None:
         record = session.assistant_record()
         out = SafeConsole()
         out.print(f"backend:      {session.backend_name}")
-        out.print(f"model:        {session.profile.model}")
+        # The offline backend has no model: its planner is built in.
+        out.print(f"model:        {session.model or 'none (the built-in planner)'}")
         out.print(f"fingerprint:  {session.profile.fingerprint}")
         if record is None:
             note = "none yet" if session.info.server_assistant else "none (local profile)"

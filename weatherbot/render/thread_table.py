@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from weatherbot.render.sanitize import clean
+from weatherbot.thread_ids import server_label
 
 if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
     from rich.table import Table
 
 
@@ -37,32 +39,79 @@ def when(stamp: float) -> str:
     return datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M") if stamp else "-"
 
 
+# A title narrower than this is not worth its column: the server, then the date, give way first.
+MIN_TITLE = 16
+DATE_WIDTH = len("2026-05-11 23:30")
+# Columns are two cells apart (Rich's padding of one on each side, none at the edges).
+GAP = 2
+
+
+class ThreadTable:
+    """The table, laid out for the width it is printed at: ids are never cut (a cut id cannot
+    be copied and is refused), the title gives way, and below MIN_TITLE cells for it the
+    server column goes, then the date."""
+
+    def __init__(
+        self, threads: Iterable[ThreadRow], marked: Collection[str], title_limit: int | None
+    ) -> None:
+        self.rows = list(threads)
+        self.marked = marked
+        self.title_limit = title_limit
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.table(options.max_width)
+
+    def table(self, width: int | None = None) -> Table:
+        """The Rich table for a terminal `width` cells wide (None: as wide as it needs)."""
+        from rich.table import Table
+        from rich.text import Text
+
+        rows = [
+            (
+                "*" if t.id in self.marked else "",
+                clean(t.id),
+                clean(t.backend),
+                server_label(getattr(t, "server", None)),
+                when(t.last_used_at),
+                clean(t.title)[: self.title_limit] if self.title_limit else clean(t.title),
+            )
+            for t in self.rows
+        ]
+        shown = {"server": any(r[3] != "-" for r in rows), "last used": True}
+        if width is not None:
+            for optional in ("server", "last used"):
+                if _title_room(rows, shown, width) >= MIN_TITLE:
+                    break
+                shown[optional] = False
+        room = _title_room(rows, shown, width) if width is not None else None
+        table = Table(box=None, pad_edge=False)
+        for name in ("", "id", "backend", "server", "last used"):
+            if shown.get(name, True):
+                table.add_column(name, no_wrap=True)
+        table.add_column("title", no_wrap=True, max_width=max(room, 1) if room else None)
+        for mark, tid, backend, server, used, title in rows:
+            cells: list[RenderableType] = [mark, Text(tid), Text(backend)]
+            cells += [Text(server)] if shown["server"] else []
+            cells += [used] if shown["last used"] else []
+            # Ids and titles are not ours (a server's, the user's): no markup, no escapes.
+            table.add_row(*cells, Text(title, no_wrap=True, overflow="ellipsis"))
+        return table
+
+
+def _title_room(rows: Sequence[tuple[str, ...]], shown: dict[str, bool], width: int | None) -> int:
+    """The cells left for the title once the other shown columns have their full width."""
+    from rich.cells import cell_len
+
+    headers = ("", "id", "backend", "server", "last used")
+    used = 0
+    for index, name in enumerate(headers):
+        if shown.get(name, True):
+            used += max([cell_len(name), *(cell_len(r[index]) for r in rows)]) + GAP
+    return (width or 0) - used
+
+
 def thread_table(
     threads: Iterable[ThreadRow], marked: Collection[str], title_limit: int | None = None
-) -> Table:
+) -> ThreadTable:
     """One row per thread; `*` marks the ids in `marked`; titles cut to `title_limit` chars."""
-    # Imported here: `thread list` in a pipe or with no threads never needs rich.table.
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(box=None, pad_edge=False)
-    table.add_column("", no_wrap=True)
-    table.add_column("id", no_wrap=True)
-    table.add_column("backend", no_wrap=True)
-    table.add_column("last used", no_wrap=True)
-    # The title is the one column that gives way on a narrow terminal: Rich narrows wrappable
-    # columns first, and the Text itself stays one line ending in "…". (With every column
-    # no_wrap, Rich narrowed all of them alike: at 100 columns the mark, backend and date
-    # vanished while the title kept its full width.)
-    table.add_column("title")
-    for t in threads:
-        # Ids and titles are not ours (a server's, the user's): no markup, no escape sequences.
-        title = clean(t.title)
-        table.add_row(
-            "*" if t.id in marked else "",
-            Text(clean(t.id)),
-            Text(clean(t.backend)),
-            when(t.last_used_at),
-            Text(title[:title_limit] if title_limit else title, no_wrap=True, overflow="ellipsis"),
-        )
-    return table
+    return ThreadTable(threads, marked, title_limit)

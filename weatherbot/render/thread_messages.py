@@ -1,0 +1,43 @@
+"""A thread's messages as `thread show` and the REPL's /history print them.
+
+On a terminal the answers' Markdown is rendered by Rich (no raw `**`); piped or without
+colour they are plain text (`plain_text.markdown_to_text`): never wrapped at the screen's
+width, no trailing spaces, so the text can be pasted, grepped and diffed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from weatherbot.render.sanitize import clean
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from weatherbot.backends.base import ThreadMessage
+
+
+def print_messages(out: Console, messages: Iterable[ThreadMessage], *, rich: bool) -> None:
+    """Each message as its role on a line, then its text, then a blank line."""
+    from rich.text import Text
+
+    for message in messages:
+        body = clean(message.text, keep_newlines=True).strip("\n")
+        if rich:
+            out.print(Text(f"{clean(message.role)}:", style="bold"))
+            if message.role == "assistant":
+                from weatherbot.render.blocks import markdown
+
+                out.print(markdown(body))
+            else:
+                out.print(Text(body))
+            out.print()
+            continue
+        if message.role == "assistant":
+            from weatherbot.render.plain_text import markdown_to_text
+
+            body = markdown_to_text(body)
+        text = "\n".join(line.rstrip() for line in body.split("\n"))
+        # soft_wrap: the console never breaks a line at its width (nor pads one).
+        out.print(Text(f"{clean(message.role)}:\n{text}\n"), soft_wrap=True)
