@@ -314,3 +314,68 @@ def test_repl_mechanics_paste_multiline_ctrl_c_and_history(home: Path, tmp_path:
     assert "please hang" in history.read_text(encoding="utf-8")
     assert "half typed" not in history.read_text(encoding="utf-8")
     assert stat.S_IMODE(history.stat().st_mode) == 0o600
+
+
+def test_threads_lists_whole_ids_and_switch_continues_one_by_prefix(
+    home: Path, tmp_path: Path
+) -> None:
+    _needs("weatherbot.backends.offline")
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "weatherbot", "chat", "--offline"],
+        env=_env(home),
+        cwd=str(tmp_path),
+        encoding="utf-8",
+        dimensions=(40, 80),  # a newcomer's terminal: the ids must still be whole
+        timeout=TIMEOUT,
+    )
+    child.expect("/help for commands")
+    assert "backend offline" in child.before  # the backend said as such, not "· offline ·"
+    try:
+        child.sendline("What's the weather in London?")
+        child.expect("sample")
+        child.sendline("/new")
+        child.expect("new thread")
+        child.sendline("Will it snow in Oslo?")
+        child.expect("sample")
+        threads = _state(home)["threads"]
+        assert isinstance(threads, dict)
+        london = next(t for t, r in threads.items() if "London" in r["title"])
+        oslo = next(t for t in threads if t != london)
+
+        child.sendline("/threads")
+        child.expect(r"\* +(local_\S+)")
+        assert child.match.group(1) == oslo  # whole, and the one in use is marked
+        child.expect(london)
+        child.expect("/switch ID continues one")
+
+        child.sendline(f"/switch {london[:10]}")
+        child.expect(f"switched to {london} \\(offline\\): What's the weather in London")
+        child.sendline("and tomorrow?")
+        child.expect("sample")
+
+        child.sendline("/switch local_")
+        child.expect("weatherbot: thread id 'local_' is ambiguous")
+        child.sendline("/switch nope")
+        child.expect("weatherbot: no thread 'nope'")
+        child.sendline("/switch")
+        child.expect("usage: /switch ID")
+
+        _at_prompt(child)
+        child.send("/swi\t")  # completion knows the command...
+        child.expect("/switch")
+        child.sendcontrol("c")
+        child.sendline("/help")
+        child.expect("/switch")
+        child.expect("/clear")
+
+        child.sendline("  Clear ")  # typed alone, as in a shell: not a question
+        child.sendline("/history")
+        child.expect("and tomorrow")
+        assert _leave(child) == 0
+    finally:
+        child.close(force=True)
+    state = _state(home)["threads"]
+    assert isinstance(state, dict) and len(state) == 2
+    said = [m["content"] for m in state[london]["history"] if m["role"] == "user"]
+    assert said == ["What's the weather in London?", "and tomorrow?"]  # not "Clear"

@@ -15,7 +15,7 @@ from weatherbot.errors import Interrupted, WeatherbotError
 from weatherbot.render.consoles import Consoles
 from weatherbot.render.sanitize import clean
 from weatherbot.render.terminal import TerminalRenderer
-from weatherbot.render.thread_table import thread_table
+from weatherbot.repl_threads import is_clear, switch_command, thread_ids, threads_command
 from weatherbot.settings import UNIT_SYSTEMS
 from weatherbot.signals import reading_line, terminating
 
@@ -34,11 +34,13 @@ COMMANDS: dict[str, str] = {
     "/help": "show this help",
     "/new": "start a new thread",
     "/threads": "list remembered threads (* marks this one)",
+    "/switch": "ID: continue a listed thread (the start of its id is enough)",
     "/history": "show this thread's messages",
     "/stream": "on|off: print answers as they are generated",
     "/units": "metric|imperial|auto: preferred units",
     "/provider": "NAME: weather provider for the next questions",
     "/place": "[NAME] | add NAME PLACE | remove NAME: saved places, the default",
+    "/clear": "clear the screen (typing clear does too)",
     "/exit": "leave (Ctrl-D does too)",
 }
 
@@ -59,16 +61,20 @@ def _provider_names() -> list[str]:
         return []
 
 
-def command_choices() -> dict[str, list[str]]:
-    """Argument completions per slash command."""
+Choices = dict[str, list[str] | Callable[[], list[str]]]
+
+
+def command_choices(threads: Callable[[], list[str]] | None = None) -> Choices:
+    """Argument completions per slash command (a callable is asked each time: thread ids)."""
     return {
         "/stream": ["on", "off"],
         "/units": list(UNIT_SYSTEMS),
         "/provider": _provider_names(),
+        "/switch": threads or list,
     }
 
 
-def complete_slash(text: str, choices: dict[str, list[str]]) -> Iterator[tuple[str, int, str]]:
+def complete_slash(text: str, choices: Choices) -> Iterator[tuple[str, int, str]]:
     """(completion, start offset, description) for the text before the cursor."""
     if not text.startswith("/"):
         return
@@ -81,7 +87,8 @@ def complete_slash(text: str, choices: dict[str, list[str]]) -> Iterator[tuple[s
     word = rest.rsplit(" ", 1)[-1]
     if rest.strip() != word:  # only the first argument is completed
         return
-    for choice in choices.get(command, []):
+    listed = choices.get(command, [])
+    for choice in listed() if callable(listed) else listed:
         if choice.startswith(word):
             yield choice, -len(word), ""
 
@@ -106,6 +113,8 @@ class Repl:
             "/help": self._cmd_help,
             "/new": self._cmd_new,
             "/threads": self._cmd_threads,
+            "/switch": self._cmd_switch,
+            "/clear": self._cmd_clear,
             "/history": self._cmd_history,
             "/stream": self._cmd_stream,
             "/units": self._cmd_units,
@@ -129,10 +138,11 @@ class Repl:
     def banner(self) -> None:
         """One line: version, backend, model, thread, and where help is."""
         s = self.session
-        model = s.model or "offline planner"
+        model = f"model {s.model}" if s.model else "offline planner"
         thread = f"continuing {clean(s.thread_id)}" if s.thread_id else "new thread"
+        # "backend chat", not "· chat ·": alone, the name read like the command's.
         self._note(
-            f"weatherbot {__version__} · {s.backend_name} · {model} · {thread} · "
+            f"weatherbot {__version__} · backend {s.backend_name} · {model} · {thread} · "
             "/help for commands, Ctrl-D to leave"
         )
 
@@ -145,6 +155,8 @@ class Repl:
             return self._running
         if text.startswith("/") and "\n" not in text:
             self._command(text)
+        elif is_clear(text):
+            self._cmd_clear("")
         else:
             self.ask(line)
         return self._running
@@ -213,12 +225,14 @@ class Repl:
         self._note("new thread: it starts with your next question")
 
     def _cmd_threads(self, _arg: str) -> None:
-        threads = self.session.threads()
-        if not threads:
-            self._note("no threads yet")
-            return
-        marked = {self.session.thread_id} if self.session.thread_id else set()
-        self.consoles.out.print(thread_table(threads, marked, title_limit=60))
+        threads_command(self.session, self.consoles.out, self._note)
+
+    def _cmd_switch(self, arg: str) -> None:
+        switch_command(self.session, arg, self._note)
+
+    def _cmd_clear(self, _arg: str) -> None:
+        if self.consoles.rich_output:
+            self.consoles.out.clear()
 
     def _cmd_history(self, _arg: str) -> None:
         thread_id = self.session.thread_id
@@ -284,7 +298,7 @@ class Repl:
 # -- prompt_toolkit ---------------------------------------------------------------------------
 
 
-def _make_prompt(history: History) -> PromptSession[str]:
+def _make_prompt(history: History, threads: Callable[[], list[str]]) -> PromptSession[str]:
     from prompt_toolkit import PromptSession
     from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
     from prompt_toolkit.completion import Completer, Completion
@@ -294,7 +308,7 @@ def _make_prompt(history: History) -> PromptSession[str]:
         """Completes slash commands and their arguments."""
 
         def __init__(self) -> None:
-            self.choices = command_choices()
+            self.choices = command_choices(threads)
 
         def get_completions(
             self, document: Document, complete_event: CompleteEvent
@@ -335,7 +349,10 @@ def _history(home: Path, warn: Callable[[str], None]) -> History:
 
 
 def _interactive(repl: Repl) -> None:
-    prompt = _make_prompt(_history(repl.session.settings.home, lambda m: repl._note(m, "yellow")))
+    home = repl.session.settings.home
+    prompt = _make_prompt(
+        _history(home, lambda m: repl._note(m, "yellow")), lambda: thread_ids(repl.session)
+    )
     while True:
         try:
             with reading_line(prompt.app):
