@@ -243,3 +243,10 @@ def test_the_sunset_hint_is_for_a_server_without_the_assistants_api(
     assert result.exit_code == 1
     line = _one_line(result.stderr)
     assert "404" in line and "2026-08-26" in line and "weatherbot models" not in line
+
+
+def test_the_no_key_notice_says_what_to_set_not_where_to_read() -> None:
+    result = runner.invoke(app, ["ask", "--provider", "sample", "Will it rain in London?"])
+    assert result.exit_code == 0, result.stderr
+    notice = next(line for line in result.stderr.splitlines() if "no OPENAI_API_KEY" in line)
+    assert notice.endswith("set OPENAI_API_KEY to use a model") and "README" not in notice

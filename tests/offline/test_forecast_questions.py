@@ -21,10 +21,10 @@ from weatherbot.cli import app
 runner = CliRunner()
 
 
-def ask(question: str) -> tuple[str, list[dict[str, Any]]]:
+def ask(question: str, exit_code: int = 0) -> tuple[str, list[dict[str, Any]]]:
     """The answer and the tool calls (arguments parsed, output parsed) of one question."""
     result = runner.invoke(app, ["ask", "--json", "--backend", "offline", question])
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == exit_code, result.stderr
     doc = json.loads(result.stdout)
     calls = [
         {"name": c["name"], "arguments": c["arguments"], "output": json.loads(c["output"])}
@@ -207,7 +207,8 @@ def test_air_without_an_index_gives_what_there_is(
 
 def test_air_service_failure_names_the_service(fake_weather: FakeWeather) -> None:
     fake_weather.fail("/v1/air-quality", 503, times=10)
-    text, _ = ask("How is the air in Delhi?")
+    # Every lookup failed with an outage: the answer says so, and the exit code is 1.
+    text, _ = ask("How is the air in Delhi?", exit_code=1)
     assert "could not be looked up" in text and "Open-Meteo Air Quality" in text, text
     assert "not available for this place" not in text, text
 
