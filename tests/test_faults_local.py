@@ -174,6 +174,11 @@ ENTRY_DAMAGE: dict[str, Any] = {
     "assistant_created_at_text": lambda d: d["assistants"].update(
         chat={"id": "asst_1", "created_at": "x"}
     ),
+    "servers_a_list": lambda d: d.update(servers=["http://x/v1"]),
+    "server_not_object": lambda d: d.setdefault("servers", {}).update({"http://x/v1": True}),
+    "server_fact_text": lambda d: d.setdefault("servers", {}).update(
+        {"http://x/v1": {"conversations": "no", "background": False, "checked_at": "x"}}
+    ),
 }
 
 

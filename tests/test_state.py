@@ -120,3 +120,62 @@ def test_prune_and_prefixes(tmp_path: Path) -> None:
     assert len(store.list_threads()) == 3
     store.prune_threads(150.0)
     assert [t["id"] for t in store.list_threads()] == ["local_c", "local_ab2"]
+
+
+def test_server_facts_are_remembered_per_base_url(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    store = StateStore(path, clock=lambda: 50.0)
+    facts = store.server_facts("http://gw/v1")
+    assert facts.get("conversations") is None
+    facts.put("conversations", False)
+    facts.put("background", False)
+    # Another process (the next command) reads them from the file.
+    again = StateStore(path).server_facts("http://gw/v1")
+    assert again.get("conversations") is False and again.get("background") is False
+    assert StateStore(path).server_facts("https://api.openai.com/v1").get("background") is None
+    assert StateStore(path).get_server("http://gw/v1") == {
+        "conversations": False,
+        "background": False,
+        "checked_at": 50.0,
+    }
+
+
+def test_a_state_from_before_server_facts_loads_and_keeps_its_threads(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    thread = {"id": "conv_a", "scope": "responses|u", "title": "q", "history": []}
+    path.write_text(
+        json.dumps({"version": 1, "histories_checked": 1, "threads": {"conv_a": thread}})
+    )
+    warnings: list[str] = []
+    store = StateStore(path, on_warning=warnings.append)
+    assert store.server_facts("u").get("conversations") is None
+    store.server_facts("u").put("conversations", True)
+    assert [t["id"] for t in store.list_threads()] == ["conv_a"]
+    assert warnings == []
+
+
+def test_a_damaged_servers_section_is_repaired_without_losing_threads(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    store = StateStore(path)
+    store.save_thread("local_a", "responses|u", "responses", "q", server="u")
+    data = json.loads(path.read_text())
+    data["servers"] = {
+        "u": {"conversations": "nope", "background": False, "checked_at": -1},
+        "v": ["not", "a", "record"],
+    }
+    path.write_text(json.dumps(data))
+    warnings: list[str] = []
+    store = StateStore(path, on_warning=warnings.append)
+    assert store.server_facts("u").get("background") is False
+    assert store.server_facts("u").get("conversations") is None  # found out again
+    assert store.get_server("v") == {}
+    assert [t["id"] for t in store.list_threads()] == ["local_a"]
+    assert len(warnings) == 1 and "damaged" in warnings[0]
+    kept = json.loads(next(tmp_path.glob("state.json.damaged-*")).read_text())
+    assert kept["entries"]["servers"]["v"] == ["not", "a", "record"]
+    # A whole section of the wrong type is replaced the same way.
+    data = json.loads(path.read_text())
+    data["servers"] = "broken"
+    path.write_text(json.dumps(data))
+    assert StateStore(path).server_facts("u").get("background") is None
+    assert [t["id"] for t in StateStore(path).list_threads()] == ["local_a"]

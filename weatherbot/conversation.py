@@ -87,7 +87,14 @@ class Session:
         self.store = store or StateStore(settings.state_path, on_warning=on_warning)
         self.registry = registry or default_registry()
         self.profile = self._profile(settings)
-        self._runtime = Runtime(settings, self.profile, self.registry, sleep=sleep, clock=clock)
+        self._runtime = Runtime(
+            settings,
+            self.profile,
+            self.registry,
+            sleep=sleep,
+            clock=clock,
+            facts=self.store.server_facts(self.server or DEFAULT_SERVER),
+        )
         self._backend: Backend | None = None
         # Backends built for threads that live elsewhere (thread show/delete), closed with ours.
         self._others: list[Backend] = []
@@ -150,12 +157,17 @@ class Session:
         self._backend = None
         self.settings = settings
         self.profile = self._profile(settings)
-        self._runtime = Runtime(
+        self._runtime = self._runtime_for(settings, self.server)
+
+    def _runtime_for(self, settings: Settings, server: str | None) -> Runtime:
+        """A Runtime like this session's, for `settings` and what is known of `server`."""
+        return Runtime(
             settings,
             self.profile,
             self.registry,
             sleep=self._runtime.sleep,
             clock=self._runtime.clock,
+            facts=self.store.server_facts(server or DEFAULT_SERVER),
         )
 
     # -- threads -----------------------------------------------------------------------------
@@ -251,15 +263,7 @@ class Session:
         if info.name == self.backend_name and same_server(target, self.server):
             return self.backend
         settings = self.settings.with_overrides(backend=info.name, base_url=target)
-        other = info.build(
-            Runtime(
-                settings,
-                self.profile,
-                self.registry,
-                sleep=self._runtime.sleep,
-                clock=self._runtime.clock,
-            )
-        )
+        other = info.build(self._runtime_for(settings, target))
         self._others.append(other)
         return other
 

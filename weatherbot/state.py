@@ -1,4 +1,5 @@
-"""The state store: assistant ids, threads and local histories; atomic writes under a lock.
+"""The state store: assistant ids, threads, local histories and what each server supports;
+atomic writes under a lock.
 
 Every command reads the file whole, so reading is kept cheap: a thread's history is checked
 (state_repair) only when that thread is used, and the file is compact JSON from the C encoder
@@ -46,6 +47,7 @@ def _empty() -> dict[str, Any]:
         "assistants": {},
         "threads": {},
         "last_thread": {},
+        "servers": {},
     }
 
 
@@ -148,7 +150,7 @@ class StateStore:
             self._move_aside(f"written by a newer weatherbot (format {version})")
             return _empty(), ""
         base = _empty()
-        for key in ("assistants", "threads", "last_thread"):
+        for key in ("assistants", "threads", "last_thread", "servers"):
             if key in data:
                 base[key] = data[key]
         unchecked = data.get(HISTORIES_CHECKED) != base[HISTORIES_CHECKED]
@@ -260,6 +262,22 @@ class StateStore:
             result: dict[str, Any] | None = data["assistants"].pop(key, None)
             return result
 
+    def get_server(self, server: str) -> dict[str, Any]:
+        """What is remembered about a server (base URL): its facts, e.g. {"background": False}."""
+        record = self.read()["servers"].get(server)
+        return record if isinstance(record, dict) else {}
+
+    def put_server_fact(self, server: str, name: str, value: bool) -> None:
+        """Remember one fact about a server."""
+        with self.transaction() as data:
+            record = data["servers"].setdefault(server, {})
+            record[name] = value
+            record["checked_at"] = self._clock()
+
+    def server_facts(self, server: str) -> StoredFacts:
+        """The facts of one server, read and written here (backends get them in Runtime)."""
+        return StoredFacts(self, server)
+
     def get_thread(self, thread_id: str) -> dict[str, Any] | None:
         """One thread record (its history checked), or None."""
         record = self.read((thread_id,))["threads"].get(thread_id)
@@ -349,3 +367,27 @@ class StateStore:
                 if tid == thread_id:
                     del data["last_thread"][scope]
             return record
+
+
+class StoredFacts:
+    """One server's facts in the state file, as backends read and write them (ServerFacts)."""
+
+    def __init__(self, store: StateStore, server: str) -> None:
+        self.store = store
+        self.server = server
+        # Read once: a backend asks before every request, and each read loads the whole file.
+        self._known: dict[str, Any] | None = None
+
+    def get(self, name: str) -> bool | None:
+        """The remembered fact, or None."""
+        if self._known is None:
+            self._known = dict(self.store.get_server(self.server))
+        value = self._known.get(name)
+        return value if isinstance(value, bool) else None
+
+    def put(self, name: str, value: bool) -> None:
+        """Remember it; a state that cannot be written only means finding out again next time."""
+        if self._known is not None:
+            self._known[name] = value
+        with contextlib.suppress(StateError):
+            self.store.put_server_fact(self.server, name, value)

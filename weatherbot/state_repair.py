@@ -21,7 +21,7 @@ from typing import Any
 
 from weatherbot.history import MAX_HISTORY_MESSAGES, capped, paired_indices, trimmed
 
-SECTIONS = ("assistants", "threads", "last_thread")
+SECTIONS = ("assistants", "threads", "last_thread", "servers")
 # datetime.fromtimestamp accepts up to the end of year 9999; later or negative is damage.
 MAX_TIMESTAMP = 253_402_300_799.0
 
@@ -189,6 +189,20 @@ def _last_thread(data: dict[str, Any], found: Repair) -> dict[str, str]:
     return pointers
 
 
+def _server(key: str, record: Any, found: Repair) -> dict[str, Any] | None:
+    """A server's facts: True/False values and when they were found out; the rest dropped."""
+    if not isinstance(record, dict):
+        found.keep("servers", key, record, f"server {key}: not a server record")
+        return None
+    fixed = {n: v for n, v in record.items() if n != "checked_at" and isinstance(v, bool)}
+    if _timestamp(record.get("checked_at")):
+        fixed["checked_at"] = record["checked_at"]
+    if len(fixed) < len(record):
+        bad = ", ".join(sorted(str(n) for n in record if n not in fixed))
+        found.keep("servers", key, record, f"server {key}: {bad}")
+    return fixed
+
+
 def _rebuild_pointers(data: dict[str, Any]) -> None:
     """Point every scope that lost its last-thread entry at its most recently used thread."""
     newest: dict[str, dict[str, Any]] = {}
@@ -203,7 +217,7 @@ def _rebuild_pointers(data: dict[str, Any]) -> None:
 
 
 def repair(data: dict[str, Any], histories: Collection[str] = ()) -> Repair:
-    """Fix `data` (a loaded state with the three sections present) in place; what was wrong.
+    """Fix `data` (a loaded state with its sections present) in place; what was wrong.
 
     Only the histories of the threads in `histories` are checked: every command reads the whole
     state, and checking 20,000 messages for `thread list` would cost more than reading them.
@@ -222,6 +236,9 @@ def repair(data: dict[str, Any], histories: Collection[str] = ()) -> Repair:
     data["threads"] = threads
     assistants = {k: _assistant(k, r, found) for k, r in data["assistants"].items()}
     data["assistants"] = {k: r for k, r in assistants.items() if r is not None}
+    # Facts are found out again when lost: a damaged one is dropped, never guessed.
+    servers = {k: _server(k, r, found) for k, r in data["servers"].items()}
+    data["servers"] = {k: r for k, r in servers.items() if r is not None}
     data["last_thread"] = _last_thread(data, found)
     if "last_thread" in found.entries:
         _rebuild_pointers(data)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from weatherbot.backends.server_facts import MemoryFacts, ServerFacts
 from weatherbot.events import Event, Message
 from weatherbot.settings import Settings
 from weatherbot.tools.registry import ToolRegistry
@@ -156,10 +157,12 @@ class Backend(Protocol):
 
 @dataclass(frozen=True)
 class Runtime:
-    """What backends get injected: settings, profile, tools, and time (for tests)."""
+    """What backends get injected: settings, profile, tools, time (for tests), and what is
+    known about the server (kept in the state store by conversation.py)."""
 
     settings: Settings
     profile: Profile
     registry: ToolRegistry
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
+    facts: ServerFacts = field(default_factory=MemoryFacts)
