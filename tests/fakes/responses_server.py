@@ -12,6 +12,13 @@ response completes server-side), "error_event" (a typed `error` event ends the s
 `drop_streams` cuts streams after a number of events, one entry per stream served; a
 background response's stream can be picked up again with `GET /responses/{id}?stream=true
 &starting_after=N`, as on the real API.
+
+Two modes misbehave as third-party servers do (issue 19). `conversations=False`: like the
+LiteLLM proxy, every `/v1/conversations` path answers 404 `{"detail": "Not Found"}`.
+`ignoring=True`: the Conversations API is there, but a response ignores `background` and
+`conversation` (accepted without complaint): it comes back completed at once with
+`"background": null, "conversation": null`, and the model sees only the request's own input,
+so a lost context shows (a follow-up answered without the earlier place).
 """
 
 from __future__ import annotations
@@ -79,10 +86,18 @@ def _text_of(item: dict[str, Any]) -> str:
 class FakeResponses(FakeServer):
     """`/v1/responses` and `/v1/conversations` over ScriptedModel."""
 
-    def __init__(self, model_name: str = "gpt-5.4-mini") -> None:
+    def __init__(
+        self,
+        model_name: str = "gpt-5.4-mini",
+        *,
+        conversations: bool = True,
+        ignoring: bool = False,
+    ) -> None:
         super().__init__()
         self.model = ScriptedModel()
         self.model_name = model_name
+        self.has_conversations = conversations
+        self.ignoring = ignoring
         self.faults: list[str] = []
         self.poll_after_ms: int | None = None
         self.conversations: dict[str, dict[str, Any]] = {}
@@ -94,14 +109,31 @@ class FakeResponses(FakeServer):
         self.resumes: list[tuple[str, str | None]] = []
         self._ids = itertools.count(1)
         self._state = threading.RLock()
-        self.route("POST", "/v1/conversations")(self._create_conversation)
-        self.route("GET", r"/v1/conversations/(?P<cid>[^/]+)")(self._get_conversation)
-        self.route("DELETE", r"/v1/conversations/(?P<cid>[^/]+)")(self._delete_conversation)
-        self.route("GET", r"/v1/conversations/(?P<cid>[^/]+)/items")(self._list_items)
-        self.route("POST", r"/v1/conversations/(?P<cid>[^/]+)/items")(self._add_items)
+        if conversations:
+            self.route("POST", "/v1/conversations")(self._create_conversation)
+            self.route("GET", r"/v1/conversations/(?P<cid>[^/]+)")(self._get_conversation)
+            self.route("DELETE", r"/v1/conversations/(?P<cid>[^/]+)")(self._delete_conversation)
+            self.route("GET", r"/v1/conversations/(?P<cid>[^/]+)/items")(self._list_items)
+            self.route("POST", r"/v1/conversations/(?P<cid>[^/]+)/items")(self._add_items)
+        else:
+            for method in ("GET", "POST", "DELETE"):
+                self.route(method, r"/v1/conversations(/.*)?")(self._not_found)
         self.route("POST", "/v1/responses")(self._create_response)
         self.route("GET", r"/v1/responses/(?P<rid>[^/]+)")(self._get_response)
         self.route("POST", r"/v1/responses/(?P<rid>[^/]+)/cancel")(self._cancel_response)
+
+    @staticmethod
+    def _not_found(request: Request) -> Response:
+        # FastAPI's answer for a path it has no route for (LiteLLM proxy 1.110).
+        return Response(404, {"detail": "Not Found"})
+
+    def polls(self) -> int:
+        """How many times a response was polled (GET /v1/responses/{id}, not streamed)."""
+        return sum(
+            1
+            for r in self.requests
+            if r.method == "GET" and r.path.startswith("/v1/responses/") and "stream" not in r.query
+        )
 
     def _id(self, prefix: str) -> str:
         return f"{prefix}_fake{next(self._ids):08d}"
@@ -308,6 +340,8 @@ class FakeResponses(FakeServer):
                 )
         conversation = body.get("conversation")
         cid = conversation.get("id") if isinstance(conversation, dict) else conversation
+        if self.ignoring:
+            cid = None  # accepted, and ignored: no context from it, nothing added to it
         raw_input = body.get("input") or []
         if isinstance(raw_input, str):
             raw_input = [{"role": "user", "content": raw_input}]
@@ -321,7 +355,7 @@ class FakeResponses(FakeServer):
                 return problem
             reply = self.model.respond(self._neutral(context), body.get("instructions"))
             fault = self.faults.pop(0) if self.faults else None
-            background = bool(body.get("background"))
+            background = bool(body.get("background")) and not self.ignoring
             rid = self._id("resp")
             stored = _Stored(
                 body={
@@ -329,7 +363,7 @@ class FakeResponses(FakeServer):
                     "object": "response",
                     "created_at": int(time.time()),
                     "status": "queued" if background else "in_progress",
-                    "background": background,
+                    "background": None if self.ignoring else background,
                     "conversation": {"id": cid} if cid else None,
                     "error": None,
                     "incomplete_details": None,
