@@ -1,24 +1,35 @@
-"""The `responses` backend: OpenAI's Responses API, with a server Conversation as the thread."""
+"""The `responses` backend: OpenAI's Responses API, with a server Conversation as the thread.
+
+On servers without the Conversations API (or that ignore `conversation`) a thread is kept
+here instead (responses_local); on servers that ignore `background` the requests are plain
+ones. Both are found out once per base URL and remembered (server_facts).
+"""
 
 from __future__ import annotations
 
 import contextlib
-import re
-from collections.abc import Generator, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from weatherbot.backends.base import Profile, Runtime, ThreadMessage, TurnRequest
-from weatherbot.backends.driver import Step, StreamReader, TurnDriver
+from weatherbot.backends.driver import StreamReader, TurnDriver
+from weatherbot.backends.local import LocalThreads
 from weatherbot.backends.openai_client import (
     LONG_WAIT_S,
     PollSchedule,
     SdkClient,
+    cut_mid_answer,
     long_wait_notice,
     map_openai_error,
-    server_message,
-    usage_dict,
 )
+from weatherbot.backends.responses_local import (
+    NO_CONVERSATIONS_NOTICE,
+    NO_ENDPOINT,
+    is_local,
+    request_name,
+)
+from weatherbot.backends.responses_turn import ResponsesTurn
 from weatherbot.backends.responses_wire import (
     ResponsesAPI,
     Wire,
@@ -30,19 +41,15 @@ from weatherbot.backends.responses_wire import (
     item_text,
     open_calls,
     output_text,
-    responses_tools,
     wire,
 )
-from weatherbot.errors import APIError, WeatherbotError
-from weatherbot.events import Done, Event, Ids, Message, Notice, RunStatus, TextDelta
-from weatherbot.tools.execute import ToolCall, ToolResult, error_output
+from weatherbot.backends.server_facts import BACKGROUND, CONVERSATIONS, learn
+from weatherbot.errors import APIError
+from weatherbot.events import Event, Message, Notice, RunStatus, TextDelta
+from weatherbot.tools.execute import ToolCall, error_output
 
 INTERRUPTED_MESSAGE = "cancelled the response; the conversation is free for your next question"
-THREAD_GONE_NOTICE = "the conversation was deleted on the server; started a new one"
-OPEN_CALLS_NOTICE = "an interrupted turn had left tool calls open in this conversation; closed them"
-INTERRUPTED_TURN = "the turn that asked for this was interrupted before the tool answered"
-# How the API refuses a new response while the conversation has a function call unanswered.
-_OPEN_CALLS = re.compile(r"no tool output found for function call", re.IGNORECASE)
+WHAT = "the model API"
 PENDING = ("queued", "in_progress")
 # How many times a cut stream is picked up again (`starting_after`) before falling back to polls.
 MAX_STREAM_RESUMES = 3
@@ -59,10 +66,12 @@ class _StreamRead:
     status: str | None = None
     sequence: int | None = None
     final: Any = None
+    # The request that opened the stream (was `background` sent?).
+    body: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass
-class _Step:
+class StepResult:
     """One model step: the final response and what the stream already showed."""
 
     response: Wire
@@ -79,6 +88,8 @@ class ResponsesBackend(SdkClient):
         self._active_id: str | None = None
         self._active_background = False
         self._active_stream: Any = None
+        # Said once, at the start of the next turn (create_thread cannot yield events).
+        self._notices: list[str] = []
 
     @property
     def api(self) -> ResponsesAPI:
@@ -91,20 +102,49 @@ class ResponsesBackend(SdkClient):
         """The assistant is the local profile, sent with every request: nothing to create."""
         return None
 
+    def keeps_locally(self, thread_id: str) -> bool:
+        """Whether the thread's context is kept here and sent with each request: a local id,
+        or a Conversation on a server found to ignore `conversation`."""
+        return is_local(thread_id) or self.runtime.facts.get(CONVERSATIONS) is False
+
+    def take_notices(self) -> list[str]:
+        """The notices waiting for the next turn (and none after that)."""
+        notices, self._notices = self._notices, []
+        return notices
+
     def create_thread(self) -> str:
-        """A new server Conversation."""
+        """A new server Conversation, or a local thread where the server has none."""
         import openai
 
+        if self.runtime.facts.get(CONVERSATIONS) is False:
+            return LocalThreads().create_thread()
         try:
             conversation = self.api.create_conversation({"app": "weatherbot"})
+        except openai.APIStatusError as exc:
+            if exc.status_code not in NO_ENDPOINT:
+                raise map_openai_error(exc) from None
+            learn(self.runtime.facts, CONVERSATIONS, False)
+            self._notices.append(
+                NO_CONVERSATIONS_NOTICE.format(request=request_name(exc), status=exc.status_code)
+            )
+            return LocalThreads().create_thread()
         except openai.OpenAIError as exc:
             raise map_openai_error(exc) from None
         return str(conversation.id)
 
-    def delete_thread(self, thread_id: str) -> bool:
-        """Delete the Conversation; False when it was already gone."""
+    def discard_conversation(self, thread_id: str) -> None:
+        """Delete a Conversation no one will use (best effort: it is empty)."""
         import openai
 
+        with contextlib.suppress(openai.OpenAIError, APIError):
+            self.api.delete_conversation(thread_id)
+
+    def delete_thread(self, thread_id: str) -> bool | None:
+        """Delete the Conversation; False when it was already gone, None for a local thread."""
+        import openai
+
+        if is_local(thread_id):
+            return None
         try:
             self.api.delete_conversation(thread_id)
         except openai.NotFoundError:
@@ -117,9 +157,12 @@ class ResponsesBackend(SdkClient):
         """Nothing on the server to delete."""
 
     def thread_messages(self, thread_id: str, history: list[Message]) -> list[ThreadMessage]:
-        """The Conversation's user and assistant messages, oldest first."""
+        """The Conversation's user and assistant messages, oldest first (the stored history
+        for a thread kept here)."""
         import openai
 
+        if self.keeps_locally(thread_id) and (history or is_local(thread_id)):
+            return LocalThreads().thread_messages(thread_id, history)
         out = []
         try:
             for item in self.api.conversation_items(thread_id, order="asc"):
@@ -138,15 +181,44 @@ class ResponsesBackend(SdkClient):
     def run_turn(self, request: TurnRequest) -> Iterator[Event]:
         """Create responses on the Conversation, answering function calls, until a reply."""
         driver = TurnDriver(self.runtime.registry, INTERRUPTED_MESSAGE)
-        return driver.run(_ResponsesTurn(self, request), request)
+        return driver.run(ResponsesTurn(self, request), request)
 
-    def _polled(self, base: dict[str, Any], inputs: list[Any]) -> Generator[Event, None, _Step]:
-        response, headers = self.api.create({**base, "input": inputs, "background": True})
-        self._active_id, self._active_background = str(response.id), True
+    def _body(self, base: dict[str, Any], inputs: list[Any]) -> dict[str, Any]:
+        body = {**base, "input": inputs}
+        # Sent until the server is found to ignore it (then there is nothing to poll or resume).
+        if self.runtime.facts.get(BACKGROUND) is not False:
+            body["background"] = True
+        return body
+
+    def _in_background(self, body: Mapping[str, Any], response: Any) -> bool:
+        """Whether the response runs in the background; learns whether the server honours it.
+
+        A server that ignores `background: true` answers `"background": null` (or false, or
+        nothing), already finished: that reply is the final one.
+        """
+        if not body.get("background"):
+            return False
+        facts = self.runtime.facts
+        if get_field(response, "background") is True:
+            learn(facts, BACKGROUND, True)
+            return True
+        if facts.get(BACKGROUND) is not True:
+            learn(facts, BACKGROUND, False)
+        return False
+
+    def _polled(
+        self, base: dict[str, Any], inputs: list[Any]
+    ) -> Generator[Event, None, StepResult]:
+        body = self._body(base, inputs)
+        response, headers = self.api.create(body)
+        self._active_id = str(response.id)
+        self._active_background = self._in_background(body, response)
         yield RunStatus(get_text(response, "status") or "queued")
+        # A reply still pending is polled even when not in the background: that costs nothing
+        # where it is final (the loop does not start), and finishes it where it is not.
         response = yield from self._poll(response, headers)
         self._active_id = None
-        return _Step(response, function_calls(get_list(response, "output")))
+        return StepResult(response, function_calls(get_list(response, "output")))
 
     def _poll(self, response: Wire, headers: Mapping[str, str]) -> Generator[Event, None, Wire]:
         schedule = PollSchedule(self.runtime.sleep)
@@ -172,11 +244,16 @@ class ResponsesBackend(SdkClient):
                 yield RunStatus(status or "unknown")
         return response
 
-    def _streamed(self, base: dict[str, Any], inputs: list[Any]) -> Generator[Event, None, _Step]:
-        # Background, so that a cut stream can be resumed (and Ctrl-C can cancel it).
+    def _streamed(
+        self, base: dict[str, Any], inputs: list[Any]
+    ) -> Generator[Event, None, StepResult]:
+        # Background where honoured, so that a cut stream can be resumed (and Ctrl-C cancels).
         read = _StreamRead()
-        stream: Any = self.api.stream({**base, "input": inputs, "background": True})
-        self._active_id, self._active_background = None, True
+        body = self._body(base, inputs)
+        stream: Any = self.api.stream(body)
+        # Until the first event says otherwise (a server that ignores `background`).
+        self._active_id, self._active_background = None, bool(body.get("background"))
+        read.body = body
         resumes = 0
         while True:
             self._active_stream = stream
@@ -186,25 +263,31 @@ class ResponsesBackend(SdkClient):
             finally:
                 self._active_stream = None
                 stream.close()
-            if read.final is not None or reader.cut is None or self._active_id is None:
+            resumable = self._resumable()
+            if read.final is not None or reader.cut is None or resumable is None:
                 break
             if resumes >= MAX_STREAM_RESUMES:
                 break
             resumes += 1
-            stream = self._resume(self._active_id, read.sequence)
+            stream = self._resume(resumable, read.sequence)
             if stream is None:
                 break
         final = read.final
+        resumable = self._resumable()
         if final is None:
-            if self._active_id is None:
+            if resumable is None:
+                # Nothing on the server to resume or poll (not started, or not in the
+                # background): one line, and the text shown so far said to be incomplete.
                 if reader.cut is not None:
-                    raise reader.cut
+                    raise cut_mid_answer(reader.cut, WHAT) if read.shown else reader.cut
+                started = self._active_id is not None
                 raise APIError(
-                    "the response stream ended before the response started",
+                    "the response stream ended before the response "
+                    + ("finished" if started else "started"),
                     hint="try again in a moment",
                 )
             # The stream ended before its terminal event and cannot be resumed: poll by id.
-            final, headers = self.api.retrieve(self._active_id)
+            final, headers = self.api.retrieve(resumable)
             final = yield from self._poll(final, headers)
             rest = output_text(final)
             already = "".join(read.shown)
@@ -218,7 +301,11 @@ class ResponsesBackend(SdkClient):
         final_calls = function_calls(get_list(final, "output"))
         known = {c.call_id for c in final_calls}
         final_calls.extend(c for c in read.calls if c.call_id not in known)
-        return _Step(final, final_calls)
+        return StepResult(final, final_calls)
+
+    def _resumable(self) -> str | None:
+        """The id of the response to resume or poll: only a background one can be."""
+        return self._active_id if self._active_background else None
 
     def _resume(self, response_id: str, after: int | None) -> Any:
         """The background response's stream after event `after`; None if it cannot resume."""
@@ -240,6 +327,8 @@ class ResponsesBackend(SdkClient):
             response = get_object(event, "response")
             if kind in ("response.created", "response.queued", "response.in_progress"):
                 self._active_id = get_text(response, "id") or self._active_id
+                if kind == "response.created" and response is not None:
+                    self._active_background = self._in_background(read.body, response)
                 status = get_text(response, "status")
                 if status and status != read.status:
                     read.status = status
@@ -303,91 +392,3 @@ class ResponsesBackend(SdkClient):
         except openai.OpenAIError:
             return False
         return True
-
-
-class _ResponsesTurn:
-    """One turn's protocol steps: a response per step on the Conversation."""
-
-    def __init__(self, backend: ResponsesBackend, request: TurnRequest) -> None:
-        profile = backend.runtime.profile
-        self.backend = backend
-        self.request = request
-        self.thread_id = request.thread_id
-        self.base: dict[str, Any] = {
-            "model": profile.model,
-            "instructions": profile.instructions,
-            "tools": responses_tools(profile.tools),
-            "conversation": request.thread_id,
-            "store": True,
-        }
-        self.response: Any = None
-
-    def start(self) -> Generator[Event, None, Step]:
-        """The question as the first input; a Conversation deleted on the server is renewed."""
-        import openai
-
-        inputs: list[Any] = [{"role": "user", "content": self.request.question}]
-        try:
-            return (yield from self._step(inputs))
-        except openai.NotFoundError as exc:
-            if "conversation" not in server_message(exc).lower():
-                raise
-            self.thread_id = self.base["conversation"] = self.backend.create_thread()
-            yield Notice(THREAD_GONE_NOTICE)
-        except openai.BadRequestError as exc:
-            if not _OPEN_CALLS.search(server_message(exc)):
-                raise
-            # A turn killed in its tool step (no chance to clean up) left calls unanswered.
-            if not self.backend._settle_calls(self.thread_id, INTERRUPTED_TURN):
-                raise
-            yield Notice(OPEN_CALLS_NOTICE)
-        return (yield from self._step(inputs))
-
-    def resume(self, results: Sequence[ToolResult]) -> Generator[Event, None, Step]:
-        """With `conversation`, the calls are already in it: send only the outputs."""
-        return self._step(
-            [
-                {"type": "function_call_output", "call_id": r.call_id, "output": r.output}
-                for r in results
-            ]
-        )
-
-    def _step(self, inputs: list[Any]) -> Generator[Event, None, Step]:
-        if self.request.stream:
-            done = yield from self.backend._streamed(self.base, inputs)
-        else:
-            done = yield from self.backend._polled(self.base, inputs)
-        response = self.response = done.response
-        status = get_text(response, "status") or "completed"
-        reason = None
-        if status == "failed":
-            reason = get_text(get_object(response, "error"), "message")
-        elif status == "incomplete":
-            reason = get_text(get_object(response, "incomplete_details"), "reason")
-        elif status == "cancelled":
-            reason = "the response was cancelled on the server"
-        return Step(status, output_text(response), done.calls, reason)
-
-    def finish(self, step: Step) -> Done:
-        """The answer with the response's id and usage."""
-        response = self.response
-        usage = usage_dict(get_object(response, "usage"))
-        return Done(
-            step.text, Ids(None, self.thread_id, get_text(response, "id")), "completed", usage
-        )
-
-    def cancel(self, reason: str) -> bool:
-        """Cancel the background response and answer its open calls, so the thread stays usable."""
-        self.backend._cancel_active()
-        self.backend._settle_calls(self.thread_id, reason)
-        return True
-
-    def map_error(self, exc: Exception) -> WeatherbotError | None:
-        """SDK errors as one-line WeatherbotErrors."""
-        import openai
-
-        return map_openai_error(exc) if isinstance(exc, openai.OpenAIError) else None
-
-    def close(self) -> None:
-        """Close a stream left open."""
-        self.backend._close_stream()
