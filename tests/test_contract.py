@@ -26,12 +26,13 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from typer.testing import CliRunner, Result
 
-from tests.fakes.backends import BACKENDS, KEY, BackendUnderTest, serve_backend
+from tests.fakes.backends import BACKENDS, KEY, VARIANTS, BackendUnderTest, serve_backend
+from tests.fakes.responses_server import FakeResponses
 from tests.fakes.weather_server import FakeWeather
 from weatherbot.cli import app
 from weatherbot.render.plain_text import markdown_to_text
@@ -107,6 +108,25 @@ DIFFERENCES = {
         not_found_wording=MODEL_NOT_FOUND,
         sf_argument="San Francisco, CA",
     ),
+    # Threads kept here (issue 19): no Conversations API, or one that is ignored.
+    "responses-noconv": Difference(
+        model=DEFAULT_MODEL,
+        assistant_prefix=None,
+        thread_prefix="local_",
+        run_prefix="resp_",
+        usage_keys=RESPONSES_USAGE,
+        not_found_wording=MODEL_NOT_FOUND,
+        sf_argument="San Francisco, CA",
+    ),
+    "responses-ignoring": Difference(
+        model=DEFAULT_MODEL,
+        assistant_prefix=None,
+        thread_prefix="local_",
+        run_prefix="resp_",
+        usage_keys=RESPONSES_USAGE,
+        not_found_wording=MODEL_NOT_FOUND,
+        sf_argument="San Francisco, CA",
+    ),
     "chat": Difference(
         model=DEFAULT_MODEL,
         assistant_prefix=None,
@@ -174,7 +194,7 @@ class Contract:
             "assistants": r"/v1/threads/[^/]+/runs(/[^/]+/submit_tool_outputs)?",
             "responses": r"/v1/responses",
             "chat": r"/v1/chat/completions",
-        }[self.name]
+        }[self.backend.backend]
         return [
             r.json or {}
             for r in fake.requests
@@ -182,14 +202,15 @@ class Contract:
         ]
 
 
-MODES = [(name, stream) for name in BACKENDS for stream in (False, True)]
+MODES = [(name, stream) for name in (*BACKENDS, *VARIANTS) for stream in (False, True)]
 
 
 def _mode_id(mode: tuple[str, bool]) -> str:
     name, stream = mode
     if stream:
         return f"{name}-stream"
-    return f"{name}-{'poll' if name in ('assistants', 'responses') else 'plain'}"
+    polled = name in ("assistants", "responses") or VARIANTS.get(name) == "responses"
+    return f"{name}-{'poll' if polled else 'plain'}"
 
 
 @pytest.fixture(params=MODES, ids=[_mode_id(m) for m in MODES])
@@ -210,6 +231,15 @@ def contract(
             if name == "responses":
                 # Background either way: a cut stream is resumed, a poll or Ctrl-C can cancel.
                 assert all(b.get("background") is True for b in bodies)
+            if name == "responses-ignoring":
+                # Found out at the first request, remembered, and never sent again.
+                assert bodies[0].get("background") is True
+                assert all("background" not in b for b in bodies[1:]), bodies
+                # Each answer was final as it came: nothing was polled.
+                assert cast(FakeResponses, backend.fake).polls() == 0
+            if name in VARIANTS:
+                # Threads kept here: every request carries its context, no conversation.
+                assert all("conversation" not in b for b in bodies[1:]), bodies
 
 
 # -- checks shared by every scenario --------------------------------------------------------
@@ -219,7 +249,7 @@ def check_document(contract: Contract, doc: dict[str, Any], status: str = "compl
     """The --json fields, the documented ids, and the tool-call event pairing."""
     assert set(doc) == JSON_FIELDS, sorted(doc)
     expected = contract.expected
-    assert doc["backend"] == contract.name
+    assert doc["backend"] == contract.backend.backend
     assert doc["status"] == status
     assert doc["model"] == expected.model
     assert isinstance(doc["answer"], str) and doc["answer"].strip()
@@ -363,7 +393,7 @@ def test_follow_up_continues_the_thread(contract: Contract) -> None:
     threads = {t["id"]: t for t in json.loads(listed.stdout)}
     assert set(threads) == {first["thread_id"], other["thread_id"]}
     assert threads[first["thread_id"]]["title"] == SEED
-    assert {t["backend"] for t in threads.values()} == {contract.name}
+    assert {t["backend"] for t in threads.values()} == {contract.backend.backend}
 
 
 def test_question_without_a_place(contract: Contract) -> None:
@@ -417,6 +447,7 @@ def test_failing_provider(contract: Contract) -> None:
 
 def test_every_backend_is_covered() -> None:
     """The suite is the contract for all four backends: a new one must be added here."""
-    assert set(DIFFERENCES) == set(BACKENDS) == {"assistants", "responses", "chat", "offline"}
-    assert {mode[0] for mode in MODES} == set(BACKENDS)
+    assert set(BACKENDS) == {"assistants", "responses", "chat", "offline"}
+    assert set(DIFFERENCES) == set(BACKENDS) | set(VARIANTS)
+    assert {mode[0] for mode in MODES} == set(BACKENDS) | set(VARIANTS)
     assert {mode[1] for mode in MODES} == {False, True}

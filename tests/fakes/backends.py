@@ -7,6 +7,10 @@
 FakeChat, all over ScriptedModel) plus OPENAI_API_KEY/OPENAI_BASE_URL; `offline` gets no key
 and no fake (the planner needs neither). WEATHERBOT_BACKEND names the backend explicitly in all
 four cases, so nothing depends on `auto`. Weather comes from the `fake_weather` fixture.
+
+`VARIANTS` are a backend against a server that misbehaves as third-party ones do (issue 19):
+"responses-noconv" (no Conversations API, like the LiteLLM proxy) and "responses-ignoring"
+(`background` and `conversation` accepted and ignored).
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from tests.fakes.responses_server import FakeResponses
 from tests.fakes.server import FakeServer
 
 BACKENDS = ("assistants", "responses", "chat", "offline")
+# Variant name -> the backend it runs.
+VARIANTS = {"responses-noconv": "responses", "responses-ignoring": "responses"}
 KEY = "sk-test.contract.DO-NOT-LEAK.0123456789"
 
 
@@ -32,6 +38,11 @@ class BackendUnderTest:
 
     name: str
     fake: FakeServer | None
+
+    @property
+    def backend(self) -> str:
+        """The backend's own name (a variant runs one of the four)."""
+        return VARIANTS.get(self.name, self.name)
 
     @property
     def model(self) -> FakeServer:
@@ -51,8 +62,10 @@ def make_fake(name: str) -> FakeServer | None:
         # A poll hint of 0 ms: the real CLI polls without waiting.
         assistants.poll_after_ms = 0
         return assistants
-    if name == "responses":
-        responses = FakeResponses()
+    if name in ("responses", "responses-noconv", "responses-ignoring"):
+        responses = FakeResponses(
+            conversations=name != "responses-noconv", ignoring=name == "responses-ignoring"
+        )
         responses.poll_after_ms = 0
         return responses
     if name == "chat":
@@ -66,7 +79,7 @@ def make_fake(name: str) -> FakeServer | None:
 def serve_backend(name: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[BackendUnderTest]:
     """Start the backend's fake (if it has one) and set the environment for the real CLI."""
     fake = make_fake(name)
-    monkeypatch.setenv("WEATHERBOT_BACKEND", name)
+    monkeypatch.setenv("WEATHERBOT_BACKEND", VARIANTS.get(name, name))
     if fake is not None:
         fake.start()
         monkeypatch.setenv("OPENAI_API_KEY", KEY)
