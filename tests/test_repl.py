@@ -329,7 +329,8 @@ def test_threads_lists_whole_ids_and_switch_continues_one_by_prefix(
         dimensions=(40, 80),  # a newcomer's terminal: the ids must still be whole
         timeout=TIMEOUT,
     )
-    child.expect("/help for commands")
+    # At 80 columns the banner wraps between words (issue 18, item 9): wait for its end.
+    child.expect("Ctrl-D to leave")
     assert "backend offline" in child.before  # the backend said as such, not "· offline ·"
     try:
         child.sendline("What's the weather in London?")
@@ -350,7 +351,7 @@ def test_threads_lists_whole_ids_and_switch_continues_one_by_prefix(
         child.expect("/switch ID continues one")
 
         child.sendline(f"/switch {london[:10]}")
-        child.expect(f"switched to {london} \\(offline\\): What's the weather in London")
+        child.expect(f"switched to {london} \\(offline\\):\\s+What's the\\s+weather")
         child.sendline("and tomorrow?")
         child.expect("sample")
 

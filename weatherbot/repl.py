@@ -127,7 +127,10 @@ class Repl:
     # -- output helpers ----------------------------------------------------------------------
 
     def _note(self, message: str, style: str = "dim") -> None:
-        self.consoles.err.print(Text(message, style=style), highlight=False, soft_wrap=True)
+        err = self.consoles.err
+        # On a terminal Rich wraps at words; soft_wrap would leave the line to the terminal,
+        # which cuts it mid-word at its edge ("co/mmands"). Pipes get the line whole.
+        err.print(Text(message, style=style), highlight=False, soft_wrap=not err.is_terminal)
 
     def _error(self, exc: WeatherbotError) -> None:
         line = f"weatherbot: {clean(exc.message)}"
