@@ -8,7 +8,7 @@ ones. Both are found out once per base URL and remembered (server_facts).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +39,6 @@ from weatherbot.backends.responses_wire import (
     get_object,
     get_text,
     item_text,
-    open_calls,
     output_text,
     wire,
 )
@@ -68,6 +67,9 @@ class _StreamRead:
     final: Any = None
     # The request that opened the stream (was `background` sent?).
     body: Mapping[str, Any] = field(default_factory=dict)
+    # Asked of the `response.created` response: True stops reading (the step is abandoned).
+    stop_if: Callable[[Any], bool] | None = None
+    stopped: Any = None
 
 
 @dataclass
@@ -76,6 +78,8 @@ class StepResult:
 
     response: Wire
     calls: list[ToolCall] = field(default_factory=list)
+    # Stopped at its first event (stop_if): `response` is that event's, not a final one.
+    abandoned: bool = False
 
 
 class ResponsesBackend(SdkClient):
@@ -245,7 +249,10 @@ class ResponsesBackend(SdkClient):
         return response
 
     def _streamed(
-        self, base: dict[str, Any], inputs: list[Any]
+        self,
+        base: dict[str, Any],
+        inputs: list[Any],
+        stop_if: Callable[[Any], bool] | None = None,
     ) -> Generator[Event, None, StepResult]:
         # Background where honoured, so that a cut stream can be resumed (and Ctrl-C cancels).
         read = _StreamRead()
@@ -253,7 +260,7 @@ class ResponsesBackend(SdkClient):
         stream: Any = self.api.stream(body)
         # Until the first event says otherwise (a server that ignores `background`).
         self._active_id, self._active_background = None, bool(body.get("background"))
-        read.body = body
+        read.body, read.stop_if = body, stop_if
         resumes = 0
         while True:
             self._active_stream = stream
@@ -263,6 +270,9 @@ class ResponsesBackend(SdkClient):
             finally:
                 self._active_stream = None
                 stream.close()
+            if read.stopped is not None:
+                self._cancel_active()
+                return StepResult(read.stopped, abandoned=True)
             resumable = self._resumable()
             if read.final is not None or reader.cut is None or resumable is None:
                 break
@@ -329,6 +339,9 @@ class ResponsesBackend(SdkClient):
                 self._active_id = get_text(response, "id") or self._active_id
                 if kind == "response.created" and response is not None:
                     self._active_background = self._in_background(read.body, response)
+                    if read.stop_if is not None and read.stop_if(response):
+                        read.stopped = response
+                        return
                 status = get_text(response, "status")
                 if status and status != read.status:
                     read.status = status
@@ -375,20 +388,4 @@ class ResponsesBackend(SdkClient):
         An orphan call makes every later response on the Conversation fail with
         "No tool output found for function call ...", so the thread would be stuck.
         """
-        import openai
-
-        try:
-            orphans = open_calls(list(self.api.conversation_items(thread_id)))
-            if not orphans:
-                return False
-            output = error_output("cancelled", reason)
-            self.api.add_items(
-                thread_id,
-                [
-                    {"type": "function_call_output", "call_id": call_id, "output": output}
-                    for call_id in orphans
-                ],
-            )
-        except openai.OpenAIError:
-            return False
-        return True
+        return self.api.answer_open_calls(thread_id, error_output("cancelled", reason))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from weatherbot.backends.driver import Step
@@ -117,12 +117,25 @@ class ResponsesTurn:
     def _run(self, inputs: list[Any]) -> Generator[Event, None, StepResult]:
         body_inputs = list(self.context) if self.local else inputs
         if self.request.stream:
-            return (yield from self.backend._streamed(self.base, body_inputs))
+            stop_if = None if self.local else self._shown_without_context
+            return (yield from self.backend._streamed(self.base, body_inputs, stop_if))
         return (yield from self.backend._polled(self.base, body_inputs))
+
+    def _complete(self) -> bool:
+        """Whether this step's own input is its whole context (a new thread's question)."""
+        return not self.request.history and self.steps == 0
+
+    def _shown_without_context(self, created: Any) -> bool:
+        """Stop a stream whose first event says `"conversation": null` before its answer is
+        shown, where the step needs the conversation's context (a reply without it would be
+        on screen before the one with it)."""
+        facts = self.backend.runtime.facts
+        null = isinstance(created, Mapping) and "conversation" in created and not joined(created)
+        return null and facts.get(CONVERSATIONS) is not True and not self._complete()
 
     def _step(self, inputs: list[Any]) -> Generator[Event, None, Step]:
         done = yield from self._run(inputs)
-        if not self.local and self._conversation_ignored(done.response):
+        if done.abandoned or (not self.local and self._conversation_ignored(done.response)):
             done = yield from self._go_local(done)
         self.steps += 1
         response = self.response = done.response
@@ -155,13 +168,13 @@ class ResponsesTurn:
         yield Notice(IGNORED_CONVERSATION_NOTICE.format(conversation=self.thread_id))
         self.base.pop("conversation", None)
         self.local = True
-        fresh = not self.request.history
-        if fresh:
+        complete = self._complete() and not done.abandoned
+        if not self.request.history:
             # A new thread: its Conversation stays empty on the server, so a local id replaces
             # it (conversation.py saves the turn under the id Done carries).
             self.backend.discard_conversation(self.thread_id)
             self.thread_id = self.backend.create_thread()
-        if fresh and self.steps == 0:
+        if complete:
             return done  # the question alone was the whole context: the reply stands
         return (yield from self._run([]))
 

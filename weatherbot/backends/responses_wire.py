@@ -142,6 +142,28 @@ class ResponsesAPI:
             "post", f"/conversations/{_segment(conversation_id)}/items", body={"items": items}
         )
 
+    def answer_open_calls(self, conversation_id: str, output: str) -> bool:
+        """Give every unanswered function call of the conversation `output`; True if any.
+
+        Best effort (False when the conversation cannot be read or written).
+        """
+        import openai
+
+        try:
+            orphans = open_calls(list(self.conversation_items(conversation_id)))
+            if not orphans:
+                return False
+            self.add_items(
+                conversation_id,
+                [
+                    {"type": "function_call_output", "call_id": call_id, "output": output}
+                    for call_id in orphans
+                ],
+            )
+        except openai.OpenAIError:
+            return False
+        return True
+
     def create(self, body: Mapping[str, Any]) -> tuple[Wire, Mapping[str, str]]:
         """POST /responses (background): the response and the headers (poll hints)."""
         import httpx2
