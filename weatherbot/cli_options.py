@@ -233,11 +233,11 @@ def settings_from(**flags: Any) -> Any:
         _refuse_with_offline(flags.get("backend"), flags.get("provider"))
         flags["backend"] = catalogue.OFFLINE
         flags["provider"] = "sample"
-    settings = load_settings(**flags)
+    # A config.toml key that means nothing: said once per command (it is usually a typo),
+    # and before any error about a value, which would otherwise hide it.
+    # (--no-color is known already; NO_COLOR is honoured by Rich itself in err_print.)
+    settings = load_settings(on_note=warn, **flags)
     _color = settings.color
-    # A config.toml key that means nothing: said once per command (it is usually a typo).
-    for note in settings.notes:
-        warn(note)
     return settings
 
 

@@ -276,18 +276,9 @@ class Repl:
         self._note(f"units {self.session.settings.units}")
 
     def _cmd_provider(self, arg: str) -> None:
-        name = arg.lower()
-        if name:
-            from weatherbot.providers.registry import build_service
+        from weatherbot.repl_provider import provider_command
 
-            candidate = self.session.settings.with_overrides(provider=name)
-            # Building the service checks the name (and its key) before we switch.
-            service = build_service(candidate)
-            closer = getattr(service, "close", None)
-            if callable(closer):
-                closer()
-            self.session.apply_settings(candidate)
-        self._note(f"provider {self.session.settings.provider}")
+        provider_command(self.session, arg, self._note)
 
     def _cmd_place(self, arg: str) -> None:
         from weatherbot.repl_places import place_command

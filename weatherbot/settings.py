@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -206,9 +206,14 @@ def home_from_environment() -> Path:
 def load_settings(
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
+    on_note: Callable[[str], None] | None = None,
     **flags: Any,
 ) -> Settings:
-    """Resolve settings from flags, the environment, ./.env, config.toml and defaults."""
+    """Resolve settings from flags, the environment, ./.env, config.toml and defaults.
+
+    `on_note` hears config.toml's notes (unknown keys) as soon as the file is read, so a typo
+    is still said when a bad value in the same file stops everything a moment later.
+    """
     real_env = dict(os.environ if env is None else env)
     dotenv_path = (cwd or Path.cwd()) / ".env"
     dotenv = _read_dotenv(cwd or Path.cwd())
@@ -218,6 +223,9 @@ def load_settings(
     home = Path(home_text).expanduser() if home_text else default_home()
     _check_home(home)
     config, notes = read_config(home)
+    if on_note is not None:
+        for note in notes:
+            on_note(note)
     values: dict[str, str] = {**config, **merged}
     sources: dict[str, str] = {}
     for layer, source in (

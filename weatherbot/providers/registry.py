@@ -13,7 +13,7 @@ from weatherbot.providers.cache import DiskCache
 from weatherbot.providers.http import HttpClient, Sleep
 from weatherbot.providers.saved_places import Saved, SavedPlacesFile
 from weatherbot.providers.service import PlaceChoices, WeatherService
-from weatherbot.settings import Settings
+from weatherbot.settings import FLAG, Settings
 
 ENTRY_POINT_GROUP = "weatherbot.providers"
 # How long one request of a quick service (`now`) may take: a prompt waits for it, but a slow
@@ -112,15 +112,33 @@ def provider_names() -> list[str]:
     return sorted(set(PROVIDERS) | set(_plugins()))
 
 
-def _factory(name: str, plugins: dict[str, EntryPoint]) -> ProviderFactory:
+def _named_in(settings: Settings, name: str) -> str:
+    """Where a provider name came from, for its error: ' in FILE', ' from VARIABLE', the flag."""
+    if name != settings.provider:
+        return settings.where("WEATHERBOT_FALLBACK_PROVIDERS")
+    if settings.sources.get("WEATHERBOT_PROVIDER") == FLAG:
+        return " given to --provider"
+    return settings.where("WEATHERBOT_PROVIDER")
+
+
+def _unknown(name: str, where: str) -> ConfigError:
+    import difflib
+
+    known = provider_names()
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    nearest = f"did you mean {close[0]!r}? " if close else ""
+    return ConfigError(
+        f"unknown weather provider {name!r}{where}",
+        hint=f"{nearest}choose one of: " + ", ".join(known),
+    )
+
+
+def _factory(name: str, plugins: dict[str, EntryPoint], where: str = "") -> ProviderFactory:
     if name in PROVIDERS:
         return PROVIDERS[name]
     entry = plugins.get(name)
     if entry is None:
-        raise ConfigError(
-            f"unknown weather provider {name!r}",
-            hint="choose one of: " + ", ".join(provider_names()),
-        )
+        raise _unknown(name, where)
     try:
         loaded = entry.load()
     except Exception as exc:  # any import error in someone else's package
@@ -167,7 +185,7 @@ def build_service(
         )
     names = list(dict.fromkeys([settings.provider, *settings.fallback_providers]))
     plugins = {} if all(n in PROVIDERS for n in names) else _plugins()
-    factories = [_factory(name, plugins) for name in names]
+    factories = [_factory(name, plugins, _named_in(settings, name)) for name in names]
     cache = cache or DiskCache(settings.cache_dir, clock, refresh=settings.refresh)
     http_factory = HttpFactory(cache, settings.contact, sleep, quick=quick)
 
