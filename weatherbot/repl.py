@@ -242,16 +242,11 @@ class Repl:
         if thread_id is None:
             self._note("this thread has no messages yet")
             return
-        out = self.consoles.out
-        for message in self.session.thread_messages(thread_id):
-            out.print(Text(f"{clean(message.role)}:", style="bold"))
-            body = clean(message.text, keep_newlines=True)
-            if self.consoles.rich_output and message.role == "assistant":
-                from weatherbot.render.blocks import markdown
+        from weatherbot.render.thread_messages import print_messages
 
-                out.print(markdown(body))
-            else:
-                out.print(Text(body))
+        # As `thread show` prints them: Markdown on a terminal, plain text piped or uncoloured.
+        rich = self.consoles.rich_output and self.session.settings.color is not False
+        print_messages(self.consoles.out, self.session.thread_messages(thread_id), rich=rich)
 
     def _cmd_stream(self, arg: str) -> None:
         value = arg.lower()
