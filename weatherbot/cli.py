@@ -206,7 +206,7 @@ def ask(
                 _ask_json(session, text, turn)
             else:
                 _ask_rendered(session, text, consoles, settings, turn["events"])
-                check_outage(turn["events"])
+                check_outage(turn["events"], settings.provider)
         finally:
             session.close()
 
@@ -255,7 +255,7 @@ def _ask_json(session: Any, text: str, turn: dict[str, Any]) -> None:
         events.append(event)
     # The thread a failure's object names is the one the turn was on.
     turn["thread_id"] = session.thread_id
-    check_outage(events)
+    check_outage(events, session.settings.provider)
     typer.echo(dumps(build_json(events, turn["backend"], session.model)))
 
 

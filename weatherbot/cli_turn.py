@@ -27,7 +27,12 @@ CHAT_EXAMPLES = examples(
 )
 
 
-def check_outage(events: list[Any]) -> None:
+# Open-Meteo's, whatever the weather provider: --provider cannot route round their outages.
+AIR_QUALITY_TOOLS = frozenset({"get_air_quality"})
+GEOCODING = "geocoding"
+
+
+def check_outage(events: list[Any], provider: str | None = None) -> None:
     """Exit 1 (after the answer) when every tool call of the turn failed with an outage."""
     from weatherbot.errors import OUTAGE_CODES, ProviderError
     from weatherbot.events import ToolCallFinished
@@ -35,13 +40,33 @@ def check_outage(events: list[Any]) -> None:
     finished = [e for e in events if isinstance(e, ToolCallFinished)]
     if not finished or any(e.error not in OUTAGE_CODES for e in finished):
         return
-    first = finished[0]
-    detail = first.value.get("message") if isinstance(first.value, dict) else None
+    details = [_detail(e) for e in finished]
     raise ProviderError(
-        str(first.error),
-        f"every weather lookup failed: {detail or first.error}",
-        hint="try again in a moment, or choose another provider with --provider",
+        str(finished[0].error),
+        f"every weather lookup failed: {details[0] or finished[0].error}",
+        hint=_outage_hint([e.name for e in finished], details, provider),
     )
+
+
+def _detail(event: Any) -> str:
+    message = event.value.get("message") if isinstance(event.value, dict) else None
+    return str(message or "")
+
+
+def _outage_hint(tools: list[str], details: list[str], provider: str | None) -> str:
+    """What may help: another weather provider only when the weather provider is what failed."""
+    if all(tool in AIR_QUALITY_TOOLS for tool in tools):
+        return (
+            "Open-Meteo's air-quality service is down (it is used whatever the weather "
+            "provider); try again later"
+        )
+    if all(GEOCODING in detail for detail in details):
+        return (
+            "Open-Meteo's place search is down (it is used whatever the weather provider); "
+            "try again later"
+        )
+    other = "met-norway" if provider in (None, "open-meteo") else "open-meteo"
+    return f"try again in a moment, or another weather provider: --provider {other}"
 
 
 def failure_json(turn: dict[str, Any], exc: BaseException) -> str:
