@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from weatherbot.backends.api_errors import map_openai_error
 from weatherbot.backends.assistants_run import AssistantsTurn
 from weatherbot.backends.assistants_wire import (
     INTERRUPTED_MESSAGE,
@@ -24,7 +25,7 @@ from weatherbot.backends.assistants_wire import (
 )
 from weatherbot.backends.base import Profile, Runtime, ThreadMessage, TurnRequest
 from weatherbot.backends.driver import TurnDriver
-from weatherbot.backends.openai_client import SdkClient, map_openai_error, nested_tools
+from weatherbot.backends.openai_client import SdkClient, nested_tools
 from weatherbot.events import Event, Message
 
 

@@ -13,6 +13,7 @@ from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from weatherbot.backends.api_errors import server_message
 from weatherbot.backends.assistants_wire import (
     ACTIVE,
     ASSISTANT_GONE_NOTICE,
@@ -35,7 +36,6 @@ from weatherbot.backends.openai_client import (
     LONG_WAIT_S,
     PollSchedule,
     long_wait_notice,
-    server_message,
     usage_dict,
 )
 from weatherbot.errors import APIError, WeatherbotError

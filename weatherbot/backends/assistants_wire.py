@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-from weatherbot.backends.openai_client import map_openai_error, model_not_found, server_message
+from weatherbot.backends.api_errors import map_openai_error, model_not_found, server_message
 from weatherbot.errors import APIError, WeatherbotError
 from weatherbot.tools.execute import ToolCall
 

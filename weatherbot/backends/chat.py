@@ -10,17 +10,11 @@ from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from weatherbot.backends.api_errors import cut_mid_answer, map_openai_error, server_message
 from weatherbot.backends.base import Runtime, TurnRequest
 from weatherbot.backends.driver import Step, StreamReader, TurnDriver
 from weatherbot.backends.local import LocalThreads, message_text
-from weatherbot.backends.openai_client import (
-    SdkClient,
-    cut_mid_answer,
-    map_openai_error,
-    nested_tools,
-    server_message,
-    usage_dict,
-)
+from weatherbot.backends.openai_client import SdkClient, nested_tools, usage_dict
 from weatherbot.errors import ConfigError, WeatherbotError
 from weatherbot.events import CallRecord, Done, Event, Ids, Message, TextDelta
 from weatherbot.redaction import shortened

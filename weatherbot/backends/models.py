@@ -12,8 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from weatherbot.backends.api_errors import map_openai_error
 from weatherbot.backends.catalogue import resolve
-from weatherbot.backends.openai_client import make_client, map_openai_error
+from weatherbot.backends.openai_client import make_client
 from weatherbot.errors import ConfigError
 from weatherbot.settings import Settings
 
