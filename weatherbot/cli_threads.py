@@ -6,7 +6,7 @@ there; `thread list` stays light (no backend, no openai, no pydantic: its option
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from weatherbot.conversation import Session, ThreadInfo
     from weatherbot.settings import Settings
+    from weatherbot.state import StateStore
 
 thread_app = typer.Typer(
     cls=Group, help="List, show and delete conversations.", no_args_is_help=True
@@ -65,7 +66,8 @@ DELETE_EXAMPLES = examples("weatherbot thread delete local_3f2a")
 PRUNE_EXAMPLES = examples(
     "weatherbot thread prune --older-than 30d --dry-run",
     "weatherbot thread prune --older-than 2w",
-    "weatherbot thread prune --older-than 12h",
+    "weatherbot thread prune --empty               # never answered",
+    "weatherbot thread prune --empty --older-than 12h",
 )
 
 
@@ -184,41 +186,105 @@ def thread_delete(thread_id: ThreadIdArg, debug: DebugOpt = False) -> None:
 @thread_app.command("prune", cls=Command, epilog=PRUNE_EXAMPLES)
 def thread_prune(
     older_than: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--older-than",
             metavar="AGE",
             help="Forget conversations last used longer ago than AGE: 12h, 30d, 2w.",
             show_default=False,
         ),
-    ],
+    ] = None,
+    empty: Annotated[
+        bool,
+        typer.Option(
+            "--empty",
+            help="Forget conversations kept here that never got an answer (left by older "
+            "versions after a failed first question); with --older-than, only old ones. Server "
+            "conversations (conv_..., thread_...) are left: their messages live on the server.",
+        ),
+    ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Only list what would be forgotten.")
     ] = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Forget old conversations here (server copies are left; thread delete removes one)."""
+    """Forget old or empty conversations here (server copies stay; thread delete removes one)."""
 
     def body() -> None:
+        from weatherbot.errors import UsageError
         from weatherbot.render.sanitize import clean
         from weatherbot.render.thread_table import when
         from weatherbot.thread_ids import parse_age
 
-        age = parse_age(older_than)
+        if older_than is None and not empty:
+            raise UsageError(
+                "thread prune needs --older-than AGE, --empty, or both",
+                hint="e.g. weatherbot thread prune --older-than 30d --dry-run",
+            )
+        age = parse_age(older_than) if older_than is not None else None
         store = _session(settings_from()).store
-        cutoff = store.now() - age
-        pruned = store.prune_threads(cutoff, dry_run=dry_run)
+        cutoff = store.now() - age if age is not None else None
+        if empty:
+            pruned = prune_unanswered(store, cutoff, dry_run=dry_run)
+        else:
+            assert cutoff is not None
+            pruned = store.prune_threads(cutoff, dry_run=dry_run)
         for record in pruned:
             stamp = when(float(record.get("last_used_at", 0)))
             typer.echo(f"{clean(str(record['id']))}\t{stamp}\t{clean(str(record['title']))}")
-        count = "1 conversation" if len(pruned) == 1 else f"{len(pruned)} conversations"
-        before = f"last used before {when(cutoff)}"
+        kind = "empty conversation" if empty else "conversation"
+        count = f"1 {kind}" if len(pruned) == 1 else f"{len(pruned)} {kind}s"
+        before = f" last used before {when(cutoff)}" if cutoff is not None else ""
         if dry_run:
-            err_print(f"would prune {count} {before} (nothing changed: --dry-run)", "dim")
+            err_print(f"would prune {count}{before} (nothing changed: --dry-run)", "dim")
         else:
-            err_print(f"pruned {count} {before}", "dim")
+            err_print(f"pruned {count}{before}", "dim")
 
     guarded(debug, body)
+
+
+def unanswered(record: dict[str, Any]) -> bool:
+    """A conversation kept here (a local history) in which no answer was ever given.
+
+    A server conversation's record holds no messages, so nothing here says whether it was
+    answered: it is never taken for empty (asking every server would make prune slow and
+    fail offline; `thread show ID` then `thread delete ID` remove one).
+    """
+    info = catalogue.CATALOGUE.get(str(record.get("backend")))
+    history = record.get("history")
+    messages = history if isinstance(history, list) else []
+    if not messages and (info is None or not info.local_threads):
+        return False
+    return not any(
+        isinstance(m, dict)
+        and m.get("role") == "assistant"
+        and isinstance(m.get("content"), str)
+        and m["content"].strip()
+        for m in messages
+    )
+
+
+def prune_unanswered(
+    store: StateStore, used_before: float | None, dry_run: bool = False
+) -> list[dict[str, Any]]:
+    """Forget the unanswered conversations (last used before `used_before`, when given), in one
+    locked change of the state file; their records, most recently used first."""
+    with store.transaction() as data:
+        threads = data["threads"]
+        chosen = {
+            key: record
+            for key, record in threads.items()
+            if isinstance(record, dict)
+            and unanswered(record)
+            and (used_before is None or float(record.get("last_used_at", 0)) < used_before)
+        }
+        if not dry_run:
+            for key in chosen:
+                del threads[key]
+            for scope, tid in list(data["last_thread"].items()):
+                if tid in chosen:
+                    del data["last_thread"][scope]
+    return sorted(chosen.values(), key=lambda r: float(r.get("last_used_at", 0)), reverse=True)
 
 
 @assistant_app.command(
