@@ -110,8 +110,12 @@ def config_show(
     units: UnitsOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Every effective setting, and where it came from (flag, environment, .env, config.toml,
-    default). Secrets are shown as set or not set, never their value."""
+    """Every effective setting, and where it came from.
+
+    Sources: a flag, the environment, .env, config.toml or the default.
+
+    Secrets are shown as set or not set, never their value.
+    """
 
     def body() -> None:
         from pathlib import Path

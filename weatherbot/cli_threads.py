@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from weatherbot.state import StateStore
 
 thread_app = typer.Typer(
-    cls=Group, help="List, show and delete conversations.", no_args_is_help=True
+    cls=Group, help="List, show, delete and prune conversations.", no_args_is_help=True
 )
 assistant_app = typer.Typer(
     cls=Group, help="Show or delete the remembered assistant.", no_args_is_help=True
