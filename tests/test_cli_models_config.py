@@ -75,7 +75,8 @@ def test_models_on_a_server_without_a_models_list_is_one_line(
     with serve_backend("chat", monkeypatch):
         result = runner.invoke(app, ["models"])  # the fake answers 404: no route
     assert result.exit_code == 1
-    assert result.stderr.startswith("weatherbot: the model server answered 404")
+    assert result.stderr.startswith("weatherbot: the model server has no GET /v1/models (HTTP 404)")
+    assert "check OPENAI_BASE_URL" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 

@@ -28,7 +28,7 @@ from weatherbot.backends.base import (
     instructions_for,
 )
 from weatherbot.backends.openai_client import PollSchedule, nested_tools
-from weatherbot.errors import APIError, AuthError, Interrupted, RunFailed
+from weatherbot.errors import APIError, AuthError, ConfigError, Interrupted, RunFailed
 from weatherbot.events import (
     Done,
     Event,
@@ -360,7 +360,8 @@ def test_other_bad_requests_are_not_retried(
 ) -> None:
     error = {"message": "Invalid model", "type": "invalid_request_error", "param": None}
     fake.inject("POST", RUNS, Response(400, {"error": error}))
-    with pytest.raises(APIError, match=r"HTTP 400\): Invalid model"):
+    # A rejected request names the model: a setting to change (exit 2), not a retry.
+    with pytest.raises(ConfigError, match=r"rejected the request \(HTTP 400\): Invalid model"):
         list(backend.run_turn(request(ids)))
     assert fake.count("POST", RUNS) == 1
 

@@ -6,19 +6,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from weatherbot.backends.error_bodies import MAX_SERVER_MESSAGE_CHARS as MAX_SERVER_MESSAGE_CHARS
+from weatherbot.backends.error_bodies import server_message as server_message
 from weatherbot.errors import APIError, AuthError, ConfigError, WeatherbotError
-from weatherbot.redaction import redact
-
-# A server's error message is quoted in one line: a 300 KB one is cut to this.
-MAX_SERVER_MESSAGE_CHARS = 300
-
-
-def server_message(exc: Any) -> str:
-    """The server's own error message from an SDK exception, on one line, cut to a few lines."""
-    text = " ".join(redact(_server_text(exc)).split())
-    if len(text) > MAX_SERVER_MESSAGE_CHARS:
-        text = text[: MAX_SERVER_MESSAGE_CHARS - 1].rstrip() + "…"
-    return text
 
 
 def _retry_hint(exc: Any, default: str) -> str:
@@ -30,21 +20,6 @@ def _retry_hint(exc: Any, default: str) -> str:
     if wait is None or wait <= MAX_RETRY_WAIT_S:
         return default
     return f"the server asks to wait {wait:.0f} s before trying again"
-
-
-def _server_text(exc: Any) -> str:
-    """The server's own error message from an SDK exception (its body), else its text."""
-    body = getattr(exc, "body", None)
-    if isinstance(body, Mapping):
-        error = body.get("error", body)
-        if isinstance(error, Mapping) and isinstance(error.get("message"), str):
-            return str(error["message"])
-        # Ollama and llama.cpp send {"error": "text"}.
-        if isinstance(error, str):
-            return error
-        if isinstance(body.get("message"), str):
-            return str(body["message"])
-    return str(getattr(exc, "message", exc))
 
 
 def _seconds(value: float) -> str:
@@ -109,14 +84,37 @@ def cut_mid_answer(exc: Exception, what: str) -> APIError:
 
 # How servers say a model name is wrong: OpenAI ("The model 'x' does not exist or you do not
 # have access to it", code model_not_found), vLLM ("The model `x` does not exist."), Ollama
-# ('model "x" not found, try pulling it first'), others ("unknown model", "no such model").
-# Not "Invalid model": servers say that of a model that exists but cannot take the request.
+# ('model "x" not found, try pulling it first'), LiteLLM ("Invalid model name passed in
+# model=x"), others ("unknown model", "no such model"). Not "Invalid model" alone: servers say
+# that of a model that exists but cannot take the request.
 _MODEL_MISSING = re.compile(
     r"\bmodel\b.{0,200}?\b(does not exist|not found|not exist|is not available)"
-    r"|\b(unknown|no such) model\b",
+    r"|\b(unknown|no such) model\b|\binvalid model name\b",
     re.IGNORECASE,
 )
 MODELS_HINT = "weatherbot models lists the models this server offers; choose one with --model"
+KEY_HINT = "check OPENAI_API_KEY"
+BASE_URL_HINT = "check OPENAI_BASE_URL: it should be the API's address, usually ending in /v1"
+# A rejected request that is about the credentials, in words no other 400 uses.
+_NAMES_KEY = re.compile(
+    r"\bapi[ _-]?keys?\b|\b(auth|authentication|authori[sz]ation|unauthori[sz]ed|credentials?"
+    r"|token|bearer)\b|\b(invalid|incorrect|wrong|missing|expired|revoked|virtual) key\b",
+    re.IGNORECASE,
+)
+_NAMES_MODEL = re.compile(r"\bmodels?\b", re.IGNORECASE)
+# A 404 about one object (a thread, run, conversation or response by its id), not a path.
+_OBJECT_MISSING = re.compile(
+    r"\bno (assistant|thread|run|message|conversation|response|item)s? found"
+    r"|\b(asst|thread|run|msg|step|conv|resp|item|fc)_\w",
+    re.IGNORECASE,
+)
+# The endpoint families weatherbot calls, and the part of a path that names one.
+_ENDPOINT = re.compile(
+    r"^(?P<prefix>.*?)/(?P<family>chat/completions|responses|conversations|assistants|threads"
+    r"|models)(?=/|$)"
+)
+# Answers that mean "ask again later", not "this request is wrong".
+_RETRYABLE = frozenset({408, 409, 425, 429})
 
 
 def model_not_found(exc: Exception) -> bool:
@@ -130,6 +128,55 @@ def model_not_found(exc: Exception) -> bool:
     if isinstance(error, Mapping) and error.get("code") == "model_not_found":
         return True
     return bool(_MODEL_MISSING.search(server_message(exc)))
+
+
+def endpoint(exc: Exception) -> str | None:
+    """The request that failed, as "POST /v1/responses" (no query: it may hold anything)."""
+    request = getattr(exc, "request", None)
+    url = getattr(request, "url", None)
+    path = getattr(url, "path", None)
+    if not isinstance(path, str):
+        return None
+    return f"{getattr(request, 'method', 'GET')} {path}"
+
+
+def path_missing(exc: Exception) -> bool:
+    """A 404 (or 405) for the endpoint itself: no such path here, not a model or one object."""
+    import openai
+
+    status = getattr(exc, "status_code", None)
+    if not isinstance(exc, openai.APIStatusError) or status not in (404, 405):
+        return False
+    return not model_not_found(exc) and not _OBJECT_MISSING.search(server_message(exc))
+
+
+def missing_path_hint(exc: Exception) -> str:
+    """Advice for a missing endpoint: another backend, or the base URL, by which one it is."""
+    where = endpoint(exc)
+    match = _ENDPOINT.match(where.split(" ", 1)[1]) if where else None
+    # No /v1 (or any prefix) before the endpoint: the base URL is the likelier mistake.
+    if match is None or not match["prefix"] or match["family"] in ("chat/completions", "models"):
+        return BASE_URL_HINT
+    root = f"{match['prefix']}/{match['family']}"
+    if match["family"] == "conversations":
+        return f"this server has no {root} (the Conversations API): try --backend chat"
+    return f"this server has no {root}: try --backend chat"
+
+
+def _rejected(exc: Exception, what: str, status: int) -> WeatherbotError:
+    """A 4xx that is the request's fault: the server's words, and a hint only when they say."""
+    said = server_message(exc)
+    message = f"{what} rejected the request (HTTP {status}): {said}"
+    hints = [KEY_HINT] if _NAMES_KEY.search(said) else []
+    if _NAMES_MODEL.search(said):
+        hints.append(MODELS_HINT)
+    hint = "; ".join(hints) or None
+    # Sending it again gets the same answer: exit 2 when a setting must change, else exit 1.
+    if hints and hints[0] == KEY_HINT:
+        return AuthError(message, hint=hint)
+    if hints:
+        return ConfigError(message, hint=hint)
+    return APIError(message, hint=hint)
 
 
 def map_openai_error(exc: Exception, what: str = "the model API") -> WeatherbotError:
@@ -161,14 +208,20 @@ def map_openai_error(exc: Exception, what: str = "the model API") -> WeatherbotE
         return ConfigError(
             f"{what} has no such model (HTTP {status}): {server_message(exc)}", hint=MODELS_HINT
         )
-    if isinstance(exc, openai.NotFoundError):
-        return APIError(
-            f"{what} answered 404: {server_message(exc)}",
-            hint="check OPENAI_BASE_URL and the model name (--model)",
-        )
     if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        where = endpoint(exc) or "the request"
+        if path_missing(exc):
+            return APIError(
+                f"{what} has no {where} (HTTP {status}): {server_message(exc)}",
+                hint=missing_path_hint(exc),
+            )
+        if status == 404:
+            return APIError(f"{what} answered 404 for {where}: {server_message(exc)}")
+        if 400 <= status < 500 and status not in _RETRYABLE:
+            return _rejected(exc, what, status)
         return APIError(
-            f"{what} failed (HTTP {exc.status_code}): {server_message(exc)}",
+            f"{what} failed (HTTP {status}): {server_message(exc)}",
             hint=_retry_hint(exc, "try again in a moment"),
         )
     if isinstance(exc, openai.APIError):
