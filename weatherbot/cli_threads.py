@@ -121,17 +121,14 @@ def thread_list(
 
 
 def _print_threads(out: Console, threads: list[ThreadInfo]) -> None:
-    from weatherbot.render.sanitize import clean
-    from weatherbot.render.thread_table import thread_table, when
+    from weatherbot.render.thread_table import thread_lines, thread_table
 
+    current = {t.id for t in threads if t.current}
     if out.is_terminal:
-        out.print(thread_table(threads, marked={t.id for t in threads if t.current}))
+        out.print(thread_table(threads, marked=current))
         return
-    # Pipes get one tab-separated line per thread, easy to cut and grep.
-    for t in threads:
-        mark = "*" if t.current else ""
-        fields = (t.id, t.backend, t.server or "-", when(t.last_used_at), mark, t.title)
-        typer.echo("\t".join(clean(field) for field in fields))
+    for line in thread_lines(threads, current):
+        typer.echo(line)
 
 
 @thread_app.command("show", cls=Command, epilog=SHOW_EXAMPLES)

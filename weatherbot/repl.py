@@ -215,13 +215,20 @@ class Repl:
     # -- slash commands ----------------------------------------------------------------------
 
     def _cmd_help(self, _arg: str) -> None:
+        if not self.consoles.rich_output:
+            # Piped: plain lines (a table pads every one with spaces to its width).
+            width = max(map(len, COMMANDS)) + 2
+            for name, text in COMMANDS.items():
+                self.consoles.out.print(f"{name:<{width}}{text}", soft_wrap=True)
+            self.consoles.out.print(KEYS_HELP, soft_wrap=True)
+            return
         table = Table(box=None, show_header=False, pad_edge=False)
         table.add_column(style="bold")
         table.add_column()
         for name, text in COMMANDS.items():
             table.add_row(name, text)
         self.consoles.out.print(table)
-        self.consoles.out.print(Text(KEYS_HELP), soft_wrap=not self.consoles.rich_output)
+        self.consoles.out.print(Text(KEYS_HELP))
 
     def _cmd_new(self, _arg: str) -> None:
         self.session.select_thread()

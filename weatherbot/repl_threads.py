@@ -45,12 +45,18 @@ def switch_command(session: Session, arg: str, note: Callable[[str, str], None])
 
 def threads_command(session: Session, out: Console, note: Callable[[str, str], None]) -> None:
     """`/threads`: every remembered thread, ids whole, this one marked."""
-    from weatherbot.render.thread_table import thread_table
+    from weatherbot.render.thread_table import thread_lines, thread_table
 
     threads = session.threads()
     if not threads:
         note("no threads yet", "dim")
         return
     marked = {session.thread_id} if session.thread_id else set()
+    if not out.is_terminal:
+        # Piped, as `thread list` prints them: whole lines, no column padding, titles uncut.
+        # Written as they are: Rich would turn the tabs into spaces. (Cleaned already.)
+        out.file.write("".join(line + "\n" for line in thread_lines(threads, marked)))
+        out.file.flush()
+        return
     out.print(thread_table(threads, marked))
     note("/switch ID continues one (the start of an id is enough)", "dim")

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from weatherbot.render.sanitize import clean
-from weatherbot.thread_ids import server_label
+from weatherbot.thread_ids import ThreadInfo, server_label
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -37,6 +37,20 @@ class ThreadRow(Protocol):
 def when(stamp: float) -> str:
     """A local date and minute, or '-' for a missing (0) time."""
     return datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M") if stamp else "-"
+
+
+def thread_lines(threads: Iterable[ThreadInfo], marked: Collection[str]) -> list[str]:
+    """Threads for a pipe: one tab-separated line each, easy to cut and grep (nothing cut).
+
+    Fields: id, backend, server (or '-'), last used, '*' for a marked one, title (last: it may
+    hold anything but a tab).
+    """
+    lines = []
+    for t in threads:
+        mark = "*" if t.id in marked else ""
+        fields = (t.id, t.backend, t.server or "-", when(t.last_used_at), mark, t.title)
+        lines.append("\t".join(clean(field) for field in fields))
+    return lines
 
 
 # A title narrower than this is not worth its column: the server, then the date, give way first.
