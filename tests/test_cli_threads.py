@@ -374,8 +374,13 @@ def test_thread_show_on_a_terminal_renders_the_markdown(
     shown = on_a_terminal(clean_env, "thread", "show", *flag, markdown_thread)
     assert "**" not in shown and "_Source" not in shown
     assert "Paris, Île-de-France, France" in shown
-    if flag:  # --no-color: plain text, not cut at the terminal's width
-        assert any(len(line) > 80 for line in shown.splitlines())
+    # Wrapped at words (as `ask` is, with or without colour), never cut mid-word by the
+    # terminal's edge: --no-color is plain text, still wrapped on a terminal.
+    lines = shown.splitlines()
+    assert all(len(line) <= 80 for line in lines), lines
+    words = set(ANSWER.replace("*", "").replace("_", "").split())
+    words |= {"user:", "assistant:", "Rain", "in", "Paris?", "•"}
+    assert set(shown.split()) <= words, set(shown.split()) - words  # no word cut in two
 
 
 # -- 5. assistant show on the offline backend ------------------------------------------------

@@ -1,8 +1,9 @@
 """A thread's messages as `thread show` and the REPL's /history print them.
 
 On a terminal the answers' Markdown is rendered by Rich (no raw `**`); piped or without
-colour they are plain text (`plain_text.markdown_to_text`): never wrapped at the screen's
-width, no trailing spaces, so the text can be pasted, grepped and diffed.
+colour they are plain text (`plain_text.markdown_to_text`), no trailing spaces; piped, never
+wrapped at a width, so the text can be pasted, grepped and diffed (on a terminal it is wrapped
+at words).
 """
 
 from __future__ import annotations
@@ -39,5 +40,6 @@ def print_messages(out: Console, messages: Iterable[ThreadMessage], *, rich: boo
 
             body = markdown_to_text(body)
         text = "\n".join(line.rstrip() for line in body.split("\n"))
-        # soft_wrap: the console never breaks a line at its width (nor pads one).
-        out.print(Text(f"{clean(message.role)}:\n{text}\n"), soft_wrap=True)
+        # Piped, soft_wrap: the console never breaks a line at its width (nor pads one). On a
+        # terminal (NO_COLOR) Rich wraps at words, where the terminal would cut mid-word.
+        out.print(Text(f"{clean(message.role)}:\n{text}\n"), soft_wrap=not out.is_terminal)
