@@ -44,6 +44,8 @@ def _some(home: Path) -> None:
     _thread(home, "local_empty_new", "chat", 2, [])  # the old first save: no history at all
     _thread(home, "local_empty_old", "offline", 40, NO_ANSWER)
     _thread(home, CONV, "responses", 50, [])  # on a server: its messages are not kept here
+    # The responses backend keeps a local_ thread itself on a server without Conversations.
+    _thread(home, "local_responses_empty", "responses", 60, [])
 
 
 def test_prune_empty_forgets_unanswered_local_threads_only(clean_env: Path) -> None:
@@ -51,14 +53,18 @@ def test_prune_empty_forgets_unanswered_local_threads_only(clean_env: Path) -> N
     dry = run("thread", "prune", "--empty", "--dry-run")
     assert dry.exit_code == 0, dry.stderr
     listed = [line.split("\t") for line in dry.stdout.splitlines()]
-    assert [fields[0] for fields in listed] == ["local_empty_new", "local_empty_old"]
+    assert [fields[0] for fields in listed] == [
+        "local_empty_new",
+        "local_empty_old",
+        "local_responses_empty",
+    ]
     assert listed[0][2] == "title of local_empty_new"
-    assert "would prune 2 empty conversations (nothing changed: --dry-run)" in dry.stderr
-    assert len(_ids(clean_env)) == 4
+    assert "would prune 3 empty conversations (nothing changed: --dry-run)" in dry.stderr
+    assert len(_ids(clean_env)) == 5
 
     pruned = run("thread", "prune", "--empty")
     assert pruned.exit_code == 0, pruned.stderr
-    assert "pruned 2 empty conversations" in pruned.stderr
+    assert "pruned 3 empty conversations" in pruned.stderr
     assert _ids(clean_env) == ["local_answered", CONV]
     again = run("thread", "prune", "--empty")
     assert "pruned 0 empty conversations" in again.stderr and again.stdout == ""
@@ -68,8 +74,11 @@ def test_prune_empty_with_an_age_takes_only_the_old_empty_ones(clean_env: Path) 
     _some(clean_env)
     result = run("thread", "prune", "--empty", "--older-than", "30d")
     assert result.exit_code == 0, result.stderr
-    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == ["local_empty_old"]
-    assert "pruned 1 empty conversation last used before" in result.stderr
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == [
+        "local_empty_old",
+        "local_responses_empty",
+    ]
+    assert "pruned 2 empty conversations last used before" in result.stderr
     assert _ids(clean_env) == ["local_answered", "local_empty_new", CONV]
 
 

@@ -247,11 +247,18 @@ def unanswered(record: dict[str, Any]) -> bool:
     answered: it is never taken for empty (asking every server would make prune slow and
     fail offline; `thread show ID` then `thread delete ID` remove one).
     """
+    from weatherbot.thread_ids import LOCAL_PREFIX
+
     info = catalogue.CATALOGUE.get(str(record.get("backend")))
+    # A local_ id is weatherbot's own (the responses backend makes them too, on servers
+    # without Conversations); any other id on a server backend is a server conversation.
+    kept_here = str(record.get("id")).startswith(LOCAL_PREFIX) or (
+        info is not None and info.local_threads
+    )
+    if not kept_here:
+        return False
     history = record.get("history")
     messages = history if isinstance(history, list) else []
-    if not messages and (info is None or not info.local_threads):
-        return False
     return not any(
         isinstance(m, dict)
         and m.get("role") == "assistant"

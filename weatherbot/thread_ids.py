@@ -14,6 +14,8 @@ from weatherbot.errors import UsageError
 
 # The server a remote backend talks to when OPENAI_BASE_URL is not set (the openai SDK's).
 DEFAULT_SERVER = "https://api.openai.com/v1"
+# The ids weatherbot makes for the conversations it keeps itself (backends/local.py).
+LOCAL_PREFIX = "local_"
 # Ambiguous prefixes list this many candidates on their one line.
 SHOWN_CANDIDATES = 3
 _AGE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", re.IGNORECASE)
