@@ -106,3 +106,15 @@ def test_a_typo_and_a_bad_value_are_both_reported_then_exit_2(
     assert error in line and str(config) in line
     assert lines.index(warning) < lines.index(line)  # the typo first: it may be the cause
     assert lines.count(warning) == 1
+
+
+def test_config_show_marks_an_unknown_provider_and_backend(clean_env: Path) -> None:
+    _config(clean_env, 'provider = "open-meteoo"\nbackend = "chatt"\n')
+    result = runner.invoke(app, ["config", "show"])
+    assert result.exit_code == 0, result.stderr  # it shows what is set, to fix it
+    rows = {line.split()[0]: line for line in result.stdout.splitlines() if line.strip()}
+    assert "open-meteoo (unknown: did you mean open-meteo?)" in rows["WEATHERBOT_PROVIDER"]
+    assert "chatt (unknown: did you mean chat?)" in rows["WEATHERBOT_BACKEND"]
+    _config(clean_env, 'provider = "nws"\n')
+    shown = runner.invoke(app, ["config", "show"]).stdout
+    assert "unknown" not in shown

@@ -7,6 +7,7 @@ never their value or any part of it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import typer
@@ -45,23 +46,43 @@ def _secret(value: Any) -> str:
     return "set" if value else "not set"
 
 
+def _unknown(value: str, known: Iterable[str]) -> str:
+    """A value no command would accept, marked so (with the nearest good one)."""
+    import difflib
+
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+    return f"{value} (unknown: did you mean {close[0]}?)" if close else f"{value} (unknown)"
+
+
+def _provider(name: str) -> str:
+    from weatherbot.providers.registry import provider_names
+
+    try:
+        known = provider_names()
+    except Exception:  # a broken plugin must not break config show
+        return name
+    return name if name in known else _unknown(name, known)
+
+
 def _rows(settings: Any) -> list[tuple[str, str]]:
     """(variable, shown value) for every setting, in the order README's table lists them."""
     from weatherbot.backends import catalogue
 
     try:
         resolved = catalogue.resolve(settings).name
-    except Exception:  # an unknown backend: shown as it is written
+    except Exception:  # an unknown backend: shown as it is written, and said to be unknown
         resolved = None
     backend = settings.backend
     if backend == catalogue.AUTO and resolved:
         backend = f"auto (now: {resolved})"
+    elif resolved is None:
+        backend = _unknown(backend, catalogue.choices())
     rows = [
         ("OPENAI_API_KEY", _secret(settings.api_key)),
         ("OPENAI_BASE_URL", settings.base_url or "(OpenAI: https://api.openai.com/v1)"),
         ("WEATHERBOT_BACKEND", backend),
         ("WEATHERBOT_MODEL", settings.model),
-        ("WEATHERBOT_PROVIDER", settings.provider),
+        ("WEATHERBOT_PROVIDER", _provider(settings.provider)),
         ("WEATHERBOT_FALLBACK_PROVIDERS", ",".join(settings.fallback_providers) or "(none)"),
         ("WEATHERBOT_UNITS", settings.units),
         ("WEATHERBOT_WIND_UNIT", settings.wind_unit),
