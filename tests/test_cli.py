@@ -43,6 +43,8 @@ def test_api_backend_without_key_says_what_to_do() -> None:
     result = runner.invoke(app, ["ask", "--backend", "assistants", "Rain in Paris?"])
     assert result.exit_code == 2
     assert "needs OPENAI_API_KEY" in result.stderr
+    # One pair of brackets: the hint's own text has none inside it.
+    assert result.stderr.count("(") == 1, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 

@@ -86,6 +86,8 @@ def test_models_without_a_model_server(args: list[str]) -> None:
     assert result.exit_code == 2
     assert "no model server is configured" in result.stderr
     assert "set OPENAI_API_KEY" in result.stderr
+    if "--json" not in args:
+        assert result.stderr.count("(") == 1, result.stderr
     if "--json" in args:
         assert json.loads(result.stdout)["error"].startswith("no model server")
 

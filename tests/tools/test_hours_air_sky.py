@@ -184,7 +184,9 @@ def test_air_quality_outage_and_garbage(settings: Settings, fake_weather: FakeWe
 def test_the_offline_sample_has_no_air_quality(tmp_path: Path) -> None:
     out = call(Settings(home=tmp_path, provider="sample"), "get_air_quality", location="London")
     assert out["error"] == "not_available"
-    assert out["message"] == "air quality is not available from recorded sample"
+    assert out["message"] == (
+        "the recorded sample has no air-quality data; without --offline it comes from Open-Meteo"
+    )
 
 
 def test_unknown_variables_are_refused_like_the_real_server(

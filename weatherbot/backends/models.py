@@ -19,7 +19,7 @@ from weatherbot.errors import ConfigError
 from weatherbot.settings import Settings
 
 OPENAI_URL = "https://api.openai.com/v1"
-NO_SERVER = "no model server is configured (the offline planner needs none)"
+NO_SERVER = "no model server is configured; the offline planner needs none"
 NO_SERVER_HINT = "set OPENAI_API_KEY to use a model, and OPENAI_BASE_URL for another server"
 
 

@@ -54,7 +54,7 @@ def make_client(settings: Settings, backend: str) -> openai.OpenAI:
     if not settings.api_key and settings.base_url is None:
         raise ConfigError(
             f"the {backend} backend needs OPENAI_API_KEY",
-            hint="set OPENAI_API_KEY (or put it in .env), or use --backend offline",
+            hint="set OPENAI_API_KEY in the environment or in .env, or use --backend offline",
         )
     # Local servers (Ollama, llama.cpp) accept any key, but the SDK insists on one.
     key = settings.api_key.reveal() if settings.api_key else "not-needed"

@@ -152,7 +152,9 @@ class WeatherService:
             # Its own code: no such data here (not an outage worth retrying or failing over).
             raise ProviderError(
                 "not_available",
-                f"air quality is not available from {self.primary.title}",
+                # The hint never reaches an answer (the model or planner quotes the message).
+                f"the {self.primary.title} has no air-quality data; without --offline it "
+                "comes from Open-Meteo",
                 hint="drop --offline to use Open-Meteo's air-quality data",
             )
         return self._air.do(place.key, lambda: source.air_quality(place))
