@@ -10,16 +10,21 @@ from __future__ import annotations
 import inspect
 import json
 import logging
+import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from mcp.server.mcpserver.tools import Tool
 from mcp.types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
 
+from weatherbot.errors import ExitCode, ProviderError, WeatherbotError
+from weatherbot.redaction import redact_value
 from weatherbot.settings import Settings
 from weatherbot.tools.context import ToolContext, unit_for
-from weatherbot.tools.execute import ToolCall, run_tool_call
+from weatherbot.tools.execute import ToolCall, ToolResult, error_output, run_tool_call
 from weatherbot.tools.registry import ToolRegistry, ToolSpec
 
 log = logging.getLogger("weatherbot.mcp")
@@ -53,6 +58,14 @@ ANNOTATIONS = {
 }
 
 ServiceFactory = Callable[[], Any]
+Clock = Callable[[], float]
+
+# One tool call's whole time, retries included: MCP clients give up on a request after a
+# while (the Agents SDK after 5 s by default, most after 30-60 s); a provider's own timeouts
+# and retries could keep a stalled lookup going for 45 s, and then no one reads the answer.
+CALL_DEADLINE_S = 15.0
+# How much of each argument value a -v line shows.
+LOGGED_CHARS = 200
 
 
 def _loosened(spec: ToolSpec, arguments: Mapping[str, Any]) -> dict[str, Any]:
@@ -91,26 +104,89 @@ def call_result(output: str, error: str | None) -> CallToolResult:
     return CallToolResult(content=text, structured_content=json.loads(output))
 
 
+def failure(code: str, message: str) -> CallToolResult:
+    """A failed call as every failure is sent: `is_error` with the error JSON as its text."""
+    return call_result(error_output(code, message), code)
+
+
+def shown_arguments(arguments: Mapping[str, Any]) -> str:
+    """Arguments for the log line, each value cut: a client may send a 100,000-character name."""
+    parts = []
+    for key, value in redact_value(dict(arguments)).items():
+        text = repr(value)
+        if len(text) > LOGGED_CHARS:
+            text = f"{text[:LOGGED_CHARS]}... ({len(text)} chars)"
+        parts.append(f"{key}={text}")
+    return ", ".join(parts)
+
+
+def log_call(name: str, arguments: Mapping[str, Any], outcome: str, took_s: float) -> None:
+    """The -v line of one call."""
+    log.info("%s(%s): %s in %d ms", name, shown_arguments(arguments), outcome, took_s * 1000)
+
+
+def crash(name: str, exc: Exception) -> tuple[str, str]:
+    """The error code and message of a call that raised; a warning line, no traceback.
+
+    A traceback on stderr would end up in a client's log on every call; --debug shows it.
+    """
+    if isinstance(exc, ProviderError):
+        return exc.code, exc.message
+    if isinstance(exc, WeatherbotError):
+        hint = f" ({exc.hint})" if exc.hint else ""
+        code = "config_error" if exc.exit_code == ExitCode.USAGE else "internal_error"
+        message = f"{exc.message}{hint}"
+    else:
+        code, message = "internal_error", f"{type(exc).__name__}: {exc}"
+    message = str(redact_value(message))
+    log.warning("%s failed: %s", name, message, exc_info=log.isEnabledFor(logging.DEBUG))
+    return code, message
+
+
 def _caller(
-    spec: ToolSpec, registry: ToolRegistry, settings: Settings, service: ServiceFactory
-) -> Callable[..., CallToolResult]:
-    def call(**arguments: Any) -> CallToolResult:
+    spec: ToolSpec,
+    registry: ToolRegistry,
+    settings: Settings,
+    service: ServiceFactory,
+    deadline_s: float,
+    clock: Clock,
+) -> Callable[..., Awaitable[CallToolResult]]:
+    def work(sent: dict[str, Any]) -> ToolResult:
         # A new service per call: its per-question memory must not outlive the call in a
         # long-running server; the disk cache is what repeated calls share.
         weather = service()
-        sent = _loosened(spec, {k: v for k, v in arguments.items() if v is not None})
         try:
             _with_unit(spec, sent, settings.units, weather)
         except Exception:  # the call itself reports what is wrong with the place
             log.debug("no unit for %r", sent.get("location"), exc_info=True)
-        result = run_tool_call(
+        return run_tool_call(
             ToolCall(f"mcp_{uuid.uuid4().hex[:12]}", spec.name, sent),
             registry,
             ToolContext(weather),
         )
-        shown = ", ".join(f"{k}={v!r}" for k, v in result.arguments.items())
+
+    async def call(**arguments: Any) -> CallToolResult:
+        # Timed from the call's start, whatever ends it (a deadline, a cancel, a crash).
+        started = clock()
+        sent = _loosened(spec, {k: v for k, v in arguments.items() if v is not None})
+        try:
+            # The lookup runs in a thread that a deadline or a cancelled request leaves
+            # behind (it ends with its own timeouts): the client gets its answer in time.
+            with anyio.fail_after(deadline_s):
+                result = await anyio.to_thread.run_sync(work, sent, abandon_on_cancel=True)
+        except TimeoutError:
+            log_call(spec.name, sent, "error timeout", clock() - started)
+            message = f"the weather service did not answer within {deadline_s:g} s; try again later"
+            return failure("timeout", message)
+        except anyio.get_cancelled_exc_class():
+            log_call(spec.name, sent, "cancelled", clock() - started)
+            raise
+        except Exception as exc:
+            code, message = crash(spec.name, exc)
+            log_call(spec.name, sent, f"error {code}", clock() - started)
+            return failure(code, message)
         outcome = f"error {result.error}" if result.error else "ok"
-        log.info("%s(%s): %s in %d ms", spec.name, shown, outcome, result.duration_ms)
+        log_call(spec.name, result.arguments, outcome, clock() - started)
         return call_result(result.output, result.error)
 
     # The SDK reads a tool's parameters from the function's signature: every argument is
@@ -127,12 +203,17 @@ def _caller(
 
 
 def mcp_tool(
-    spec: ToolSpec, registry: ToolRegistry, settings: Settings, service: ServiceFactory
+    spec: ToolSpec,
+    registry: ToolRegistry,
+    settings: Settings,
+    service: ServiceFactory,
+    deadline_s: float = CALL_DEADLINE_S,
+    clock: Clock = time.perf_counter,
 ) -> Tool:
     """One registry tool as an MCP tool: its schemas, title, annotations and description."""
     title = TITLES.get(spec.name, spec.name.replace("_", " ").capitalize())
     tool = Tool.from_function(
-        _caller(spec, registry, settings, service),
+        _caller(spec, registry, settings, service, deadline_s, clock),
         name=spec.name,
         title=title,
         description=f"{spec.description}\n{MCP_NOTE}",
@@ -146,6 +227,15 @@ def mcp_tool(
     return tool
 
 
-def mcp_tools(registry: ToolRegistry, settings: Settings, service: ServiceFactory) -> list[Tool]:
+def mcp_tools(
+    registry: ToolRegistry,
+    settings: Settings,
+    service: ServiceFactory,
+    deadline_s: float = CALL_DEADLINE_S,
+    clock: Clock = time.perf_counter,
+) -> list[Tool]:
     """Every registry tool as an MCP tool, in registration order."""
-    return [mcp_tool(registry.get(name), registry, settings, service) for name in registry.names()]
+    return [
+        mcp_tool(registry.get(name), registry, settings, service, deadline_s, clock)
+        for name in registry.names()
+    ]
