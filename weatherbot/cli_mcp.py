@@ -52,11 +52,13 @@ def _client_gone(exc: BaseException) -> bool:
 
 
 def _stop_at_once(signum: int, _frame: FrameType | None) -> None:
-    """Ctrl-C (or SIGTERM/SIGHUP) on the stdio server: stop now, not at the next input line.
+    """Ctrl-C (or SIGTERM/SIGHUP): stop now, whatever is in flight.
 
-    The SDK reads stdin in a worker thread that nothing can interrupt, and a normal shutdown
-    waits for that thread: Ctrl-C would act only once another line arrived. The server holds
-    nothing worth saving (cache files are written whole, by rename), so it exits at once.
+    stdio: the SDK reads stdin in a worker thread that nothing can interrupt, and a normal
+    shutdown waits for that thread, so Ctrl-C would act only once another line arrived.
+    HTTP: uvicorn's shutdown waits for the requests in flight (a slow provider: 20 s and
+    more), and a second Ctrl-C printed ASGI tracebacks. The server holds nothing worth saving
+    (cache files are written whole, by rename), so it exits at once.
     """
     err_print("weatherbot: interrupted", "yellow")
     sys.stderr.flush()
@@ -128,13 +130,13 @@ def mcp(
             # Our own line per call; the HTTP client's and the SDK's only with --debug.
             logging.getLogger("weatherbot").setLevel(min(level, logging.INFO))
         server = build_server(settings, log_level=logging.getLevelName(level))
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+            number = getattr(signal, name, None)  # Windows has no SIGHUP
+            if number is not None:
+                signal.signal(number, _stop_at_once)
         if bind is None:
             import anyio
 
-            for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-                number = getattr(signal, name, None)  # Windows has no SIGHUP
-                if number is not None:
-                    signal.signal(number, _stop_at_once)
             try:
                 anyio.run(serve_stdio, server)
             except BaseException as exc:

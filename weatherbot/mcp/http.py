@@ -7,12 +7,13 @@ can reach needs authorization, here an optional bearer token from WEATHERBOT_MCP
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import ipaddress
 import json
 import logging
 import socket
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -167,6 +168,23 @@ def listening_socket(bind: Bind) -> socket.socket:
     return sock
 
 
+def _caller_signals_server() -> type[Any]:
+    import uvicorn
+
+    class CallerSignals(uvicorn.Server):
+        """uvicorn that leaves Ctrl-C and SIGTERM to the command's own handlers.
+
+        uvicorn's own handlers start a graceful shutdown that waits for the requests in
+        flight (a slow provider: 20 s and more); the command stops at once instead.
+        """
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
+    return CallerSignals
+
+
 def serve(
     server: Any,
     bind: Bind,
@@ -207,4 +225,4 @@ def serve(
             "to require a bearer token"
         )
     config = uvicorn.Config(Guard(app, bind, token, origins), log_level="warning", lifespan="on")
-    uvicorn.Server(config).run(sockets=[sock])
+    _caller_signals_server()(config).run(sockets=[sock])
