@@ -182,3 +182,31 @@ def test_ctrl_c_stops_a_waiting_server_at_once(fake_weather: FakeWeather) -> Non
         server.kill()
         server.stdin.close()
     assert server.stderr.read().decode() == "weatherbot: interrupted\n"
+
+
+def test_malformed_lines_get_json_rpc_errors_and_a_broken_string_an_answer(
+    fake_weather: FakeWeather,
+) -> None:
+    # What a buggy client sends; each must be answered, or that client waits forever. A lone
+    # surrogate is what Python's json.dumps writes for a broken string: read as U+FFFD.
+    lines = [
+        b"not json",
+        b'{"jsonrpc":"2.0","id":11}',
+        b'{"jsonrpc":"2.0","id":14,"method":"tools/call","params":{"name":"get_forecast",'
+        b'"arguments":{"location":"\\ud800"}}}',
+        b'{"jsonrpc":"2.0","id":3,"method":"ping"}',
+    ]
+    requests = _messages() + b"".join(line + b"\n" for line in lines)
+    done = subprocess.run(
+        COMMAND, input=requests, capture_output=True, env=server_env(), timeout=WAIT_S
+    )
+    assert done.returncode == 0, done.stderr
+    replies = [json.loads(line) for line in done.stdout.splitlines()]
+    by_id = {r["id"]: r for r in replies}
+    assert sorted(by_id, key=str) == sorted([0, None, 11, 14, 3], key=str)
+    assert by_id[None]["error"]["code"] == -32700
+    assert by_id[11]["error"]["code"] == -32600
+    assert by_id[14]["result"]["isError"] is True
+    assert json.loads(by_id[14]["result"]["content"][0]["text"])["error"] == "not_found"
+    assert by_id[3]["result"] == {}
+    assert "Traceback" not in done.stderr.decode()

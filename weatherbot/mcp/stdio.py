@@ -8,13 +8,26 @@ request read so far has been answered, or after DRAIN_S.
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
 import anyio
 from mcp.server.mcpserver import MCPServer
 from mcp.server.stdio import stdio_server
 from mcp.shared.message import SessionMessage
-from mcp.types import JSONRPCError, JSONRPCRequest, JSONRPCResponse
+from mcp.types import (
+    INVALID_REQUEST,
+    PARSE_ERROR,
+    ErrorData,
+    JSONRPCError,
+    JSONRPCRequest,
+    JSONRPCResponse,
+    jsonrpc_message_adapter,
+)
+from pydantic import ValidationError
+
+log = logging.getLogger("weatherbot.mcp")
 
 # Longer than any one lookup's own timeouts and retries; a call still running then is dropped.
 DRAIN_S = 120.0
@@ -43,6 +56,54 @@ class _Outstanding:
                 await self.changed.wait()
 
 
+def _without_surrogates(value: Any) -> Any:
+    """`value` with lone surrogates (what Python's json.dumps writes for a broken string)
+    replaced by U+FFFD, which the SDK's strict parser accepts."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def _error(request_id: Any, code: int, message: str) -> SessionMessage:
+    if isinstance(request_id, bool) or not isinstance(request_id, str | int):
+        request_id = None  # JSON-RPC: null when the id cannot be read
+    return SessionMessage(
+        JSONRPCError(jsonrpc="2.0", id=request_id, error=ErrorData(code=code, message=message))
+    )
+
+
+def repaired(exc: Exception) -> SessionMessage:
+    """A line the SDK could not read, as a message: repaired, or the JSON-RPC error it gets.
+
+    The SDK drops such lines without a word, and a client waits for its answer forever: a
+    Python client sends a broken string as a lone surrogate (`\\ud800`), which Python reads
+    but the SDK's parser refuses. That line is repaired and answered like any other.
+    """
+    errors = exc.errors() if isinstance(exc, ValidationError) else []
+    raw: Any = errors[0]["input"] if errors else None
+    if errors and errors[0]["type"] == "json_invalid":
+        try:
+            raw = json.loads(raw)
+        except (TypeError, ValueError):
+            return _error(None, PARSE_ERROR, "parse error: the line is not JSON")
+        try:
+            return SessionMessage(
+                jsonrpc_message_adapter.validate_python(_without_surrogates(raw), by_name=False)
+            )
+        except ValidationError:
+            pass
+    request_id = raw.get("id") if isinstance(raw, dict) else None
+    return _error(
+        request_id,
+        INVALID_REQUEST,
+        "invalid request: not a JSON-RPC 2.0 message (jsonrpc, method, id)",
+    )
+
+
 async def serve_stdio(server: MCPServer) -> None:
     """Serve `server` on stdin/stdout until the input ends and every request is answered."""
     lowlevel = server._lowlevel_server
@@ -54,6 +115,13 @@ async def serve_stdio(server: MCPServer) -> None:
         async def pump_in() -> None:
             async with to_server:
                 async for message in read_stream:
+                    if isinstance(message, Exception):
+                        message = repaired(message)
+                        if isinstance(message.message, JSONRPCError):
+                            log.info("a malformed line: %s", message.message.error.message)
+                            await write_stream.send(message)
+                            continue
+                        log.info("a line with lone surrogates: read them as U+FFFD")
                     outstanding.read(message)
                     await to_server.send(message)
                 await outstanding.settled()
