@@ -8,6 +8,7 @@ can reach needs authorization, here an optional bearer token from WEATHERBOT_MCP
 from __future__ import annotations
 
 import contextlib
+import errno
 import hmac
 import ipaddress
 import json
@@ -64,6 +65,14 @@ def is_loopback(host: str) -> bool:
 def parse_bind(text: str) -> Bind:
     """HOST:PORT, :PORT or PORT (loopback), [IPv6]:PORT; a UsageError saying what is wrong."""
     value = text.strip()
+    if "://" in value:
+        # A URL where an address was asked for (the client's URL, pasted): say what to give.
+        parts = urlsplit(value)
+        where = parts.netloc or "127.0.0.1:8765"
+        raise UsageError(
+            f"--http takes HOST:PORT, not the URL {value}",
+            hint=f"give HOST:PORT without {parts.scheme}://, e.g. --http {where}",
+        )
     host, port_text = "127.0.0.1", value
     if value.startswith("["):
         end = value.find("]")
@@ -151,19 +160,40 @@ async def _refuse(
     await send({"type": "http.response.body", "body": body})
 
 
+# What to do about a bind that failed, by errno; anything else gets the port advice.
+THIS_MACHINE = "use 127.0.0.1, or an address of this machine for others to reach"
+BIND_ADVICE = {
+    errno.EADDRINUSE: (
+        "the port is in use",
+        "pick another port, e.g. --http 127.0.0.1:0 for any free one",
+    ),
+    errno.EADDRNOTAVAIL: ("not an address of this machine", THIS_MACHINE),
+    errno.EACCES: (
+        "permission denied",
+        "ports below 1024 need privileges; pick one above, e.g. 8765",
+    ),
+}
+
+
 def listening_socket(bind: Bind) -> socket.socket:
     """A socket bound and listening (port 0: any free port), or a UsageError saying why not."""
-    family = socket.AF_INET6 if ":" in bind.host else socket.AF_INET
+    try:
+        infos = socket.getaddrinfo(bind.host, bind.port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise UsageError(
+            f"cannot listen on {bind.host}:{bind.port}: no such host", hint=THIS_MACHINE
+        ) from None
+    family, _type, _proto, _name, address = infos[0]
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((bind.host, bind.port))
+        sock.bind(address)
     except OSError as exc:
         sock.close()
-        raise UsageError(
-            f"cannot listen on {bind.host}:{bind.port}: {exc.strerror or exc}",
-            hint="pick another port, e.g. --http 127.0.0.1:0 for any free one",
-        ) from None
+        reason, hint = BIND_ADVICE.get(
+            exc.errno or 0, (exc.strerror or str(exc), "pick another port or address")
+        )
+        raise UsageError(f"cannot listen on {bind.host}:{bind.port}: {reason}", hint=hint) from None
     sock.listen(128)
     return sock
 
