@@ -149,7 +149,7 @@ def test_air_in_delhi(fake_weather: FakeWeather) -> None:
 def test_air_with_recorded_samples_is_not_available(fake_weather: FakeWeather) -> None:
     result = runner.invoke(app, ["ask", "--offline", "air quality in Paris?"])
     assert result.exit_code == 0, result.stderr
-    assert "air quality is not available" in result.stdout, result.stdout
+    assert "the recorded sample has no air-quality data" in result.stdout, result.stdout
 
 
 def test_paris_in_12_days_and_beyond_the_horizon(fake_weather: FakeWeather) -> None:
