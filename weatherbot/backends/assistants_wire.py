@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-from weatherbot.backends.api_errors import map_openai_error, model_not_found, server_message
+from weatherbot.backends.api_errors import map_openai_error, path_missing, server_message
 from weatherbot.errors import APIError, WeatherbotError
 from weatherbot.tools.execute import ToolCall
 
@@ -131,18 +131,11 @@ def is_locked(exc: Exception) -> bool:
 
 
 # A 404 about one object (a thread, run or assistant by its id), not the API as a whole.
-_OBJECT_MISSING = re.compile(
-    r"\bno (assistant|thread|run|message)s? found|\b(asst|thread|run|msg|step)_\w", re.IGNORECASE
-)
-
-
 def endpoint_missing(exc: Exception) -> bool:
     """A 404 that says the Assistants endpoint itself is gone (not a model, not one object)."""
     import openai
 
-    if not isinstance(exc, openai.NotFoundError) or model_not_found(exc):
-        return False
-    return not _OBJECT_MISSING.search(server_message(exc))
+    return isinstance(exc, openai.NotFoundError) and path_missing(exc)
 
 
 def mapped(exc: Exception) -> WeatherbotError:

@@ -7,14 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from weatherbot import __version__
 from weatherbot.backends import sdk_import
-
-# The error mapping moved to api_errors.py; backends that import it from here still may.
-from weatherbot.backends.api_errors import MODELS_HINT as MODELS_HINT
-from weatherbot.backends.api_errors import cut_mid_answer as cut_mid_answer
-from weatherbot.backends.api_errors import map_connection_error as map_connection_error
-from weatherbot.backends.api_errors import map_openai_error as map_openai_error
-from weatherbot.backends.api_errors import model_not_found as model_not_found
-from weatherbot.backends.api_errors import server_message as server_message
 from weatherbot.errors import ConfigError
 from weatherbot.settings import Settings
 

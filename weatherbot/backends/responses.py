@@ -12,22 +12,15 @@ from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from weatherbot.backends.api_errors import cut_mid_answer, endpoint, map_openai_error
 from weatherbot.backends.base import Profile, Runtime, ThreadMessage, TurnRequest
 from weatherbot.backends.driver import StreamReader, TurnDriver
 from weatherbot.backends.local import LocalThreads
-from weatherbot.backends.openai_client import (
-    LONG_WAIT_S,
-    PollSchedule,
-    SdkClient,
-    cut_mid_answer,
-    long_wait_notice,
-    map_openai_error,
-)
+from weatherbot.backends.openai_client import LONG_WAIT_S, PollSchedule, SdkClient, long_wait_notice
 from weatherbot.backends.responses_local import (
     NO_CONVERSATIONS_NOTICE,
     NO_ENDPOINT,
     is_local,
-    request_name,
 )
 from weatherbot.backends.responses_turn import ResponsesTurn
 from weatherbot.backends.responses_wire import (
@@ -129,7 +122,9 @@ class ResponsesBackend(SdkClient):
                 raise map_openai_error(exc) from None
             learn(self.runtime.facts, CONVERSATIONS, False)
             self._notices.append(
-                NO_CONVERSATIONS_NOTICE.format(request=request_name(exc), status=exc.status_code)
+                NO_CONVERSATIONS_NOTICE.format(
+                    request=endpoint(exc) or "POST /conversations", status=exc.status_code
+                )
             )
             return LocalThreads().create_thread()
         except openai.OpenAIError as exc:

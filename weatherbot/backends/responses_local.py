@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 from weatherbot.backends.responses_wire import get_field, get_text
 from weatherbot.events import Message
@@ -69,12 +68,3 @@ def joined(response: Any) -> bool:
     if isinstance(conversation, str):
         return bool(conversation)
     return bool(get_text(conversation, "id"))
-
-
-def request_name(exc: Any, fallback: str = "/conversations") -> str:
-    """`POST /v1/conversations`: the request that failed, as the server saw its path."""
-    url = getattr(getattr(exc, "request", None), "url", None)
-    path = getattr(url, "path", None)
-    if not isinstance(path, str) or not path:
-        path = fallback
-    return f"POST {urlsplit(path).path}"

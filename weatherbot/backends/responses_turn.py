@@ -8,8 +8,9 @@ import uuid
 from collections.abc import Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from weatherbot.backends.api_errors import map_openai_error, server_message
 from weatherbot.backends.driver import Step
-from weatherbot.backends.openai_client import map_openai_error, server_message, usage_dict
+from weatherbot.backends.openai_client import usage_dict
 from weatherbot.backends.responses_local import (
     IGNORED_CONVERSATION_NOTICE,
     call_item,
