@@ -25,7 +25,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 import pytest
@@ -108,25 +108,6 @@ DIFFERENCES = {
         not_found_wording=MODEL_NOT_FOUND,
         sf_argument="San Francisco, CA",
     ),
-    # Threads kept here (issue 19): no Conversations API, or one that is ignored.
-    "responses-noconv": Difference(
-        model=DEFAULT_MODEL,
-        assistant_prefix=None,
-        thread_prefix="local_",
-        run_prefix="resp_",
-        usage_keys=RESPONSES_USAGE,
-        not_found_wording=MODEL_NOT_FOUND,
-        sf_argument="San Francisco, CA",
-    ),
-    "responses-ignoring": Difference(
-        model=DEFAULT_MODEL,
-        assistant_prefix=None,
-        thread_prefix="local_",
-        run_prefix="resp_",
-        usage_keys=RESPONSES_USAGE,
-        not_found_wording=MODEL_NOT_FOUND,
-        sf_argument="San Francisco, CA",
-    ),
     "chat": Difference(
         model=DEFAULT_MODEL,
         assistant_prefix=None,
@@ -148,6 +129,9 @@ DIFFERENCES = {
         one_unit_comparisons=True,
     ),
 }
+# Threads kept here (issue 19): no Conversations API, or one that is ignored; all else as responses.
+for _variant in ("responses-noconv", "responses-ignoring"):
+    DIFFERENCES[_variant] = replace(DIFFERENCES["responses"], thread_prefix="local_")
 
 
 @dataclass

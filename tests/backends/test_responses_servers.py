@@ -50,6 +50,16 @@ def fake(request: pytest.FixtureRequest) -> Iterator[FakeResponses]:
 
 
 @pytest.fixture
+def openai_like() -> Iterator[FakeResponses]:
+    """The fake as OpenAI behaves: Conversations and background both honoured."""
+    server = FakeResponses()
+    server.poll_after_ms = 0
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def facts() -> MemoryFacts:
     return MemoryFacts()
 
@@ -284,41 +294,29 @@ def _long_text_reply() -> Any:
 
 
 def test_openai_shaped_replies_teach_that_both_are_honoured(
-    facts: MemoryFacts, clock: FakeTime, tmp_path: Path
+    openai_like: FakeResponses, facts: MemoryFacts, clock: FakeTime, tmp_path: Path
 ) -> None:
     """OpenAI's reply carries `"conversation": {"id": …}` and `"background": true`."""
-    server = FakeResponses()
-    server.poll_after_ms = 0
-    server.start()
-    try:
-        backend = make_backend(server, facts, clock, tmp_path)
-        thread, events, done = turn(backend)
-        assert done.ids.thread_id == thread and thread.startswith("conv_")
-        assert notices(events) == []
-        assert facts.known == {CONVERSATIONS: True, BACKGROUND: True}
-        # Known to honour it: a reply that leaves the field out is not taken for "ignored".
-        server.ignoring = True
-        _, second = run(backend, ask(thread, FOLLOW_UP))
-        assert second.ids.thread_id == thread and facts.get(CONVERSATIONS) is True
-        assert all(b.get("conversation") == thread for b in creates(server))
-        backend.close()
-    finally:
-        server.stop()
+    backend = make_backend(openai_like, facts, clock, tmp_path)
+    thread, events, done = turn(backend)
+    assert done.ids.thread_id == thread and thread.startswith("conv_")
+    assert notices(events) == []
+    assert facts.known == {CONVERSATIONS: True, BACKGROUND: True}
+    # Known to honour it: a reply that leaves the field out is not taken for "ignored".
+    openai_like.ignoring = True
+    _, second = run(backend, ask(thread, FOLLOW_UP))
+    assert second.ids.thread_id == thread and facts.get(CONVERSATIONS) is True
+    assert all(b.get("conversation") == thread for b in creates(openai_like))
+    backend.close()
 
 
 def test_the_history_of_a_conversation_turn_is_kept_too(
-    facts: MemoryFacts, clock: FakeTime, tmp_path: Path
+    openai_like: FakeResponses, facts: MemoryFacts, clock: FakeTime, tmp_path: Path
 ) -> None:
     """Kept here as well, so a server found later to ignore it still has the context."""
-    server = FakeResponses()
-    server.poll_after_ms = 0
-    server.start()
-    try:
-        backend = make_backend(server, facts, clock, tmp_path)
-        _, _, done = turn(backend)
-        assert [m.role for m in done.history] == ["user", "assistant", "tool", "tool", "assistant"]
-        call = done.history[1].tool_calls[0]
-        assert json.loads(call.arguments)["location"] == "San Francisco, CA"
-        backend.close()
-    finally:
-        server.stop()
+    backend = make_backend(openai_like, facts, clock, tmp_path)
+    _, _, done = turn(backend)
+    assert [m.role for m in done.history] == ["user", "assistant", "tool", "tool", "assistant"]
+    call = done.history[1].tool_calls[0]
+    assert json.loads(call.arguments)["location"] == "San Francisco, CA"
+    backend.close()
