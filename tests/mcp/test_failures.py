@@ -13,13 +13,12 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import anyio
 import pytest
 from mcp import Client
 
 from tests.fakes.server import Response
 from tests.fakes.weather_server import FakeWeather
-from tests.mcp.test_server import data, session
+from tests.mcp.test_server import session, tool_error
 from tests.mcp.test_stdio import COMMAND, WAIT_S, _call, _messages, server_env
 from weatherbot.mcp import server as mcp_server
 from weatherbot.mcp.server import build_server
@@ -64,15 +63,9 @@ def test_a_provider_setup_no_call_could_use_stops_the_start_in_one_line(
     assert stderr.count("\n") == 1, stderr
 
 
-def _error(result: Any) -> dict[str, Any]:
-    assert result.is_error is True
-    assert result.structured_content is None
-    return data(result)
-
-
 def test_an_unknown_tool_is_a_json_tool_error(fake_weather: FakeWeather) -> None:
     async def check(client: Client) -> None:
-        error = _error(await client.call_tool("get_weather", {"location": "London"}))
+        error = tool_error(await client.call_tool("get_weather", {"location": "London"}))
         assert error["error"] == "unknown_tool"
         assert "'get_weather'" in error["message"]
         assert "get_current_temperature" in error["message"]
@@ -98,13 +91,12 @@ def test_a_call_that_raises_is_a_json_error_and_no_traceback(
     server = build_server(load_settings(), sleep=lambda _seconds: None)
     found: dict[str, Any] = {}
 
-    async def main() -> None:
-        async with Client(server) as client:
-            found["result"] = await client.call_tool("get_rain_probability", {"location": "Paris"})
+    async def check(client: Client) -> None:
+        found["result"] = await client.call_tool("get_rain_probability", {"location": "Paris"})
 
     with caplog.at_level(logging.INFO, logger="weatherbot"):
-        anyio.run(main)
-    assert _error(found["result"]) == {
+        session(check, server)
+    assert tool_error(found["result"]) == {
         "error": "internal_error",
         "message": "RuntimeError: the service broke",
     }
@@ -145,13 +137,12 @@ def test_a_stalled_lookup_answers_timeout_within_the_call_deadline(
     )
     found: dict[str, Any] = {}
 
-    async def main() -> None:
-        async with Client(server) as client:
-            found["result"] = await client.call_tool("get_rain_probability", {"location": "Oslo"})
+    async def check(client: Client) -> None:
+        found["result"] = await client.call_tool("get_rain_probability", {"location": "Oslo"})
 
     with caplog.at_level(logging.INFO, logger="weatherbot"):
-        anyio.run(main)
-    error = _error(found["result"])
+        session(check, server)
+    error = tool_error(found["result"])
     assert error["error"] == "timeout"
     assert "within 0.2 s" in error["message"]
     assert "get_rain_probability(location='Oslo'): error timeout in 47000 ms" in caplog.text

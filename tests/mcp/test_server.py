@@ -27,9 +27,10 @@ from weatherbot.tools.context import c_to_f
 from weatherbot.tools.weather import default_registry
 
 
-def session(check: Callable[[Client], Awaitable[None]], **flags: Any) -> None:
-    """Run `check` against a fresh server for the current environment and these flags."""
-    server = build_server(load_settings(**flags), sleep=lambda _seconds: None)
+def session(check: Callable[[Client], Awaitable[None]], server: Any = None, **flags: Any) -> None:
+    """Run `check` against `server`, or a fresh one for the current environment and flags."""
+    if server is None:
+        server = build_server(load_settings(**flags), sleep=lambda _seconds: None)
 
     async def main() -> None:
         async with Client(server) as client:
@@ -128,7 +129,8 @@ def test_every_tool_answers_in_its_declared_shape(
     session(check)
 
 
-def _error(result: CallToolResult) -> dict[str, Any]:
+def tool_error(result: CallToolResult) -> dict[str, Any]:
+    """The JSON error object of a failed call (isError, no structured content)."""
     assert result.is_error is True
     assert result.structured_content is None
     return data(result)
@@ -136,7 +138,9 @@ def _error(result: CallToolResult) -> dict[str, Any]:
 
 def test_an_ambiguous_place_is_a_tool_error_with_candidates(fake_weather: FakeWeather) -> None:
     async def check(client: Client) -> None:
-        error = _error(await client.call_tool("get_rain_probability", {"location": "Springfield"}))
+        error = tool_error(
+            await client.call_tool("get_rain_probability", {"location": "Springfield"})
+        )
         assert error["error"] == "ambiguous"
         assert len(error["candidates"]) > 1
         assert all("Springfield" in c for c in error["candidates"])
@@ -162,7 +166,7 @@ def test_bad_calls_are_tool_errors_that_say_what_is_wrong(
     fake_weather: FakeWeather, arguments: dict[str, Any], code: str, words: str
 ) -> None:
     async def check(client: Client) -> None:
-        error = _error(await client.call_tool("get_forecast", arguments))
+        error = tool_error(await client.call_tool("get_forecast", arguments))
         assert error["error"] == code
         assert words in error["message"]
 
@@ -185,7 +189,7 @@ def test_a_provider_outage_is_a_tool_error_and_the_next_call_works(
     fake_weather.fail("/v1/forecast", 503, times=MAX_ATTEMPTS, reason="<html><h1>503</h1></html>")
 
     async def check(client: Client) -> None:
-        error = _error(await client.call_tool("get_rain_probability", {"location": "Paris"}))
+        error = tool_error(await client.call_tool("get_rain_probability", {"location": "Paris"}))
         assert error["error"] in {"unavailable", "upstream_error"}
         again = await client.call_tool("get_rain_probability", {"location": "Paris"})
         assert again.is_error is False
@@ -197,7 +201,7 @@ def test_a_non_json_reply_is_a_tool_error(fake_weather: FakeWeather) -> None:
     fake_weather.malformed("/v1/forecast", times=10)
 
     async def check(client: Client) -> None:
-        error = _error(await client.call_tool("get_current_temperature", {
+        error = tool_error(await client.call_tool("get_current_temperature", {
             "location": "Tokyo", "unit": "Celsius"}))  # fmt: skip
         assert error["error"] == "bad_data"
 
