@@ -85,6 +85,20 @@ def test_the_notice_is_shown_once_and_the_fact_remembered(
         assert fake.polls() == 0
 
 
+def test_the_same_server_spelt_another_way_is_not_asked_again(
+    served: BackendUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = fake_of(served)
+    _, stderr = ask_json(SEED)
+    assert len(notice_lines(stderr)) == 1
+    # A trailing slash, or the scheme and host in capitals, name the same server.
+    monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url.upper().replace("/V1", "/v1") + "/v1/")
+    conversations = fake.count("POST", "/v1/conversations")
+    _, stderr = ask_json(SEED)
+    assert notice_lines(stderr) == []
+    assert fake.count("POST", "/v1/conversations") == conversations
+
+
 @pytest.mark.parametrize("stream", [False, True])
 def test_continuing_keeps_the_context(served: BackendUnderTest, stream: bool) -> None:
     fake = fake_of(served)

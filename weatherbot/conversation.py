@@ -29,6 +29,7 @@ from weatherbot.thread_ids import (
     home_of,
     no_thread,
     same_server,
+    server_key,
     thread_infos,
     unique_id,
 )
@@ -93,7 +94,7 @@ class Session:
             self.registry,
             sleep=sleep,
             clock=clock,
-            facts=self.store.server_facts(self.server or DEFAULT_SERVER),
+            facts=self.store.server_facts(server_key(self.server or DEFAULT_SERVER)),
         )
         self._backend: Backend | None = None
         # Backends built for threads that live elsewhere (thread show/delete), closed with ours.
@@ -167,7 +168,7 @@ class Session:
             self.registry,
             sleep=self._runtime.sleep,
             clock=self._runtime.clock,
-            facts=self.store.server_facts(server or DEFAULT_SERVER),
+            facts=self.store.server_facts(server_key(server or DEFAULT_SERVER)),
         )
 
     # -- threads -----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from weatherbot.errors import UsageError
 
@@ -51,11 +51,18 @@ def no_thread(thread_id: str) -> UsageError:
     return UsageError(f"no thread {thread_id!r}", hint="see `weatherbot thread list` for the ids")
 
 
+def server_key(url: str) -> str:
+    """A base URL as one spelling per server: scheme and host in lower case, no trailing /."""
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/")
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
 def same_server(a: str | None, b: str | None) -> bool:
     """Two base URLs name one server (a trailing slash or the host's case aside)."""
     if a is None or b is None:
         return a is b
-    return a.rstrip("/").lower() == b.rstrip("/").lower()
+    return server_key(a) == server_key(b)
 
 
 def server_label(server: str | None) -> str:
