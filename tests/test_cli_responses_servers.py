@@ -85,6 +85,36 @@ def test_the_notice_is_shown_once_and_the_fact_remembered(
         assert fake.polls() == 0
 
 
+def test_a_named_conversation_whose_context_cannot_be_sent_is_refused_not_deleted(
+    served: BackendUnderTest,
+) -> None:
+    fake = fake_of(served)
+    ask(SEED)  # the server is known now: it keeps no conversations (or ignores them)
+    result = runner.invoke(app, ["ask", "--thread", "conv_userowned123", FOLLOW_UP])
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    (line,) = [ln for ln in result.stderr.splitlines() if ln.startswith("weatherbot:")]
+    assert "earlier messages of conv_userowned123 cannot be sent" in line
+    assert "ask without --thread" in line and "Traceback" not in result.stderr
+    assert result.stdout == ""
+    # Never deleted on the server, never remembered here.
+    assert fake.count("DELETE", "/v1/conversations/conv_userowned123") == 0
+    listed = runner.invoke(app, ["thread", "list"])
+    assert "conv_userowned123" not in listed.stdout
+
+
+def test_a_named_conversation_found_ignored_mid_turn_is_refused_not_deleted(
+    monkeypatch: pytest.MonkeyPatch, fake_weather: FakeWeather
+) -> None:
+    # First contact with a server that has /v1/conversations but ignores `conversation`.
+    with serve_backend("responses-ignoring", monkeypatch) as served:
+        monkeypatch.setattr("weatherbot.cli._sleep", lambda _s: None)
+        fake = fake_of(served)
+        result = runner.invoke(app, ["ask", "--thread", "conv_userowned123", FOLLOW_UP])
+        assert result.exit_code == 2, (result.stdout, result.stderr)
+        assert "earlier messages of conv_userowned123 cannot be sent" in result.stderr
+        assert fake.count("DELETE", "/v1/conversations/conv_userowned123") == 0
+
+
 def test_the_same_server_spelt_another_way_is_not_asked_again(
     served: BackendUnderTest, monkeypatch: pytest.MonkeyPatch
 ) -> None:

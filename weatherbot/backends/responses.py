@@ -87,6 +87,8 @@ class ResponsesBackend(SdkClient):
         self._active_stream: Any = None
         # Said once, at the start of the next turn (create_thread cannot yield events).
         self._notices: list[str] = []
+        # Conversations this backend made: only these may be deleted when found unusable.
+        self._created: set[str] = set()
 
     @property
     def api(self) -> ResponsesAPI:
@@ -129,11 +131,20 @@ class ResponsesBackend(SdkClient):
             return LocalThreads().create_thread()
         except openai.OpenAIError as exc:
             raise map_openai_error(exc) from None
+        self._created.add(str(conversation.id))
         return str(conversation.id)
 
+    def made_here(self, thread_id: str) -> bool:
+        """Whether this backend created the Conversation (for the question being asked)."""
+        return thread_id in self._created
+
     def discard_conversation(self, thread_id: str) -> None:
-        """Delete a Conversation no one will use (best effort: it is empty)."""
+        """Delete a Conversation this backend made and no one will use (best effort: it is
+        empty); one the user named is never deleted."""
         import openai
+
+        if not self.made_here(thread_id):
+            return
 
         with contextlib.suppress(openai.OpenAIError, APIError):
             self.api.delete_conversation(thread_id)

@@ -15,13 +15,14 @@ from weatherbot.backends.responses_local import (
     IGNORED_CONVERSATION_NOTICE,
     call_item,
     history_items,
+    is_local,
     joined,
     output_item,
     user_item,
 )
 from weatherbot.backends.responses_wire import get_object, get_text, output_text, responses_tools
 from weatherbot.backends.server_facts import CONVERSATIONS, learn
-from weatherbot.errors import WeatherbotError
+from weatherbot.errors import ConfigError, WeatherbotError
 from weatherbot.events import CallRecord, Done, Event, Ids, Message, Notice
 from weatherbot.tools.execute import ToolCall, ToolResult
 
@@ -81,6 +82,7 @@ class ResponsesTurn:
 
         for notice in self.backend.take_notices():
             yield Notice(notice)
+        self._check_context()
         inputs: list[Any] = [user_item(self.request.question)]
         try:
             return (yield from self._step(inputs))
@@ -124,7 +126,23 @@ class ResponsesTurn:
 
     def _complete(self) -> bool:
         """Whether this step's own input is its whole context (a new thread's question)."""
-        return not self.request.history and self.steps == 0
+        return self.steps == 0 and self._new_thread()
+
+    def _new_thread(self) -> bool:
+        """A thread with no earlier turns: made for this question, not one the user named."""
+        return not self.request.history and (
+            is_local(self.thread_id) or self.backend.made_here(self.thread_id)
+        )
+
+    def _check_context(self) -> None:
+        """A Conversation kept here needs its history: one named with --thread whose earlier
+        messages only the server had cannot be continued on a server that ignores them."""
+        if self.local and not self.request.history and not self._new_thread():
+            raise ConfigError(
+                f"this server keeps no conversations, so the earlier messages of "
+                f"{self.thread_id} cannot be sent with the question",
+                hint="ask without --thread to start a new conversation",
+            )
 
     def _shown_without_context(self, created: Any) -> bool:
         """Stop a stream whose first event says `"conversation": null` before its answer is
@@ -169,8 +187,9 @@ class ResponsesTurn:
         yield Notice(IGNORED_CONVERSATION_NOTICE.format(conversation=self.thread_id))
         self.base.pop("conversation", None)
         self.local = True
+        self._check_context()
         complete = self._complete() and not done.abandoned
-        if not self.request.history:
+        if self._new_thread():
             # A new thread: its Conversation stays empty on the server, so a local id replaces
             # it (conversation.py saves the turn under the id Done carries).
             self.backend.discard_conversation(self.thread_id)
