@@ -159,6 +159,21 @@ def test_an_unknown_prefix_is_exit_2(clean_env: Path, argv: list[str]) -> None:
     assert result.stderr.startswith("weatherbot: no thread 'local_zz'")
 
 
+@pytest.mark.parametrize("thread_id", ["314344", "thread_abc", "conv_abc", "locl_123"])
+def test_an_unknown_id_on_a_backend_with_local_threads_is_exit_2(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, thread_id: str
+) -> None:
+    # The chat backend keeps threads here: an id not remembered exists nowhere.
+    with FakeChat() as fake:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url + "/v1")
+        result = run("ask", "-b", "chat", "--thread", thread_id, "Rain in Oslo?")
+        assert fake.requests == []
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    assert result.stderr.startswith(f"weatherbot: no thread '{thread_id}'")
+    assert store(clean_env).list_threads() == []
+
+
 # -- 2. threads remember their backend and server ---------------------------------------------
 
 

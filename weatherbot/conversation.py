@@ -180,7 +180,7 @@ class Session:
         if thread_id:
             found = unique_id(thread_id, self.store.matching_ids(thread_id))
             if found is None:
-                if thread_id.startswith("local_") or not self.info.remote:
+                if thread_id.startswith("local_") or self.info.local_threads:
                     raise no_thread(thread_id)
                 # Perhaps a server thread made elsewhere: the server will say if it is not.
                 self.thread_id = thread_id
