@@ -131,6 +131,9 @@ def test_a_reader_that_went_away_is_exit_0_without_a_traceback() -> None:
         ["weather", "--offline", "--json", "London"],
         ["weather", "--offline", "London"],
         ["ask", "--offline", "Will it rain in London?"],
+        # Click's own EPIPE handling exits 1: `weatherbot --help | head -1` must not.
+        ["--help"],
+        ["ask", "--help"],
     ],
 )
 def test_output_to_a_closed_pipe_is_exit_0_quietly(args: list[str]) -> None:

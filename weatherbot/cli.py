@@ -341,6 +341,17 @@ def _flush(stream: Any) -> bool:
     return True
 
 
+def _stdout_file() -> tuple[int, int] | None:
+    """Which file fd 1 is (device, inode), or None when it is not open."""
+    import os
+
+    try:
+        status = os.fstat(1)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
 def main() -> None:
     """Console-script entry point: run the app, then exit without interpreter teardown.
 
@@ -360,11 +371,17 @@ def main() -> None:
 
     sys.argv = [replace_surrogates(arg) for arg in sys.argv]
     signals.install()
+    stdout = _stdout_file()
     try:
         app()
         code = 0
     except SystemExit as exc:
         code = _exit_code(exc.code)
+        # Rich meets a reader that left (`--help | head -1`: Typer's help is Rich's) by
+        # putting /dev/null on fd 1 and exiting 1; for weatherbot that is the 0 of any
+        # output cut short.
+        if code == 1 and _stdout_file() != stdout:
+            code = 0
     # Every file weatherbot writes (state: temp file + rename under the lock; cache; history)
     # is written and closed before its command returns; worker threads are joined, except a
     # weather lookup left running after Ctrl-C on purpose. Tearing down the interpreter
