@@ -72,6 +72,22 @@ def test_every_tool_failing_with_an_outage_exits_1(
         assert {c["error"] for c in doc["tool_calls"]} == {"upstream_error"}
 
 
+@pytest.mark.parametrize("backend", ["chat", "offline"])
+def test_every_tool_rejected_by_the_provider_exits_1(
+    backend: str, fake_weather: FakeWeather, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A 400 fails the lookup as surely as a 503: a script must not read "no data" as an answer.
+    with serve_backend(backend, monkeypatch):
+        fake_weather.fail("/v1/forecast", 400, times=3, reason="Parameter 'hourly' is invalid")
+        result = runner.invoke(app, ["ask", "Wetter in London morgen?"])
+    assert result.exit_code == 1, result.stderr
+    assert result.stdout.strip()
+    line = _one_line(result.stderr)
+    assert line.startswith("weatherbot: every weather lookup failed")
+    assert "Parameter 'hourly' is invalid" in line
+    assert "another weather provider may answer it: --provider met-norway" in line
+
+
 def test_a_place_not_found_is_still_exit_0(
     fake_weather: FakeWeather, monkeypatch: pytest.MonkeyPatch
 ) -> None:

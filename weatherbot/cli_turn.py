@@ -1,8 +1,8 @@
 """What `ask` needs besides its command: its help examples, and how a turn's failure reads.
 
-`check_outage` makes a turn whose every tool call failed with an outage exit 1 (after the
-answer), as `weather` does for the same outage; `failure_json` is the one object `ask --json`
-prints for any failure.
+`check_outage` makes a turn whose every tool call failed (an outage, a rejected request or key)
+exit 1 after the answer, as `weather` does; `failure_json` is the one object `ask --json` prints
+for any failure.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from weatherbot.cli_options import error_message, examples
-from weatherbot.errors import Interrupted
+from weatherbot.errors import OUTAGE_CODES, Interrupted
 
 ASK_EXAMPLES = examples(
     'weatherbot ask "Will it rain in Paris tomorrow?"',
@@ -30,21 +30,27 @@ CHAT_EXAMPLES = examples(
 # Open-Meteo's, whatever the weather provider: --provider cannot route round their outages.
 AIR_QUALITY_TOOLS = frozenset({"get_air_quality"})
 GEOCODING = "geocoding"
+# A provider that rejected weatherbot's request or its key failed as surely as one that is down:
+# the answer can only say there is no data. A place not found stays exit 0 (the answer says so).
+FAILED_CODES = OUTAGE_CODES | {"bad_request", "unauthorized", "internal_error"}
 
 
 def check_outage(events: list[Any], provider: str | None = None) -> None:
-    """Exit 1 (after the answer) when every tool call of the turn failed with an outage."""
-    from weatherbot.errors import OUTAGE_CODES, ProviderError
+    """Exit 1 (after the answer) when every tool call of the turn failed: the provider was down,
+    rejected the request or the key."""
+    from weatherbot.errors import ProviderError
     from weatherbot.events import ToolCallFinished
 
     finished = [e for e in events if isinstance(e, ToolCallFinished)]
-    if not finished or any(e.error not in OUTAGE_CODES for e in finished):
+    if not finished or any(e.error not in FAILED_CODES for e in finished):
         return
     details = [_detail(e) for e in finished]
     raise ProviderError(
         str(finished[0].error),
         f"every weather lookup failed: {details[0] or finished[0].error}",
-        hint=_outage_hint([e.name for e in finished], details, provider),
+        hint=_outage_hint(
+            [e.name for e in finished], details, {str(e.error) for e in finished}, provider
+        ),
     )
 
 
@@ -53,7 +59,9 @@ def _detail(event: Any) -> str:
     return str(message or "")
 
 
-def _outage_hint(tools: list[str], details: list[str], provider: str | None) -> str:
+def _outage_hint(
+    tools: list[str], details: list[str], codes: set[str], provider: str | None
+) -> str:
     """What may help: another weather provider only when the weather provider is what failed."""
     if all(tool in AIR_QUALITY_TOOLS for tool in tools):
         return (
@@ -66,6 +74,10 @@ def _outage_hint(tools: list[str], details: list[str], provider: str | None) -> 
             "try again later"
         )
     other = "met-norway" if provider in (None, "open-meteo") else "open-meteo"
+    if "unauthorized" in codes:
+        return f"check the weather provider's API key, or use another: --provider {other}"
+    if codes == {"bad_request"}:
+        return f"another weather provider may answer it: --provider {other}"
     return f"try again in a moment, or another weather provider: --provider {other}"
 
 
