@@ -86,7 +86,7 @@ def test_interrupt_exits_130() -> None:
     setup = (
         "def interrupted(words):\n"
         "    raise KeyboardInterrupt\n"
-        "cli._read_question = interrupted\n"
+        "cli.read_question = interrupted\n"
         "import sys\n"
         "sys.argv = ['weatherbot', 'ask', '--offline', 'Rain?']\n"
     )

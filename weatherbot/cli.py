@@ -43,9 +43,15 @@ from weatherbot.cli_options import (
 )
 from weatherbot.cli_places import place_app
 from weatherbot.cli_threads import assistant_app, thread_app
-from weatherbot.cli_turn import ASK_EXAMPLES, CHAT_EXAMPLES, check_outage, failure_json
+from weatherbot.cli_turn import (
+    ASK_EXAMPLES,
+    CHAT_EXAMPLES,
+    ROOT_EXAMPLES,
+    check_outage,
+    failure_json,
+    read_question,
+)
 from weatherbot.cli_weather import NOW_EXAMPLES, WEATHER_EXAMPLES, now, weather
-from weatherbot.errors import UsageError
 
 app = typer.Typer(
     name="weatherbot",
@@ -56,6 +62,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=ROOT_EXAMPLES,
 )
 app.add_typer(thread_app, name="thread")
 app.add_typer(assistant_app, name="assistant")
@@ -89,12 +96,15 @@ def _root(
 
 def _backend_name(settings: Any, verbose: bool) -> str:
     info = catalogue.resolve(settings)
-    if settings.backend == catalogue.AUTO:
-        if not info.remote:
-            err_print(OFFLINE_NOTICE, "yellow")
-        elif verbose:
-            err_print(f"backend: {info.name} (auto)", "dim")
+    if settings.backend == catalogue.AUTO and info.remote and verbose:
+        err_print(f"backend: {info.name} (auto)", "dim")
     return info.name
+
+
+def _offline_notice(settings: Any, session: Any) -> None:
+    """Said once the thread is chosen: `-c` may have moved a keyless session to a server."""
+    if settings.backend == catalogue.AUTO and not session.info.remote:
+        err_print(OFFLINE_NOTICE, "yellow")
 
 
 def _sleep(seconds: float) -> None:
@@ -113,22 +123,6 @@ def _session(settings: Any, name: str, err: Any) -> Any:
         sleep=lambda s: _sleep(s),
         on_warning=lambda m: err.print(Text(m, style="yellow")),
     )
-
-
-def _read_question(words: list[str]) -> str:
-    if words and words != ["-"]:
-        return " ".join(words)
-    if not words and sys.stdin.isatty():
-        raise UsageError(
-            "the question is empty", hint='ask something, e.g. weatherbot ask "Rain in Paris?"'
-        )
-    data = sys.stdin.buffer.read()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UsageError(
-            "the question on stdin is not valid UTF-8", hint="convert it to UTF-8 first"
-        ) from exc
 
 
 # -- ask ------------------------------------------------------------------------------------
@@ -193,12 +187,13 @@ def ask(
         consoles = make_consoles(settings.color)
         from weatherbot.conversation import clean_question
 
-        text = clean_question(_read_question(list(question or [])))
+        text = clean_question(read_question(list(question or [])))
         name = turn["backend"] = _backend_name(settings, verbose)
         session = _session(settings, name, consoles.err)
         turn["model"] = session.model
         try:
             session.select_thread(continue_last=continue_, thread_id=thread)
+            _offline_notice(settings, session)
             # A remembered thread is continued on its own backend (conversation._move_to).
             turn["thread_id"], turn["backend"] = session.thread_id, session.backend_name
             turn["model"] = session.model
@@ -304,6 +299,7 @@ def chat(
         session = _session(settings, name, consoles.err)
         try:
             session.select_thread(continue_last=continue_, thread_id=thread)
+            _offline_notice(settings, session)
             run_repl(session, consoles)
         finally:
             session.close()

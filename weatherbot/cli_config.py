@@ -29,6 +29,7 @@ config_app = typer.Typer(
     cls=Group,
     help="Show the effective settings, and where config.toml lives.",
     no_args_is_help=True,
+    epilog=examples("weatherbot config show", "weatherbot config path"),
 )
 
 SHOW_EXAMPLES = examples(

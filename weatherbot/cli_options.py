@@ -16,6 +16,7 @@ from typer._click import types as _click_types
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from weatherbot.backends import catalogue
+from weatherbot.cli_help import print_help, usage_pieces
 from weatherbot.errors import ExitCode, Interrupted, WeatherbotError
 
 # -- the help flag ----------------------------------------------------------------------------
@@ -41,6 +42,10 @@ class Group(TyperGroup):
         """The help option, with a bool default."""
         return _help_default_false(super().get_help_option(ctx))
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """Typer's help; piped, without the padding (cli_help)."""
+        print_help(lambda: super(Group, self).format_help(ctx, formatter))
+
     def _main_shell_completion(
         self, ctx_args: Any, prog_name: str, complete_var: str | None = None
     ) -> None:
@@ -62,6 +67,14 @@ class Command(TyperCommand):
     def get_help_option(self, ctx: Any) -> TyperOption | None:
         """The help option, with a bool default."""
         return _help_default_false(super().get_help_option(ctx))
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """Typer's help; piped, without the padding (cli_help)."""
+        print_help(lambda: super(Command, self).format_help(ctx, formatter))
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """The usage line's arguments, NAME and [NAME]."""
+        return usage_pieces(super().collect_usage_pieces(ctx))
 
 
 def examples(*lines: str) -> str:

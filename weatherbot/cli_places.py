@@ -27,6 +27,11 @@ place_app = typer.Typer(
     cls=Group,
     help="Save places under a name (home, work) and choose the default place.",
     no_args_is_help=True,
+    epilog=examples(
+        'weatherbot place add home "Paris, France" --default',
+        "weatherbot place list",
+        'weatherbot ask "rain at home tomorrow?"',
+    ),
 )
 
 NameArg = Annotated[

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from weatherbot.backends import catalogue
+from weatherbot.cli_help import WholeNumber
 from weatherbot.cli_options import (
+    WORDS,
     BackendOpt,
     Command,
     DebugOpt,
@@ -32,18 +34,36 @@ if TYPE_CHECKING:
     from weatherbot.state import StateStore
 
 thread_app = typer.Typer(
-    cls=Group, help="List, show, delete and prune conversations.", no_args_is_help=True
+    cls=Group,
+    help="List, show, delete and prune conversations.",
+    no_args_is_help=True,
+    epilog=examples(
+        "weatherbot thread list",
+        "weatherbot thread show                 # the latest",
+        "weatherbot thread delete local_3f2a",
+        "weatherbot thread prune --older-than 30d",
+    ),
 )
 assistant_app = typer.Typer(
-    cls=Group, help="Show or delete the remembered assistant.", no_args_is_help=True
+    cls=Group,
+    help="Show or delete the remembered assistant (the assistants backend's).",
+    no_args_is_help=True,
+    epilog=examples("weatherbot assistant show", "weatherbot assistant delete -b assistants"),
 )
 
 ThreadIdArg = Annotated[
-    str, typer.Argument(help="The conversation id, or the start of it (see thread list).")
+    str,
+    typer.Argument(
+        metavar="ID",
+        click_type=WORDS,
+        help="The conversation id, or the start of it (see thread list).",
+    ),
 ]
 LatestIdArg = Annotated[
     str | None,
     typer.Argument(
+        metavar="ID",
+        click_type=WORDS,
         help="The conversation id, or the start of it; the latest one if left out.",
         show_default=False,
     ),
@@ -84,7 +104,8 @@ def thread_list(
         typer.Option(
             "--limit",
             "-n",
-            min=1,
+            metavar="N",
+            click_type=WholeNumber(1),
             help=f"Show the N most recent (on a terminal: {TERMINAL_LIMIT} unless told).",
             show_default=False,
         ),
@@ -323,7 +344,11 @@ def assistant_show(backend: BackendOpt = None, debug: DebugOpt = False) -> None:
     guarded(debug, body)
 
 
-@assistant_app.command("delete", cls=Command)
+@assistant_app.command(
+    "delete",
+    cls=Command,
+    epilog=examples("weatherbot assistant delete", "weatherbot assistant delete -b assistants"),
+)
 def assistant_delete(backend: BackendOpt = None, debug: DebugOpt = False) -> None:
     """Delete the remembered assistant on the server and forget it."""
 

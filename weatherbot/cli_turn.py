@@ -7,11 +7,18 @@ for any failure.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from weatherbot.cli_options import error_message, examples
-from weatherbot.errors import OUTAGE_CODES, Interrupted
+from weatherbot.errors import OUTAGE_CODES, Interrupted, UsageError
 
+ROOT_EXAMPLES = examples(
+    'weatherbot ask "Will it rain in Paris tomorrow?"',
+    "weatherbot chat",
+    "weatherbot weather Tokyo",
+    "weatherbot COMMAND --help        # each command's options and examples",
+)
 ASK_EXAMPLES = examples(
     'weatherbot ask "Will it rain in Paris tomorrow?"',
     'weatherbot ask -c "and in Lyon?"            # the last conversation',
@@ -90,3 +97,20 @@ def failure_json(turn: dict[str, Any], exc: BaseException) -> str:
     doc["thread_id"] = doc["thread_id"] or turn["thread_id"]
     doc["error"] = "interrupted" if isinstance(exc, KeyboardInterrupt) else error_message(exc)
     return str(dumps(doc))
+
+
+def read_question(words: list[str]) -> str:
+    """The question from the words given, or from stdin for '-' or none (not a terminal)."""
+    if words and words != ["-"]:
+        return " ".join(words)
+    if not words and sys.stdin.isatty():
+        raise UsageError(
+            "the question is empty", hint='ask something, e.g. weatherbot ask "Rain in Paris?"'
+        )
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            "the question on stdin is not valid UTF-8", hint="convert it to UTF-8 first"
+        ) from exc

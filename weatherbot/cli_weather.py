@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from weatherbot import cli_options
+from weatherbot.cli_help import WholeNumber
 from weatherbot.cli_options import (
     WORDS,
     DebugOpt,
@@ -68,15 +69,21 @@ def weather(
     ] = None,
     # No max: past the provider's horizon the table shows what exists and says so (exit 0).
     days: Annotated[
-        int, typer.Option("--days", "-d", metavar="N", min=1, help="Days, today first (≤16).")
+        int,
+        typer.Option(
+            "--days",
+            "-d",
+            metavar="N",
+            click_type=WholeNumber(1),
+            help="Days, today first (up to 16).",
+        ),
     ] = 5,
     hours: Annotated[
         int | None,
         typer.Option(
             "--hours",
             metavar="N",
-            min=0,
-            max=48,
+            click_type=WholeNumber(0, 48),
             help="Hours to chart (0-48; default 24 on a terminal, none when piped).",
         ),
     ] = None,
