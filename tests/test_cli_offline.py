@@ -68,9 +68,9 @@ def test_chinese_seed_question(fake_weather: FakeWeather) -> None:
 
 
 def test_unknown_place_answers_honestly(fake_weather: FakeWeather) -> None:
-    result = runner.invoke(app, ["ask", "Will it rain in Atlantis today?"])
+    result = runner.invoke(app, ["ask", "Will it rain in Narnia today?"])
     assert result.exit_code == 0
-    assert "Atlantis" in result.stdout
+    assert "Narnia" in result.stdout
     assert "°" not in result.stdout  # nothing invented
 
 

@@ -23,6 +23,7 @@ from weatherbot.providers.service import PlaceChoices
 from weatherbot.settings import Settings
 from weatherbot.state import StateStore
 from weatherbot.text_safety import replace_surrogates
+from weatherbot.thread_home import elsewhere_hint, refuse_move
 from weatherbot.thread_ids import (
     DEFAULT_SERVER,
     ThreadInfo,
@@ -100,6 +101,8 @@ class Session:
         # Backends built for threads that live elsewhere (thread show/delete), closed with ours.
         self._others: list[Backend] = []
         self.thread_id: str | None = None
+        # A thread continued on its own server: errors must not blame OPENAI_BASE_URL for it.
+        self._configured_server = self.server
         # Places the user picked after an ambiguity, kept for the whole session (chat).
         self.place_choices = PlaceChoices()
 
@@ -210,6 +213,7 @@ class Session:
         if backend == self.backend_name and same_server(target, self.server):
             return
         where = f"{backend} at {target}" if target else backend
+        refuse_move(self.settings, thread_id, info, where, target)
         if self._warn is not None:
             self._warn(f"thread {thread_id} lives on {where}; continuing it there")
         self.info, self.backend_name = info, info.name
@@ -347,7 +351,9 @@ class Session:
                     title = str(record.get("title") or question)
                     self._saving(unsaved, self._after_done, event, thread_id, assistant_id, title)
                 yield event
-        except Exception:
+        except Exception as exc:
+            if not created and not same_server(self.server, self._configured_server):
+                elsewhere_hint(exc, thread_id)
             if created and not answered:
                 self._abandon(thread_id)
             raise

@@ -110,6 +110,11 @@ def get(name: str, where: str = "") -> BackendInfo:
     return info
 
 
+def is_openai(base_url: str | None) -> bool:
+    """The base URL is OpenAI's own API (None: the SDK's default, which is)."""
+    return base_url is None or any(h in base_url.lower() for h in OPENAI_HOSTS)
+
+
 def resolve(settings: Settings) -> BackendInfo:
     """The backend the settings ask for; `auto` means offline without a key, else by server."""
     name = settings.backend
@@ -117,6 +122,6 @@ def resolve(settings: Settings) -> BackendInfo:
         return get(name, settings.where("WEATHERBOT_BACKEND"))
     if not settings.api_key:
         return CATALOGUE[OFFLINE]
-    if settings.base_url is None or any(h in settings.base_url for h in OPENAI_HOSTS):
+    if is_openai(settings.base_url):
         return CATALOGUE["responses"]
     return CATALOGUE["chat"]
