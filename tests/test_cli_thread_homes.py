@@ -116,6 +116,18 @@ def test_no_key_continues_a_thread_on_a_keyless_local_server(
     assert "continuing it there" in said(result)
 
 
+def test_the_moved_to_line_is_one_line_in_a_log(
+    chat: FakeChat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a_chat_thread(chat)
+    with FakeChat() as other:
+        monkeypatch.setenv("OPENAI_BASE_URL", other.base_url + "/v1")
+        result = run("ask", "-c", "and tomorrow?")
+    assert result.exit_code == 0, result.stderr
+    (line,) = [x for x in result.stderr.splitlines() if "continuing it there" in x]
+    assert line.startswith("thread local_") and f"lives on chat at {chat.base_url}/v1" in line
+
+
 def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

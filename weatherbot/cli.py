@@ -121,7 +121,8 @@ def _session(settings: Any, name: str, err: Any) -> Any:
         settings,
         name,
         sleep=lambda s: _sleep(s),
-        on_warning=lambda m: err.print(Text(m, style="yellow")),
+        # Whole lines for files and pipes, as err_print: a log must not be cut at 80 columns.
+        on_warning=lambda m: err.print(Text(m, style="yellow"), soft_wrap=not err.is_terminal),
     )
 
 
