@@ -15,7 +15,14 @@ from weatherbot.errors import Interrupted, WeatherbotError
 from weatherbot.render.consoles import Consoles
 from weatherbot.render.sanitize import clean
 from weatherbot.render.terminal import TerminalRenderer
-from weatherbot.repl_threads import is_clear, switch_command, thread_ids, threads_command
+from weatherbot.repl_provider import provider_names
+from weatherbot.repl_threads import (
+    is_clear,
+    model_command,
+    switch_command,
+    thread_ids,
+    threads_command,
+)
 from weatherbot.settings import UNIT_SYSTEMS
 from weatherbot.signals import reading_line, terminating
 
@@ -39,6 +46,7 @@ COMMANDS: dict[str, str] = {
     "/stream": "on|off: print answers as they are generated",
     "/units": "metric|imperial|auto: preferred units",
     "/provider": "NAME: weather provider for the next questions",
+    "/model": "NAME: the model for the next questions (weatherbot models lists them)",
     "/place": "[NAME] | add NAME PLACE | remove NAME: saved places, the default",
     "/clear": "clear the screen (typing clear does too)",
     "/exit": "leave (Ctrl-D does too)",
@@ -51,16 +59,6 @@ KEYS_HELP = (
 )
 
 
-def _provider_names() -> list[str]:
-    """Known provider names for completion."""
-    from weatherbot.providers.registry import provider_names
-
-    try:
-        return provider_names()
-    except Exception:  # a broken third-party plugin must never break the prompt
-        return []
-
-
 Choices = dict[str, list[str] | Callable[[], list[str]]]
 
 
@@ -69,7 +67,7 @@ def command_choices(threads: Callable[[], list[str]] | None = None) -> Choices:
     return {
         "/stream": ["on", "off"],
         "/units": list(UNIT_SYSTEMS),
-        "/provider": _provider_names(),
+        "/provider": provider_names(),
         "/switch": threads or list,
     }
 
@@ -119,6 +117,7 @@ class Repl:
             "/stream": self._cmd_stream,
             "/units": self._cmd_units,
             "/provider": self._cmd_provider,
+            "/model": lambda arg: model_command(self.session, arg, self._note),
             "/place": self._cmd_place,
             "/exit": self._cmd_exit,
             "/quit": self._cmd_exit,
@@ -135,7 +134,9 @@ class Repl:
     def _error(self, exc: WeatherbotError) -> None:
         line = f"weatherbot: {clean(exc.message)}"
         if exc.hint:
-            line += f" ({clean(exc.hint)})"
+            # In chat a model is changed with /model, not by starting again with --model.
+            hint = exc.hint.replace("choose one with --model", "choose one with /model NAME")
+            line += f" ({clean(hint)})"
         self._note(line, "red")
 
     def banner(self) -> None:

@@ -29,3 +29,13 @@ def provider_command(session: Session, arg: str, note: Callable[[str, str], None
             closer()
         session.apply_settings(candidate)
     note(f"provider {session.settings.provider}", "dim")
+
+
+def provider_names() -> list[str]:
+    """Known provider names for completion."""
+    from weatherbot.providers.registry import provider_names as names
+
+    try:
+        return names()
+    except Exception:  # a broken third-party plugin must never break the prompt
+        return []

@@ -1,11 +1,12 @@
 """Threads in chat: `/threads` lists them (whole ids), `/switch ID` continues one, and `clear`
-(or /clear) clears the screen instead of going to the model as a question."""
+(or /clear) clears the screen instead of going to the model as a question; `/model NAME`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from weatherbot.errors import UsageError
 from weatherbot.render.sanitize import clean
 
 if TYPE_CHECKING:
@@ -36,7 +37,14 @@ def switch_command(session: Session, arg: str, note: Callable[[str, str], None])
     if not arg.strip():
         note(SWITCH_USAGE, "yellow")
         return
-    found = session.resolve_thread(arg.strip())
+    try:
+        found = session.resolve_thread(arg.strip())
+    except UsageError as exc:
+        exc.hint = "/threads lists them"  # not `weatherbot thread list`: we are in chat
+        raise
+    if found == session.thread_id:
+        note(f"already on {clean(found)} ({session.backend_name})", "dim")
+        return
     session.select_thread(thread_id=found)
     title = next((t.title for t in session.threads() if t.id == found), "")
     about = f": {clean(title)}" if title else ""
@@ -60,3 +68,18 @@ def threads_command(session: Session, out: Console, note: Callable[[str, str], N
         return
     out.print(thread_table(threads, marked))
     note("/switch ID continues one (the start of an id is enough)", "dim")
+
+
+def model_command(session: Session, arg: str, note: Callable[[str, str], None]) -> None:
+    """`/model NAME`: the model for the next questions (the server checks the name when asked);
+    without one, say which is in use."""
+    from dataclasses import replace
+
+    if not session.info.remote:
+        note("the offline planner uses no model (chat -b chat or -b responses does)", "yellow")
+        return
+    name = arg.strip()
+    if name:
+        sources = {k: v for k, v in session.settings.sources.items() if k != "WEATHERBOT_MODEL"}
+        session.apply_settings(replace(session.settings, model=name, sources=sources))
+    note(f"model {clean(str(session.model))}", "dim")
