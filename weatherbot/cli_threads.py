@@ -154,21 +154,30 @@ def _print_threads(out: Console, threads: list[ThreadInfo]) -> None:
 
 @thread_app.command("show", cls=Command, epilog=SHOW_EXAMPLES)
 def thread_show(
-    thread_id: LatestIdArg = None, no_color: NoColorOpt = False, debug: DebugOpt = False
+    thread_id: LatestIdArg = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object: the thread and its messages.")
+    ] = False,
+    no_color: NoColorOpt = False,
+    debug: DebugOpt = False,
 ) -> None:
     """Print a conversation's messages (the latest conversation without an id)."""
 
     def body() -> None:
         from weatherbot.render.consoles import make_consoles
-        from weatherbot.render.thread_messages import print_messages
+        from weatherbot.render.thread_messages import messages_json, print_messages
 
         settings = settings_from(no_color=no_color)
         session = _session(settings)
         try:
             found = session.resolve_thread(thread_id)
             messages = session.thread_messages(found)
+            info = next((t for t in session.threads() if t.id == found), None)
         finally:
             session.close()
+        if json_out:
+            typer.echo(messages_json(found, info, messages))
+            return
         consoles = make_consoles(settings.color)
         rich = consoles.rich_output and settings.color is not False
         if thread_id != found:

@@ -180,7 +180,7 @@ class Session:
         """Pick the thread for the next question: a given id (or a unique prefix of one), the
         last one used (on any backend), or a new one. A remembered thread is continued on its
         own backend and server, whatever is configured: it exists nowhere else."""
-        if thread_id:
+        if thread_id is not None:
             found = unique_id(thread_id, self.store.matching_ids(thread_id))
             if found is None:
                 if thread_id.startswith("local_") or self.info.local_threads:

@@ -33,7 +33,12 @@ _UNITS = {
 
 
 def unique_id(prefix: str, matches: list[str]) -> str | None:
-    """The one id `matches` holds (None for none); an ambiguous prefix is a usage error."""
+    """The one id `matches` holds (None for none); an ambiguous prefix is a usage error, and
+    so is an empty one (every id starts with it)."""
+    if not prefix.strip():
+        raise UsageError(
+            "the thread id is empty", hint="give one from weatherbot thread list, or leave it out"
+        )
     if len(matches) > 1:
         shown = ", ".join(matches[:SHOWN_CANDIDATES])
         more = len(matches) - SHOWN_CANDIDATES

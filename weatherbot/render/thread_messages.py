@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from weatherbot.backends.base import ThreadMessage
+    from weatherbot.thread_ids import ThreadInfo
 
 
 def print_messages(out: Console, messages: Iterable[ThreadMessage], *, rich: bool) -> None:
@@ -43,3 +44,21 @@ def print_messages(out: Console, messages: Iterable[ThreadMessage], *, rich: boo
         # Piped, soft_wrap: the console never breaks a line at its width (nor pads one). On a
         # terminal (NO_COLOR) Rich wraps at words, where the terminal would cut mid-word.
         out.print(Text(f"{clean(message.role)}:\n{text}\n"), soft_wrap=not out.is_terminal)
+
+
+def messages_json(
+    thread_id: str, info: ThreadInfo | None, messages: Iterable[ThreadMessage]
+) -> str:
+    """`thread show --json`: the thread (id, backend, server, title) and its messages, oldest
+    first, each {"role", "text"} with the text as stored (Markdown, not rendered)."""
+    from weatherbot.render.json_output import dumps
+
+    return dumps(
+        {
+            "id": thread_id,
+            "backend": info.backend if info else None,
+            "server": info.server if info else None,
+            "title": info.title if info else None,
+            "messages": [{"role": m.role, "text": m.text} for m in messages],
+        }
+    )
