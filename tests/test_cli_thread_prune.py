@@ -105,3 +105,9 @@ def test_prune_help_says_what_empty_leaves(clean_env: Path) -> None:
     text = " ".join(result.stdout.replace("│", " ").split())
     assert "--empty" in text and "Server conversations (conv_..., thread_...) are left" in text
     assert "weatherbot thread prune --empty" in text
+
+
+def test_an_age_past_any_date_is_a_usage_error_not_a_crash(clean_env: Path) -> None:
+    result = CliRunner().invoke(app, ["thread", "prune", "--older-than", "1000000d", "--dry-run"])
+    assert result.exit_code == 2, result.output
+    assert "is more than 100 years" in result.stderr and "internal error" not in result.stderr

@@ -89,6 +89,9 @@ def home_of(record: Mapping[str, Any]) -> tuple[str | None, str | None, bool]:
     )
 
 
+MAX_AGE_S = 100 * 365 * 86400.0
+
+
 def parse_age(text: str) -> float:
     """Seconds in an age such as `30d`, `12h`, `2w` or `1.5 days`; a usage error otherwise."""
     match = _AGE.fullmatch(text)
@@ -101,6 +104,9 @@ def parse_age(text: str) -> float:
     seconds = float(match.group(1)) * _UNITS[unit]
     if seconds <= 0:
         raise UsageError(f"the age {text!r} is not more than zero", hint="e.g. --older-than 30d")
+    if seconds > MAX_AGE_S:
+        # Past this, the cut-off date is before year 1 and cannot even be printed.
+        raise UsageError(f"the age {text!r} is more than 100 years", hint="e.g. --older-than 30d")
     return seconds
 
 
