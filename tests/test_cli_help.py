@@ -111,3 +111,9 @@ def test_piped_help_has_no_trailing_spaces(args: list[str]) -> None:
     assert done.returncode == 0, done.stderr
     assert "Usage: " in done.stdout and "Examples:" in done.stdout
     assert [line for line in done.stdout.splitlines() if line != line.rstrip()] == []
+
+
+@pytest.mark.parametrize("command", ["remove", "default"])
+def test_a_saved_place_is_named_not_saved_under_a_name(command: str) -> None:
+    text = _flat(_help(["place", command]))
+    assert "A saved place's name" in text and "name to save it under" not in text

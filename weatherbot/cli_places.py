@@ -40,6 +40,12 @@ NameArg = Annotated[
         metavar="NAME", click_type=WORDS, help="The name to save it under, e.g. home or work."
     ),
 ]
+SavedNameArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="NAME", click_type=WORDS, help="A saved place's name (see weatherbot place list)."
+    ),
+]
 
 
 @place_app.command(
@@ -145,7 +151,7 @@ def place_list(
 
 
 @place_app.command("remove", cls=Command, epilog=examples("weatherbot place remove work"))
-def place_remove(name: NameArg, debug: DebugOpt = False) -> None:
+def place_remove(name: SavedNameArg, debug: DebugOpt = False) -> None:
     """Forget a saved place."""
 
     def body() -> None:
@@ -165,7 +171,7 @@ def place_remove(name: NameArg, debug: DebugOpt = False) -> None:
 
 
 @place_app.command("default", cls=Command, epilog=examples("weatherbot place default work"))
-def place_default(name: NameArg, debug: DebugOpt = False) -> None:
+def place_default(name: SavedNameArg, debug: DebugOpt = False) -> None:
     """Make a saved place the one used when a command or question names none."""
 
     def body() -> None:
