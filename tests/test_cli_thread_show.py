@@ -56,3 +56,15 @@ def test_an_empty_id_is_said_to_be_empty(args: list[str], clean_env: Path) -> No
     line = " ".join(result.stderr.split())
     assert "the thread id is empty" in line and "ambiguous" not in line
     assert len(StateStore(clean_env / "state.json").list_threads()) == 2  # nothing started
+
+
+def test_an_id_pasted_with_spaces_around_it_is_found(clean_env: Path) -> None:
+    StateStore(clean_env / "state.json").save_thread(
+        "local_0123456789abcdef0123", "offline", "offline", title="Rain in Paris?"
+    )
+    shown = run("thread", "show", "--json", " local_0123456789abcdef0123 ")
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["id"] == "local_0123456789abcdef0123"
+    deleted = run("thread", "delete", "local_0123 \n")
+    assert deleted.exit_code == 0, deleted.stderr
+    assert StateStore(clean_env / "state.json").list_threads() == []

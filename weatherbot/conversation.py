@@ -181,6 +181,7 @@ class Session:
         last one used (on any backend), or a new one. A remembered thread is continued on its
         own backend and server, whatever is configured: it exists nowhere else."""
         if thread_id is not None:
+            thread_id = thread_id.strip()  # pasted with the spaces around it
             found = unique_id(thread_id, self.store.matching_ids(thread_id))
             if found is None:
                 if thread_id.startswith("local_") or self.info.local_threads:
@@ -228,6 +229,7 @@ class Session:
                     "there are no conversations yet", hint='start one with weatherbot ask "..."'
                 )
             return latest
+        thread_id = thread_id.strip()
         found = unique_id(thread_id, self.store.matching_ids(thread_id))
         if found is None:
             raise no_thread(thread_id)
