@@ -222,7 +222,11 @@ def test_each_key_goes_only_to_its_own_host(
     monkeypatch.setenv("WEATHERBOT_OPENWEATHERMAP_API_KEY", OWM_WRONG_KEY)
     monkeypatch.setenv("WEATHERBOT_PROVIDER", "openweathermap")
     result = ask("What's the weather in New York?")
-    assert result.exit_code == 0, result.stderr
+    # The wrong key is refused for every lookup: the answer says so, and the exit code too.
+    assert result.exit_code == 1, result.stderr
+    assert "refused the API key" in result.stderr and "check the weather provider's API key" in (
+        " ".join(result.stderr.split())
+    )
 
     def sent(requests: list[Any]) -> str:
         return "".join(f"{r.path}{r.query}{r.headers}{r.body!r}" for r in requests)
