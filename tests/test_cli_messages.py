@@ -50,42 +50,47 @@ def test_every_json_failure_prints_the_error_object(args: list[str], error: str)
 # -- an outage of every lookup is exit 1, the answer still printed ---------------------------
 
 
+# A 400 fails the lookup as surely as a 503: a script must not read "no data" as an answer.
+FAILURES = {
+    "outage": (
+        503,
+        "down for maintenance",
+        "Will it rain in London?",
+        "--provider",
+        "upstream_error",
+    ),
+    "refused": (
+        400,
+        "Parameter 'hourly' is invalid",
+        "Wetter in London morgen?",
+        "another weather provider may answer it: --provider met-norway",
+        "bad_request",
+    ),
+}
+
+
+@pytest.mark.parametrize("failure", FAILURES)
 @pytest.mark.parametrize("backend", ["chat", "offline"])
-def test_every_tool_failing_with_an_outage_exits_1(
-    backend: str, fake_weather: FakeWeather, monkeypatch: pytest.MonkeyPatch
+def test_every_tool_failing_exits_1_with_the_answer(
+    backend: str, failure: str, fake_weather: FakeWeather, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    status, reason, question, hint, code = FAILURES[failure]
     with serve_backend(backend, monkeypatch):
-        fake_weather.fail("/v1/forecast", 503, times=3, reason="down for maintenance")
-        result = runner.invoke(app, ["ask", "Will it rain in London?"])
+        fake_weather.fail("/v1/forecast", status, times=3, reason=reason)
+        result = runner.invoke(app, ["ask", question])
         assert result.exit_code == 1, result.stderr
         assert result.stdout.strip()  # the answer (saying the lookups failed) is shown
         line = _one_line(result.stderr)
         assert line.startswith("weatherbot: every weather lookup failed")
-        assert "--provider" in line
+        assert reason in line and hint in line
 
-        fake_weather.fail("/v1/forecast", 503, times=3, reason="down for maintenance")
-        result = runner.invoke(app, ["ask", "--json", "Will it rain in London?"])
+        fake_weather.fail("/v1/forecast", status, times=3, reason=reason)
+        result = runner.invoke(app, ["ask", "--json", question])
         assert result.exit_code == 1
         doc = json.loads(result.stdout)
         assert doc["status"] == "error" and doc["answer"]
         assert doc["error"].startswith("every weather lookup failed")
-        assert {c["error"] for c in doc["tool_calls"]} == {"upstream_error"}
-
-
-@pytest.mark.parametrize("backend", ["chat", "offline"])
-def test_every_tool_rejected_by_the_provider_exits_1(
-    backend: str, fake_weather: FakeWeather, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A 400 fails the lookup as surely as a 503: a script must not read "no data" as an answer.
-    with serve_backend(backend, monkeypatch):
-        fake_weather.fail("/v1/forecast", 400, times=3, reason="Parameter 'hourly' is invalid")
-        result = runner.invoke(app, ["ask", "Wetter in London morgen?"])
-    assert result.exit_code == 1, result.stderr
-    assert result.stdout.strip()
-    line = _one_line(result.stderr)
-    assert line.startswith("weatherbot: every weather lookup failed")
-    assert "Parameter 'hourly' is invalid" in line
-    assert "another weather provider may answer it: --provider met-norway" in line
+        assert {c["error"] for c in doc["tool_calls"]} == {code}
 
 
 def test_a_place_not_found_is_still_exit_0(

@@ -2,49 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import pexpect
 import pytest
 
 from tests.fakes.chat_server import FakeChat
 from tests.fakes.server import Response
-
-TIMEOUT = 30
-PROMPT_READY = "\x1b[?2004h"
-
-
-def _chat(home: Path, *args: str, **env: str) -> pexpect.spawn:
-    environ = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "OPENAI_API_KEY"}}
-    environ.update(
-        WEATHERBOT_HOME=str(home),
-        TERM="xterm",
-        PROMPT_TOOLKIT_NO_CPR="1",
-        PYTHONUNBUFFERED="1",
-        WEATHERBOT_PROVIDER="sample",
-        **env,
-    )
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "weatherbot", "chat", *args],
-        env=environ,
-        encoding="utf-8",
-        dimensions=(40, 160),
-        timeout=TIMEOUT,
-    )
-    child.expect("/help for commands")
-    return child
-
-
-def _leave(child: pexpect.spawn) -> int:
-    child.expect_exact(PROMPT_READY)
-    child.sendcontrol("d")
-    child.expect(pexpect.EOF)
-    child.close()
-    return int(child.exitstatus or 0)
+from tests.test_repl import _env, _leave, _spawn
 
 
 @pytest.fixture
@@ -54,12 +19,14 @@ def chat() -> Iterator[FakeChat]:
 
 
 def test_model_changes_the_model_of_the_next_questions(chat: FakeChat, tmp_path: Path) -> None:
-    child = _chat(
-        tmp_path,
+    env = _env(
+        tmp_path / "home",
         OPENAI_API_KEY="sk-test",
         OPENAI_BASE_URL=chat.base_url + "/v1",
         WEATHERBOT_BACKEND="chat",
+        WEATHERBOT_PROVIDER="sample",
     )
+    child = _spawn([], env, tmp_path)
     try:
         child.sendline("/model")
         child.expect("model gpt-5.6-luna")  # the default, said when no name is given
@@ -83,7 +50,7 @@ def test_model_changes_the_model_of_the_next_questions(chat: FakeChat, tmp_path:
 
 
 def test_model_on_the_offline_planner_says_there_is_none(tmp_path: Path) -> None:
-    child = _chat(tmp_path, "--offline")
+    child = _spawn(["--offline"], _env(tmp_path / "home"), tmp_path)
     try:
         child.sendline("/model gpt-5.6-luna")
         child.expect("the offline planner uses no model")
@@ -93,7 +60,7 @@ def test_model_on_the_offline_planner_says_there_is_none(tmp_path: Path) -> None
 
 
 def test_switch_speaks_chat_and_knows_the_thread_in_use(tmp_path: Path) -> None:
-    child = _chat(tmp_path, "--offline")
+    child = _spawn(["--offline"], _env(tmp_path / "home"), tmp_path)
     try:
         child.sendline("Will it rain in London?")
         child.expect("sample")
