@@ -15,10 +15,10 @@ from weatherbot.errors import Interrupted, WeatherbotError
 from weatherbot.render.consoles import Consoles
 from weatherbot.render.sanitize import clean
 from weatherbot.render.terminal import TerminalRenderer
+from weatherbot.repl_model import in_chat_words, model_command
 from weatherbot.repl_provider import provider_names
 from weatherbot.repl_threads import (
     is_clear,
-    model_command,
     switch_command,
     thread_ids,
     threads_command,
@@ -134,9 +134,7 @@ class Repl:
     def _error(self, exc: WeatherbotError) -> None:
         line = f"weatherbot: {clean(exc.message)}"
         if exc.hint:
-            # In chat a model is changed with /model, not by starting again with --model.
-            hint = exc.hint.replace("choose one with --model", "choose one with /model NAME")
-            line += f" ({clean(hint)})"
+            line += f" ({clean(in_chat_words(exc.hint))})"
         self._note(line, "red")
 
     def banner(self) -> None:

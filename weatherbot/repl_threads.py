@@ -1,5 +1,5 @@
 """Threads in chat: `/threads` lists them (whole ids), `/switch ID` continues one, and `clear`
-(or /clear) clears the screen instead of going to the model as a question; `/model NAME`."""
+(or /clear) clears the screen instead of going to the model as a question."""
 
 from __future__ import annotations
 
@@ -68,18 +68,3 @@ def threads_command(session: Session, out: Console, note: Callable[[str, str], N
         return
     out.print(thread_table(threads, marked))
     note("/switch ID continues one (the start of an id is enough)", "dim")
-
-
-def model_command(session: Session, arg: str, note: Callable[[str, str], None]) -> None:
-    """`/model NAME`: the model for the next questions (the server checks the name when asked);
-    without one, say which is in use."""
-    from dataclasses import replace
-
-    if not session.info.remote:
-        note("the offline planner uses no model (chat -b chat or -b responses does)", "yellow")
-        return
-    name = arg.strip()
-    if name:
-        sources = {k: v for k, v in session.settings.sources.items() if k != "WEATHERBOT_MODEL"}
-        session.apply_settings(replace(session.settings, model=name, sources=sources))
-    note(f"model {clean(str(session.model))}", "dim")

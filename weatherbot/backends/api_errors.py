@@ -92,7 +92,8 @@ _MODEL_MISSING = re.compile(
     r"|\b(unknown|no such) model\b|\binvalid model name\b",
     re.IGNORECASE,
 )
-MODELS_HINT = "weatherbot models lists the models this server offers; choose one with --model"
+MODEL_FLAG_ADVICE = "choose one with --model"
+MODELS_HINT = f"weatherbot models lists the models this server offers; {MODEL_FLAG_ADVICE}"
 KEY_HINT = "check OPENAI_API_KEY"
 BASE_URL_HINT = "check OPENAI_BASE_URL: it should be the API's address, usually ending in /v1"
 # A rejected request that is about the credentials, in words no other 400 uses.
